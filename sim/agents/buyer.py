@@ -1,0 +1,102 @@
+"""Buyers outside China: use magnets, order toward a target cover, receive shipments."""
+
+from __future__ import annotations
+
+from ..config import MAGNETS, BuyerConf
+from ..shipments import Shipment
+from .firm import Firm
+
+LEAD_SMOOTHING = 0.25  # weight of each observed lead time in the estimate [assumption]
+
+
+class Buyer(Firm):
+    """A magnet user that orders by an anchoring-and-adjustment rule (Sterman 1989).
+
+    Each review it orders, per material::
+
+        need * review + (need * target_cover - stock)
+                      + w * (need * expected_lead - on_order)
+
+    where ``w`` (``supply_line_weight``) is how much it counts orders already placed:
+    1 is the textbook base-stock rule, below 1 over-orders when supply resumes. Orders are
+    split between Chinese exporters (``china_share``) and non-Chinese makers of the
+    material, each chosen at random in proportion to its capacity.
+
+    Subclasses set ``need`` (t/day) and implement ``use_today``.
+    """
+
+    kind = "buyer"
+    end_use = "civil"
+
+    def __init__(self, model, conf: BuyerConf, need: dict[str, float], index: int) -> None:
+        super().__init__(model, conf.name, conf.country)
+        self.conf = conf
+        self.need = {m: float(need.get(m, 0.0)) for m in MAGNETS if need.get(m, 0.0) > 0}
+        self.target_cover = float(conf.target_cover_days)
+        self.review = int(conf.review_days)
+        self.offset = index % self.review
+        self.on_order = {m: 0.0 for m in self.need}
+        self.lead_est = {m: model.expected_lead_days(self, m) for m in self.need}
+        cover = conf.initial_cover_days if conf.initial_cover_days is not None \
+            else self.target_cover
+        for m, n in self.need.items():
+            self.stock[m] = n * cover
+            model.ledger.add("initial", m, self.stock[m])
+        self.output_today = 0.0
+        self.lost_today = 0.0
+        self.planned_total = 0.0
+        self.lost_total = 0.0
+        self.first_halt = None
+
+    # ---------------------------------------------------------------- phase 3
+    def use(self) -> None:
+        """Use magnets for today's output and record what could not be made."""
+        planned, made = self.use_today()
+        self.output_today, self.lost_today = made, max(0.0, planned - made)
+        self.planned_total += planned
+        self.lost_total += self.lost_today
+        if self.lost_today > 1e-9 and self.first_halt is None:
+            self.first_halt = self.model.date
+
+    def use_today(self) -> tuple[float, float]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _consume(self, material: str, tonnes: float) -> None:
+        self.take(material, tonnes)
+        self.model.ledger.add("consumed", material, tonnes)
+
+    # ---------------------------------------------------------------- phase 4
+    def order(self) -> None:
+        """Place orders on review days."""
+        if (self.model.day + self.offset) % self.review:
+            return
+        w = self.conf.supply_line_weight
+        for m, n in self.need.items():
+            qty = (n * self.review + (n * self.target_cover - self.stock[m])
+                   + w * (n * self.lead_est[m] - self.on_order[m]))
+            if qty > 1e-6:
+                self.model.place_orders(self, m, qty)
+
+    # ---------------------------------------------------------------- phase 8
+    def receive(self, s: Shipment) -> None:
+        """Take a delivered shipment into stock and learn its lead time."""
+        self.stock[s.material] += s.tonnes
+        self.on_order[s.material] = max(0.0, self.on_order[s.material] - s.tonnes)
+        lead = (s.delivered_on - s.ordered_on).days
+        est = self.lead_est[s.material]
+        self.lead_est[s.material] = est + LEAD_SMOOTHING * (lead - est)
+
+    def order_failed(self, s: Shipment) -> None:
+        """An order was denied or cancelled: it no longer counts as on order."""
+        self.on_order[s.material] = max(0.0, self.on_order[s.material] - s.tonnes)
+
+    @property
+    def cover_days(self) -> float:
+        """Days of output the scarcest magnet in stock allows."""
+        return min((self.stock[m] / n for m, n in self.need.items()), default=float("inf"))
+
+    def record(self) -> dict:
+        row = super().record()
+        row.update(cover_days=self.cover_days, output=self.output_today,
+                   lost=self.lost_today)
+        return row

@@ -1,0 +1,39 @@
+"""Base class of every firm: a name, a country and stocks per material."""
+
+from __future__ import annotations
+
+import mesa
+
+from ..config import MATERIALS
+
+
+class Firm(mesa.Agent):
+    """A firm with stocks (tonnes) of each material.
+
+    Args:
+        model: the SupplyChainModel.
+        name: unique firm name.
+        country: ISO 3166 alpha-2 code.
+    """
+
+    kind = "firm"
+
+    def __init__(self, model, name: str, country: str) -> None:
+        super().__init__(model)
+        self.name = name
+        self.country = country
+        self.stock: dict[str, float] = {m: 0.0 for m in MATERIALS}
+
+    def take(self, material: str, tonnes: float) -> None:
+        """Remove tonnes from stock; never below zero."""
+        if tonnes > self.stock[material] + 1e-9:
+            raise RuntimeError(f"{self.name}: taking {tonnes} t {material} from "
+                               f"{self.stock[material]} t")
+        self.stock[material] = max(0.0, self.stock[material] - tonnes)
+
+    def record(self) -> dict:
+        """This firm's row of the agents table for today."""
+        row = {"agent": self.name, "kind": self.kind, "country": self.country}
+        for m in MATERIALS:
+            row[f"stock_{m}"] = self.stock[m]
+        return row

@@ -1,0 +1,24 @@
+"""Other magnet users of a country (motors, electronics, wind) as one aggregate buyer."""
+
+from __future__ import annotations
+
+from ..config import IndustryConf
+from .buyer import Buyer
+
+
+class IndustrialBuyer(Buyer):
+    """Uses each magnet independently; ``output`` and ``lost`` are tonnes of magnet use."""
+
+    kind = "industry"
+
+    def __init__(self, model, conf: IndustryConf, index: int) -> None:
+        super().__init__(model, conf, dict(conf.need_tpd), index)
+
+    def use_today(self) -> tuple[float, float]:
+        planned = made = 0.0
+        for m, n in self.need.items():
+            used = min(self.stock[m], n)
+            self._consume(m, used)
+            planned += n
+            made += used
+        return planned, made

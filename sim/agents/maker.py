@@ -1,0 +1,87 @@
+"""Non-Chinese magnet makers: turn oxide into magnets and sell without Chinese licences."""
+
+from __future__ import annotations
+
+from ..config import MakerConf
+from ..shipments import APPROVED, ORDERED, Shipment
+from .firm import Firm
+
+OXIDE_COVER_DAYS = 30.0  # oxide stock a maker aims to hold [assumption]
+
+
+class MagnetMaker(Firm):
+    """A magnet maker outside China (Japan/EU today; US plants later).
+
+    Makes to order: produces up to capacity, limited by its oxide stock, only as much as
+    keeps ``working_stock_days`` of output in stock beyond its open orders. Fills orders first
+    come, first served; its shipments need no Chinese licence.
+    """
+
+    kind = "maker"
+
+    def __init__(self, model, conf: MakerConf) -> None:
+        super().__init__(model, conf.name, conf.country)
+        self.capacity_tpd = {m: v / 365.0 for m, v in conf.capacity_tpy.items()}
+        self.oxide_per_t = dict(conf.oxide_per_t)
+        self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
+        for m, k in self.keep.items():
+            self.stock[m] = k
+            model.ledger.add("initial", m, k)
+        self.stock["oxide"] = self.oxide_target
+        model.ledger.add("initial", "oxide", self.stock["oxide"])
+        self.book: list[Shipment] = []
+        self.produced_today = 0.0
+
+    @property
+    def oxide_target(self) -> float:
+        """Oxide stock wanted: OXIDE_COVER_DAYS of full-capacity use."""
+        return OXIDE_COVER_DAYS * sum(c * self.oxide_per_t.get(m, 0.0)
+                                      for m, c in self.capacity_tpd.items())
+
+    def offers(self, material: str) -> float:
+        return self.capacity_tpd.get(material, 0.0)
+
+    def produce(self) -> None:
+        self.produced_today = 0.0
+        backlog: dict[str, float] = {}
+        for s in self.book:
+            if s.status == ORDERED:
+                backlog[s.material] = backlog.get(s.material, 0.0) + s.tonnes
+        for m, cap in self.capacity_tpd.items():
+            want = max(0.0, self.keep[m] + backlog.get(m, 0.0) - self.stock[m])
+            q = min(cap, want)
+            ratio = self.oxide_per_t.get(m, 0.0)
+            if ratio > 0:
+                q = min(q, self.stock["oxide"] / ratio)
+                used = q * ratio
+                self.take("oxide", used)
+                self.model.ledger.add("feedstock", "oxide", used)
+            if q > 0:
+                self.stock[m] += q
+                self.produced_today += q
+                self.model.ledger.add("produced", m, q)
+
+    def allocate(self) -> None:
+        """Reserve stock for orders, first come first served (phase 5)."""
+        for s in self.book:
+            if s.status != ORDERED:
+                continue
+            if self.stock[s.material] + 1e-9 < s.tonnes:
+                break  # first come, first served
+            self.take(s.material, s.tonnes)
+            s.reserved, s.status, s.decision = True, APPROVED, "not_required"
+            s.decided_on = self.model.date
+
+    def ship(self) -> None:
+        keep = []
+        for s in self.book:
+            if s.status == APPROVED:
+                self.model.dispatch(s)
+            elif s.status == ORDERED:
+                keep.append(s)
+        self.book = keep
+
+    def record(self) -> dict:
+        row = super().record()
+        row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"))
+        return row

@@ -1,0 +1,103 @@
+"""Consistency checks on a RunConfig: each failure names the key and the bad value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .config import MAGNETS, MATERIALS, RunConfig
+from .errors import ConfigError
+from .policy import _countries, _date, compile_events
+
+DISTS = ("fixed", "uniform", "triangular")
+MINE_STATES = ("planned", "construction", "rampup", "operating")
+
+
+def _share(value: float, where: str) -> None:
+    if not 0.0 <= float(value) <= 1.0:
+        raise ConfigError(f"{where}: must be between 0 and 1, got {value}")
+
+
+def _positive(value: float, where: str, strict: bool = False) -> None:
+    if value < 0 or (strict and value == 0):
+        raise ConfigError(f"{where}: must be {'>' if strict else '>='} 0, got {value}")
+
+
+def _materials(d: dict, where: str, allowed=MATERIALS) -> None:
+    for m, v in d.items():
+        if m not in allowed:
+            raise ConfigError(f"{where}: unknown material {m!r}; known: {list(allowed)}")
+        _positive(v, f"{where}.{m}")
+
+
+def validate(cfg: RunConfig) -> dt.date:
+    """Check ``cfg``; return its start date. Raises ConfigError naming the bad key."""
+    start = _date(cfg.start, "start")
+    _positive(cfg.days, "days", strict=True)
+    w = cfg.world
+    names: set[str] = set()
+    groups = {"exporters": w.exporters, "automakers": w.automakers, "industries": w.industries,
+              "defense": w.defense, "mines": w.mines, "makers": w.makers}
+    for group, firms in groups.items():
+        for i, f in enumerate(firms):
+            where = f"world.{group}[{i}]"
+            if f.name in names:
+                raise ConfigError(f"{where}.name: duplicate firm name {f.name!r}")
+            names.add(f.name)
+            _countries([f.country], f"{where}.country")
+            if group == "exporters":
+                if f.country != "CN":
+                    raise ConfigError(f"{where}.country: exporters are Chinese (CN)")
+                _materials(f.capacity_tpy, f"{where}.capacity_tpy", MAGNETS)
+            elif group == "makers":
+                if f.country == "CN":
+                    raise ConfigError(f"{where}.country: makers are non-Chinese")
+                _materials(f.capacity_tpy, f"{where}.capacity_tpy", MAGNETS)
+                for m in f.capacity_tpy:
+                    if m not in f.oxide_per_t:
+                        raise ConfigError(f"{where}.oxide_per_t: missing {m!r}")
+            elif group == "mines":
+                if f.status not in MINE_STATES:
+                    raise ConfigError(f"{where}.status: {f.status!r} not in {list(MINE_STATES)}")
+                if f.status == "planned":
+                    if f.construction_start is None:
+                        raise ConfigError(f"{where}.construction_start: needed when planned")
+                    _date(f.construction_start, f"{where}.construction_start")
+                _positive(f.capacity_tpy, f"{where}.capacity_tpy")
+            else:
+                if f.country == "CN":
+                    raise ConfigError(f"{where}.country: buyers are outside China")
+                _share(f.china_share, f"{where}.china_share")
+                _share(f.supply_line_weight, f"{where}.supply_line_weight")
+                _positive(f.target_cover_days, f"{where}.target_cover_days")
+                _positive(f.review_days, f"{where}.review_days", strict=True)
+                if group == "automakers":
+                    _share(f.ev_share, f"{where}.ev_share")
+                    _positive(f.vehicles_per_day, f"{where}.vehicles_per_day")
+                else:
+                    _materials(f.need_tpd, f"{where}.need_tpd", MAGNETS)
+    for vt in ("ice", "ev"):
+        if vt not in w.vehicle_magnet_kg:
+            raise ConfigError(f"world.vehicle_magnet_kg: missing {vt!r}")
+    for vt, kg in w.vehicle_magnet_kg.items():
+        if vt not in ("ice", "ev"):
+            raise ConfigError(f"world.vehicle_magnet_kg: unknown vehicle type {vt!r}")
+        _materials(kg, f"world.vehicle_magnet_kg.{vt}", MAGNETS)
+    if not w.exporters:
+        raise ConfigError("world.exporters: the world needs at least one Chinese exporter")
+    _countries(list(w.transit_days), "world.transit_days")
+    if w.automaker_cover_days is not None:
+        _positive(w.automaker_cover_days, "world.automaker_cover_days")
+    lic = cfg.licensing
+    if lic.delay.dist not in DISTS:
+        raise ConfigError(f"licensing.delay.dist: {lic.delay.dist!r} not in {list(DISTS)}")
+    if not 0 <= lic.delay.low <= lic.delay.mode <= lic.delay.high:
+        raise ConfigError("licensing.delay: need 0 <= low <= mode <= high, got "
+                          f"{lic.delay.low}, {lic.delay.mode}, {lic.delay.high}")
+    _share(lic.approval_default, "licensing.approval_default")
+    _share(lic.military_approval, "licensing.military_approval")
+    for c, v in lic.approval_by_destination.items():
+        _countries([c], "licensing.approval_by_destination")
+        _share(v, f"licensing.approval_by_destination.{c}")
+    _materials(cfg.market.initial_price, "market.initial_price")
+    compile_events(cfg.events, start)
+    return start
