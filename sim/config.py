@@ -321,6 +321,9 @@ class MarketConf:
     scarcity_elasticity: float = p(
         3.0, unit="1", help="target price rises by this x the cover gap share [assumption]"
     )
+    scarcity_reference: float = p(
+        0.75, unit="0-1", help="cover share of target below which prices rise [assumption]"
+    )
     adjust_per_day: float = p(
         0.05, unit="1/day", help="share of the gap to the target price closed daily [assumption]"
     )

@@ -2,12 +2,13 @@
 
 For each magnet material, every day::
 
-    gap      = max(0, 1 - cover / target_cover)     # buyers' stock shortfall share
+    gap      = max(0, 1 - cover / (reference * target_cover))   # shortfall share
     target   = p0 * (1 + elasticity * gap)
     price   += adjust_per_day * (target - price)
 
 ``cover`` is all buyers' stock over their daily need; ``target_cover`` their need-weighted
-target. Prices therefore rise with scarcity, fall back with surplus, and move with inertia.
+target; ``reference`` (``scarcity_reference``) the share of target below which buyers bid
+prices up (ordinary swings of stock around the target leave prices alone). Prices therefore rise with scarcity, fall back with surplus, and move with inertia.
 Oxide keeps its opening price (its market is not modelled yet).
 """
 
@@ -39,6 +40,6 @@ class Market:
                     target += n * b.target_cover
             if need <= 0:
                 continue
-            gap = max(0.0, 1.0 - stock / target) if target > 0 else 0.0
+            gap = max(0.0, 1.0 - stock / (c.scarcity_reference * target)) if target > 0 else 0.0
             goal = self.p0[m] * (1.0 + c.scarcity_elasticity * gap)
             self.price[m] += c.adjust_per_day * (goal - self.price[m])

@@ -1,0 +1,143 @@
+"""Figures drawn from a run's tables only, so any saved run can be re-plotted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+SHOCKS = {"embargo": "tab:red", "controls": "tab:orange", "quota": "tab:purple",
+          "approval": "tab:olive"}
+
+
+def _mark_events(ax, events: pd.DataFrame, end: pd.Timestamp, label: bool = True) -> None:
+    """Shade shocks (embargo, controls, ...) and label each event on the time axis."""
+    if events is None or events.empty:
+        return
+    ymax = ax.get_ylim()[1]
+    shaded = set()
+    for _, e in events.iterrows():
+        kind = e["kind"]
+        if kind in SHOCKS:
+            stop = e["end"] if pd.notna(e["end"]) else end
+            lab = None if kind in shaded else f"{kind} ({e['destinations']})"
+            shaded.add(kind)
+            ax.axvspan(e["date"], stop, color=SHOCKS[kind], alpha=0.12, lw=0, label=lab)
+        if label and e["date"] <= end:
+            ax.axvline(e["date"], color="grey", lw=0.6, ls=":")
+            ax.annotate(str(e["label"])[:28], (e["date"], ymax), rotation=90, fontsize=7,
+                        va="top", ha="right", color="dimgrey")
+
+
+def _finish(fig, ax, path: Path) -> None:
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def inventory(tables: dict, path: Path, title: str) -> None:
+    """Each automaker's days of magnet cover, halts marked, shocks shaded."""
+    agents, events = tables["agents"], tables.get("events")
+    auto = agents[agents["kind"] == "automaker"]
+    end = agents["date"].max()
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    for name, g in auto.groupby("agent", sort=True):
+        line, = ax.plot(g["date"], g["cover_days"], lw=1.4, label=name)
+        halted = g[g["lost"] > 1e-9]
+        if len(halted):
+            first = halted.iloc[0]
+            ax.plot(first["date"], 0, marker="X", ms=11, color=line.get_color(),
+                    markeredgecolor="black", zorder=5)
+            ax.annotate(f"{name} halts {first['date']:%d %b %Y}", (first["date"], 0),
+                        xytext=(4, 8 + 12 * (len(ax.texts) % 4)), textcoords="offset points",
+                        fontsize=8, color=line.get_color())
+    ax.set_ylim(bottom=-2)
+    _mark_events(ax, events, end)
+    ax.set_title(f"{title}: automakers' magnet cover (X = production halts)")
+    ax.set_ylabel("days of magnet cover (scarcest magnet type)")
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    _finish(fig, ax, path)
+
+
+def exports(tables: dict, path: Path, title: str) -> None:
+    """Monthly Chinese magnet exports by destination (stacked)."""
+    s = tables["shipments"]
+    start, end = tables["daily"]["date"].min(), tables["daily"]["date"].max()
+    cn = s[(s["seller_country"] == "CN") & s["shipped_on"].between(start, end)]
+    fig, ax = plt.subplots(figsize=(11, 5))
+    if len(cn):
+        m = (cn.assign(month=cn["shipped_on"].dt.to_period("M").dt.to_timestamp())
+             .pivot_table(index="month", columns="buyer_country", values="tonnes",
+                          aggfunc="sum", fill_value=0.0))
+        ax.stackplot(m.index, m.T.values, labels=m.columns, step="post", alpha=0.85)
+    _mark_events(ax, tables.get("events"), end)
+    ax.set_title(f"{title}: Chinese magnet exports by destination")
+    ax.set_ylabel("tonnes shipped per month")
+    ax.legend(loc="upper left", fontsize=8, ncol=3)
+    _finish(fig, ax, path)
+
+
+def prices(tables: dict, path: Path, title: str) -> None:
+    """Prices outside China per material."""
+    d = tables["daily"]
+    fig, ax = plt.subplots(figsize=(11, 5))
+    for c in [c for c in d.columns if c.startswith("price_")]:
+        ax.plot(d["date"], d[c], label=c[len("price_"):].replace("_ex_cn", " (outside CN)"))
+    _mark_events(ax, tables.get("events"), d["date"].max(), label=False)
+    ax.set_title(f"{title}: magnet prices")
+    ax.set_ylabel("USD/kg")
+    ax.legend(loc="upper left", fontsize=8)
+    _finish(fig, ax, path)
+
+
+def licences(tables: dict, path: Path, title: str) -> None:
+    """The licence queue over time and the distribution of waits."""
+    d, s = tables["daily"], tables["shipments"]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5), gridspec_kw={"width_ratios": [2, 1]})
+    cols = [c for c in d.columns if c.startswith("licence_queue_")]
+    for c in cols:
+        a1.plot(d["date"], d[c], label=c[len("licence_queue_"):-2])
+    _mark_events(a1, tables.get("events"), d["date"].max())
+    a1.set_title(f"{title}: tonnes waiting for a licence decision")
+    a1.set_ylabel("tonnes in the licence queue")
+    a1.legend(fontsize=8)
+    a1.xaxis.set_major_formatter(mdates.ConciseDateFormatter(a1.xaxis.get_major_locator()))
+    a1.grid(alpha=0.3)
+    dec = s.dropna(subset=["applied_on", "decided_on"])
+    wait = (dec["decided_on"] - dec["applied_on"]).dt.days
+    if len(wait):
+        for outcome, g in dec.assign(wait=wait).groupby("decision"):
+            a2.hist(g["wait"], bins=30, alpha=0.6, label=f"{outcome} ({len(g)})")
+        a2.axvline(wait.median(), color="black", ls="--", lw=1, label=f"median {wait.median():.0f}")
+        a2.legend(fontsize=8)
+    else:
+        a2.text(0.5, 0.5, "no licence applications", ha="center", transform=a2.transAxes)
+    a2.set_title("waiting time, application to decision")
+    a2.set_xlabel("calendar days")
+    a2.set_ylabel("applications")
+    a2.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+PLOTS = {"inventory": inventory, "exports": exports, "prices": prices, "licences": licences}
+
+
+def draw_all(tables: dict, folder: Path, title: str) -> list[Path]:
+    """Draw every plot into ``folder/plots``; return their paths (inventory first)."""
+    out = Path(folder) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, fn in PLOTS.items():
+        p = out / f"{name}.png"
+        fn(tables, p, title)
+        paths.append(p)
+    return paths
