@@ -123,8 +123,9 @@ class SupplyChainModel(mesa.Model):
             while k * b.review < lead:
                 arrive = self.start + dt.timedelta(days=k * b.review + 1)
                 for seller, t in self._split(b, m, n * b.review):
-                    s = self._new_shipment(b, seller, m, t,
-                                           arrive - dt.timedelta(days=round(lead)))
+                    placed = min(arrive - dt.timedelta(days=round(lead)),
+                                 self.start - dt.timedelta(days=1))
+                    s = self._new_shipment(b, seller, m, t, placed)
                     s.status, s.reserved, s.decision = IN_TRANSIT, True, "not_required"
                     s.decided_on = s.shipped_on = s.ordered_on
                     s.due_on = arrive

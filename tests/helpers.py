@@ -1,0 +1,31 @@
+"""Shared helpers: compose scenarios the way the CLI does, run them in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+
+from sim.entry import CONFIG_DIR, to_config  # registers the schema in the ConfigStore
+from sim.model import SupplyChainModel
+
+SCENARIOS = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(scenario: str = "baseline", *overrides: str):
+    """The RunConfig the CLI would build for ``scenario=... overrides``."""
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=[f"scenario={scenario}", *overrides])
+    return to_config(cfg)
+
+
+def run_model(cfg, check_every: int = 0) -> SupplyChainModel:
+    """Run a model; when ``check_every`` > 0 assert tonnes balance every that many days."""
+    m = SupplyChainModel(cfg)
+    while m.running:
+        m.step()
+        if check_every and m.day % check_every == 0:
+            bad = {k: v for k, v in m.imbalance().items() if abs(v) > 1e-6}
+            assert not bad, f"tonnes not conserved on {m.date}: {bad}"
+    return m
