@@ -70,6 +70,24 @@ class BuyerConf:
     initial_cover_days: Optional[float] = p(
         None, unit="days", help="opening stock; null means target_cover_days"
     )
+    supplier_tiers: int = p(
+        1, help="supplier tiers between magnet maker and this buyer; more tiers, more "
+        "incomplete end-use files (FACTS: seeds 004) [assumption]"
+    )
+    cover_response: float = p(
+        0.5, unit="days/day", help="extra target cover per day of lead time above the "
+        "first estimate [assumption]"
+    )
+    switch_step: float = p(
+        0.05, unit="0-1", help="share moved to non-Chinese makers after each denied Chinese "
+        "order [assumption]"
+    )
+    max_switch: float = p(
+        0.3, unit="0-1", help="largest share a buyer can move away from China [assumption]"
+    )
+    switch_recovery: float = p(
+        0.01, unit="1/day", help="daily return toward china_share once supply flows [assumption]"
+    )
     note: str = p("", help="sources of this firm's numbers")
 
 
@@ -168,7 +186,7 @@ def _default_automakers() -> List[AutomakerConf]:
     ]
     return [
         AutomakerConf(name=n, country=c, vehicles_per_day=v, ev_share=e,
-                      target_cover_days=d, china_share=s, note=_AUTO_NOTE)
+                      target_cover_days=d, china_share=s, supplier_tiers=3, note=_AUTO_NOTE)
         for n, c, v, e, d, s in rows
     ]
 
@@ -198,7 +216,7 @@ def _default_defense() -> List[DefenseConf]:
         DefenseConf(
             name="US-defense-prime", country="US",
             need_tpd={"ndfeb": round(175 / 365, 4), "smco": round(50 / 365, 4)},
-            target_cover_days=180, china_share=0.5,
+            target_cover_days=180, china_share=0.5, supplier_tiers=2,
             note="NdFeB 175 t/yr (FACTS: US DoD 2012); SmCo 50 t/yr, 180 days cover, "
             "half sourced outside China [assumption]",
         )
@@ -265,6 +283,7 @@ class DelayConf:
     """Working-day clock of licence decisions."""
 
     dist: str = p("triangular", help="fixed | uniform | triangular")
+    unit: str = p("working", help="working | calendar days")
     low: float = p(20.0, unit="working days", help="[assumption]")
     mode: float = p(35.0, unit="working days", help="[assumption]")
     high: float = p(45.0, unit="working days", help="statutory limit (FACTS: Reuters)")
@@ -285,6 +304,38 @@ class LicensingConf:
     military_approval: float = p(
         0.0, unit="0-1", help="military end use under controls is denied (FACTS: seeds, MOFCOM)"
     )
+    approval_by_material: Dict[str, float] = p(
+        unit="x", help="multiplies approval odds per material [assumption]", factory=dict
+    )
+    approval_by_firm: Dict[str, float] = p(
+        unit="x", help="multiplies approval odds per applicant exporter [assumption]",
+        factory=dict,
+    )
+    relations_sensitivity: float = p(
+        0.5, unit="1", help="approval odds x (1 + this x relations level in [-1, 1]) "
+        "[assumption]"
+    )
+    rfi_prob_per_tier: float = p(
+        0.05, unit="0-1", help="chance per supplier tier that the end-use file is incomplete "
+        "(FACTS: seeds 004) [assumption]"
+    )
+    rfi_delay: DelayConf = field(
+        default_factory=lambda: DelayConf(dist="uniform", low=5, mode=10, high=15))
+    licence_to_ship_days: int = p(
+        5, unit="days", help="from approval to loading, booking and customs [assumption]"
+    )
+    individual_validity_days: int = p(
+        365, unit="days", help="an individual licence is valid one year (FACTS: MOFCOM FAQ)"
+    )
+    fast_track_whitelist: List[str] = p(
+        help="exporters or buyers whose applications take fast_track_delay", factory=list
+    )
+    fast_track_delay: DelayConf = field(
+        default_factory=lambda: DelayConf(dist="fixed", low=10, mode=10, high=10))
+    general_licence_customers: List[str] = p(
+        help="buyers covered by a standing general licence from every exporter (the "
+        "general_licences variant)", factory=list
+    )
 
 
 @dataclass
@@ -304,6 +355,12 @@ class EventConf:
     anti_diversion: Optional[List[str]] = None
     tonnes_per_year: Optional[float] = None
     prob: Optional[float] = None
+    level: Optional[float] = None
+    delay_days: Optional[int] = None
+    tonnes: Optional[float] = None
+    firms: Optional[List[str]] = None
+    customers: Optional[List[str]] = None
+    end_use: Optional[str] = None
     label: Optional[str] = None
     source: Optional[str] = None
 

@@ -43,8 +43,7 @@ from .calendar import WorkingCalendar
 from .config import MAGNETS, MATERIALS, RunConfig
 from .market import Market
 from .policy import PolicyEvent, compile_events
-from .shipments import (APPROVED, CANCELLED, DELIVERED, IN_TRANSIT, QUEUED, Ledger,
-                        Shipment)
+from .shipments import DELIVERED, DENIED, IN_TRANSIT, QUEUED, Ledger, Shipment
 from .validate import validate
 
 STREAMS = ("licensing", "transit", "routing")
@@ -94,7 +93,8 @@ class SupplyChainModel(mesa.Model):
         for b in buyers:
             self._warm_start_pipeline(b)
 
-        self.events: list[PolicyEvent] = compile_events(cfg.events, self.start)
+        self.events: list[PolicyEvent] = compile_events(cfg.events, self.start,
+                                                         set(self.by_name))
         for ev in self.events:
             offset = (ev.date - self.start).days
             if offset < 0:
@@ -140,7 +140,7 @@ class SupplyChainModel(mesa.Model):
         at random in proportion to capacity (routing stream)."""
         out = []
         makers = self.suppliers(material, china=False)
-        cn_share = b.conf.china_share if makers else 1.0
+        cn_share = b.china_share if makers else 1.0
         for pool, t in ((self.suppliers(material, True), qty * cn_share),
                         (makers, qty * (1 - cn_share))):
             if t <= 1e-9 or not pool:
@@ -173,20 +173,22 @@ class SupplyChainModel(mesa.Model):
             s.decided_on = s.decided_on or self.date
         self.by_name[s.buyer].order_failed(s)
 
-    def return_to_seller(self, s: Shipment, reason: str) -> None:
-        """A reserved order is refused: its tonnes go back to the seller's stock."""
+    def return_to_seller(self, s: Shipment, reason: str, status: str = DENIED) -> None:
+        """A reserved order is refused, revoked or cancelled: its tonnes go back to the
+        seller's stock and the buyer stops counting it."""
         seller = self.by_name[s.seller]
         seller.stock[s.material] += s.tonnes
         s.reserved = False
-        s.decision = "denied"
-        self.close_order(s, "denied" if reason != "cancelled" else CANCELLED, reason,
-                         decided=True)
+        self.close_order(s, status, reason, decided=s.decision == "pending")
+        if status == DENIED:
+            s.decision = "denied"
 
     def dispatch(self, s: Shipment) -> None:
         """Ship a released order; it arrives after the destination's transit time."""
         w = self.cfg.world
         if s.seller_country == "CN":
             base = w.transit_days.get(s.buyer_country, w.transit_days_default)
+            base += self.ministry.rules.customs.get(s.buyer_country, 0)
             self._exports_today[s.material] += s.tonnes
         else:
             base = w.domestic_transit_days
@@ -272,6 +274,9 @@ class SupplyChainModel(mesa.Model):
         row["lost_vehicles"] = lost_v
         row["planned_vehicles"] = planned_v
         row["embargoed"] = ",".join(sorted(self.ministry.embargoes))
+        row["general_licences_active"] = sum(
+            1 for g in self.ministry.rules.general
+            if not g.suspended and g.start <= self.date and (g.end is None or self.date < g.end))
         self._daily.append(row)
         for a in [*self.buyers, *self.exporters, *self.makers, *self.mines, self.ministry]:
             r = a.record()

@@ -24,14 +24,29 @@ EVENT_KEYS: dict[str, set[str]] = {
     # held for the embargo's length
     "embargo": {"destinations", "anti_diversion", "days"},
     "lift_embargo": {"destinations"},
-    # annual export cap per material (t/yr); tonnes_per_year null removes it
-    "quota": {"materials", "tonnes_per_year"},
-    # chance that an application to these destinations (default: all) is approved
-    "approval": {"destinations", "prob", "days"},
+    # annual export cap per material (t/yr), optionally per destination; null removes it
+    "quota": {"materials", "destinations", "tonnes_per_year"},
+    # adds tonnes to this year's quota
+    "quota_topup": {"materials", "destinations", "tonnes"},
+    # chance that an application (from these firms, to these destinations) is approved
+    "approval": {"destinations", "firms", "prob", "days"},
+    # general licence: firms x destinations (x named customers), validity, volume cap
+    "general_licence": {"firms", "destinations", "customers", "days", "tonnes"},
+    # cancels approved, unshipped individual licences and suspends general licences
+    "revoke": {"firms", "destinations"},
+    # relations level in [-1, 1] with destinations (default: all); shifts approval odds
+    "relations": {"destinations", "level", "days"},
+    # extra days of customs inspection before shipments to these destinations leave
+    "customs_checks": {"destinations", "delay_days", "days"},
+    # refuse an end use (military | civil | all) to destinations (default: all) outright
+    "deny": {"destinations", "end_use", "materials", "days"},
 }
 LIFTS = {"controls": "lift_controls", "embargo": "lift_embargo"}
 REQUIRED = {"embargo": {"destinations"}, "lift_embargo": {"destinations"},
-            "quota": {"materials"}, "approval": {"prob"}}
+            "quota": {"materials"}, "quota_topup": {"materials", "tonnes"},
+            "approval": {"prob"}, "general_licence": {"firms"}, "relations": {"level"},
+            "customs_checks": {"destinations", "delay_days"}, "deny": {"end_use"}}
+END_USES = ("military", "civil", "all")
 
 
 @dataclass
@@ -45,9 +60,16 @@ class PolicyEvent:
     anti_diversion: tuple[str, ...] = ()
     tonnes_per_year: float | None = None
     prob: float | None = None
+    level: float | None = None
+    delay_days: int | None = None
+    tonnes: float | None = None
+    firms: tuple[str, ...] | None = None
+    customers: tuple[str, ...] | None = None
+    end_use: str | None = None
     label: str = ""
     source: str = ""
     end: dt.date | None = None  # when a lift is scheduled, for plots
+    lift: bool = False  # the automatic end of a timed event
     fired: bool = field(default=False)
 
 
@@ -67,8 +89,12 @@ def _countries(values, where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def compile_events(events: list[EventConf], start: dt.date) -> list[PolicyEvent]:
-    """Validate a scenario's events and return them, with lifts, sorted by date."""
+def compile_events(events: list[EventConf], start: dt.date,
+                   firm_names: set[str] | None = None) -> list[PolicyEvent]:
+    """Validate a scenario's events and return them, with lifts, sorted by date.
+
+    ``firm_names``, when given, are the firms that ``firms`` and ``customers`` may name.
+    """
     out: list[PolicyEvent] = []
     for i, ev in enumerate(events):
         where = f"events[{i}]"
@@ -102,12 +128,25 @@ def compile_events(events: list[EventConf], start: dt.date) -> list[PolicyEvent]
                 if ev.destinations is not None else None)
         if ev.prob is not None and not 0.0 <= ev.prob <= 1.0:
             raise ConfigError(f"{where}.prob: must be between 0 and 1, got {ev.prob}")
-        if ev.tonnes_per_year is not None and ev.tonnes_per_year < 0:
-            raise ConfigError(f"{where}.tonnes_per_year: must be >= 0")
+        for key in ("tonnes_per_year", "tonnes", "delay_days"):
+            v = getattr(ev, key)
+            if v is not None and v < 0:
+                raise ConfigError(f"{where}.{key}: must be >= 0, got {v}")
+        if ev.level is not None and not -1.0 <= ev.level <= 1.0:
+            raise ConfigError(f"{where}.level: must be between -1 and 1, got {ev.level}")
+        if ev.end_use is not None and ev.end_use not in END_USES:
+            raise ConfigError(f"{where}.end_use: {ev.end_use!r} not in {list(END_USES)}")
+        for key in ("firms", "customers"):
+            for name in getattr(ev, key) or ():
+                if firm_names is not None and name not in firm_names:
+                    raise ConfigError(f"{where}.{key}: no firm named {name!r} in the world")
         pe = PolicyEvent(
             date=when, kind=kind, materials=materials, destinations=dest,
             anti_diversion=_countries(ev.anti_diversion or (), f"{where}.anti_diversion"),
-            tonnes_per_year=ev.tonnes_per_year, prob=ev.prob,
+            tonnes_per_year=ev.tonnes_per_year, prob=ev.prob, level=ev.level,
+            delay_days=ev.delay_days, tonnes=ev.tonnes, end_use=ev.end_use,
+            firms=tuple(ev.firms) if ev.firms is not None else None,
+            customers=tuple(ev.customers) if ev.customers is not None else None,
             label=ev.label or kind.replace("_", " "), source=ev.source or "",
         )
         out.append(pe)
@@ -115,10 +154,12 @@ def compile_events(events: list[EventConf], start: dt.date) -> list[PolicyEvent]
             if ev.days <= 0:
                 raise ConfigError(f"{where}.days: must be > 0, got {ev.days}")
             pe.end = when + dt.timedelta(days=int(ev.days))
+            if kind == "general_licence":
+                continue  # validity is checked by the licence itself
             lift = LIFTS.get(kind, kind)
             out.append(PolicyEvent(
                 date=pe.end, kind=lift, materials=materials, destinations=dest,
-                prob=None if kind == "approval" else pe.prob,
+                firms=pe.firms, end_use=pe.end_use, lift=True,
                 label=f"end of {pe.label}", source=pe.source))
     out.sort(key=lambda e: e.date)
     return out

@@ -45,14 +45,17 @@ class Shipment:
     delivered_on: dt.date | None = None
     status: str = ORDERED
     reason: str = ""
+    rfi: bool = False  # the end-use file was incomplete: a request for information
     reserved: bool = False  # tonnes taken from the seller's stock and held by this order
+    ship_on: dt.date | None = None  # earliest loading date once released
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
 
     def as_row(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "reserved"}
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("reserved", "ship_on")}
 
 
 class Ledger:

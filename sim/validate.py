@@ -88,16 +88,28 @@ def validate(cfg: RunConfig) -> dt.date:
     if w.automaker_cover_days is not None:
         _positive(w.automaker_cover_days, "world.automaker_cover_days")
     lic = cfg.licensing
-    if lic.delay.dist not in DISTS:
-        raise ConfigError(f"licensing.delay.dist: {lic.delay.dist!r} not in {list(DISTS)}")
-    if not 0 <= lic.delay.low <= lic.delay.mode <= lic.delay.high:
-        raise ConfigError("licensing.delay: need 0 <= low <= mode <= high, got "
-                          f"{lic.delay.low}, {lic.delay.mode}, {lic.delay.high}")
     _share(lic.approval_default, "licensing.approval_default")
     _share(lic.military_approval, "licensing.military_approval")
     for c, v in lic.approval_by_destination.items():
         _countries([c], "licensing.approval_by_destination")
         _share(v, f"licensing.approval_by_destination.{c}")
     _materials(cfg.market.initial_price, "market.initial_price")
-    compile_events(cfg.events, start)
+    for i, name in enumerate(lic.fast_track_whitelist):
+        if name not in names:
+            raise ConfigError(f"licensing.fast_track_whitelist[{i}]: no firm named {name!r}")
+    for i, name in enumerate(lic.general_licence_customers):
+        if name not in names:
+            raise ConfigError(f"licensing.general_licence_customers[{i}]: no firm named "
+                              f"{name!r}")
+    for key in ("delay", "rfi_delay", "fast_track_delay"):
+        d = getattr(lic, key)
+        if d.unit not in ("working", "calendar"):
+            raise ConfigError(f"licensing.{key}.unit: {d.unit!r} not in ['working', 'calendar']")
+        if d.dist not in DISTS:
+            raise ConfigError(f"licensing.{key}.dist: {d.dist!r} not in {list(DISTS)}")
+        if not 0 <= d.low <= d.mode <= d.high:
+            raise ConfigError(f"licensing.{key}: need 0 <= low <= mode <= high, got "
+                              f"{d.low}, {d.mode}, {d.high}")
+    _share(lic.rfi_prob_per_tier, "licensing.rfi_prob_per_tier")
+    compile_events(cfg.events, start, names)
     return start

@@ -45,8 +45,8 @@ def test_embargoed_route_carries_nothing(scenario_run):
 
 def test_quota_holds(scenario_run):
     _, m, t = scenario_run
-    for (year, mat), released in m.ministry.released.items():
-        cap = m.ministry.quotas.get(mat)
+    for (year, mat, dest), released in m.ministry.released.items():
+        cap = m.ministry.quotas.get((mat, dest))
         if cap is not None:
             assert released <= cap + 1e-6
 

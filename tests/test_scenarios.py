@@ -50,8 +50,12 @@ def test_licensing_45wd_decides_within_45_working_days():
     s = m.tables()["shipments"]
     dec = s.dropna(subset=["applied_on", "decided_on"])
     assert len(dec) > 50
-    for a, d in zip(dec["applied_on"], dec["decided_on"], strict=True):
-        assert m.calendar.working_days_between(a.date(), d.date()) <= 45
+    wd = [m.calendar.working_days_between(a.date(), d.date())
+          for a, d in zip(dec["applied_on"], dec["decided_on"], strict=True)]
+    complete = [w for w, rfi in zip(wd, dec["rfi"], strict=True) if not rfi]
+    assert max(complete) <= 45, "a complete file is decided within the statutory limit"
+    assert sum(w <= 45 for w in wd) >= 0.9 * len(wd)
+    assert 0 < dec["rfi"].mean() < 0.3  # requests for information extend a few files
     before = s[(s["seller_country"] == "CN") & (s["ordered_on"] < pd.Timestamp("2025-01-31"))
                & (s["ordered_on"] >= pd.Timestamp("2025-01-01"))]
     assert (before["licence"] == "none").all()

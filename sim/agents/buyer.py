@@ -36,7 +36,9 @@ class Buyer(Firm):
         self.review = int(conf.review_days)
         self.offset = index % self.review
         self.on_order = {m: 0.0 for m in self.need}
+        self.china_share = float(conf.china_share)
         self.lead_est = {m: model.expected_lead_days(self, m) for m in self.need}
+        self.lead0 = dict(self.lead_est)
         cover = conf.initial_cover_days if conf.initial_cover_days is not None \
             else self.target_cover
         for m, n in self.need.items():
@@ -70,9 +72,13 @@ class Buyer(Firm):
         """Place orders on review days."""
         if (self.model.day + self.offset) % self.review:
             return
-        w = self.conf.supply_line_weight
+        c = self.conf
+        self.china_share += c.switch_recovery * self.review * (c.china_share - self.china_share)
+        w = c.supply_line_weight
         for m, n in self.need.items():
-            qty = (n * self.review + (n * self.target_cover - self.stock[m])
+            cover = self.target_cover + c.cover_response * max(0.0, self.lead_est[m]
+                                                               - self.lead0[m])
+            qty = (n * self.review + (n * cover - self.stock[m])
                    + w * (n * self.lead_est[m] - self.on_order[m]))
             if qty > 1e-6:
                 self.model.place_orders(self, m, qty)
@@ -87,8 +93,16 @@ class Buyer(Firm):
         self.lead_est[s.material] = est + LEAD_SMOOTHING * (lead - est)
 
     def order_failed(self, s: Shipment) -> None:
-        """An order was denied or cancelled: it no longer counts as on order."""
+        """An order was denied or cancelled: it no longer counts as on order. A failed
+        Chinese order teaches the buyer that supply takes longer (it must order again) and
+        moves a step of its orders to non-Chinese makers, within ``max_switch``."""
         self.on_order[s.material] = max(0.0, self.on_order[s.material] - s.tonnes)
+        if s.seller_country != "CN":
+            return
+        c, m = self.conf, s.material
+        waited = (self.model.date - s.ordered_on).days + self.lead_est[m]
+        self.lead_est[m] += LEAD_SMOOTHING * (waited - self.lead_est[m])
+        self.china_share = max(c.china_share - c.max_switch, self.china_share - c.switch_step)
 
     @property
     def cover_days(self) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import ExporterConf
-from ..shipments import APPROVED, DENIED, ORDERED, QUEUED, Shipment
+from ..shipments import APPROVED, CANCELLED, DENIED, ORDERED, QUEUED, Shipment
 from .firm import Firm
 
 
@@ -44,36 +44,43 @@ class Exporter(Firm):
     def allocate(self) -> None:
         """Screen new orders and reserve stock for those that may go (phase 5)."""
         ministry = self.model.ministry
-        still: list[Shipment] = []
-        for s in self.book:
-            if s.status == ORDERED:
-                verdict = ministry.screen(s)
-                if verdict not in ("ok", "licence"):
-                    self.model.close_order(s, DENIED, verdict, decided=True)
+        verdicts = {s.id: ministry.screen(s) for s in self.book if s.status == ORDERED}
+        # orders that can go at once first, then those needing an application
+        for wanted in (("ok", "general"), ("licence",)):
+            for s in self.book:
+                v = verdicts.get(s.id)
+                if v is None or v not in wanted or s.status != ORDERED:
                     continue
-                if self.stock[s.material] + 1e-9 >= s.tonnes:
-                    self.take(s.material, s.tonnes)
-                    s.reserved = True
-                    if verdict == "licence":
-                        ministry.submit(s)
-                    else:
-                        ministry.release(s, "not_required")
-            if s.status in (ORDERED, QUEUED, APPROVED):
-                still.append(s)
-        self.book = still
+                if self.stock[s.material] + 1e-9 < s.tonnes:
+                    continue  # waits for stock
+                self.take(s.material, s.tonnes)
+                s.reserved = True
+                if v == "licence":
+                    ministry.submit(s)
+                elif v == "general":
+                    ministry.release(s, "approved", licence="general")
+                else:
+                    ministry.release(s, "not_required")
+        for s in self.book:
+            v = verdicts.get(s.id)
+            if s.status == ORDERED and v not in (None, "ok", "general", "licence"):
+                self.model.close_order(s, DENIED, v, decided=True)
+        self.book = [s for s in self.book if s.status in (ORDERED, QUEUED, APPROVED)]
 
     def ship(self) -> None:
         """Ship every approved order (phase 7)."""
-        keep = []
+        ministry, today = self.model.ministry, self.model.date
         for s in self.book:
-            if s.status == APPROVED:
-                if self.model.ministry.blocked(s):
-                    self.model.return_to_seller(s, self.model.ministry.blocked(s))
-                else:
-                    self.model.dispatch(s)
-            elif s.status in (ORDERED, QUEUED):
-                keep.append(s)
-        self.book = keep
+            if s.status != APPROVED or (s.ship_on is not None and s.ship_on > today):
+                continue
+            why = ministry.blocked(s)
+            if why:
+                self.model.return_to_seller(s, why)
+            elif ministry.expired(s):
+                self.model.return_to_seller(s, "licence_expired", status=CANCELLED)
+            else:
+                self.model.dispatch(s)
+        self.book = [s for s in self.book if s.status in (ORDERED, QUEUED, APPROVED)]
 
     def sell_home(self) -> None:
         """Sell stock above the working stock inside China."""

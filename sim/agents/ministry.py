@@ -1,4 +1,4 @@
-"""China's licensing authority (MOFCOM): controls, licence queue, quotas, embargoes."""
+"""China's licensing authority (MOFCOM): screens exports, runs the licence clock, decides."""
 
 from __future__ import annotations
 
@@ -7,27 +7,32 @@ import heapq
 
 import mesa
 
-from ..config import LicensingConf
+from ..config import DelayConf, LicensingConf
 from ..policy import PolicyEvent
-from ..shipments import APPROVED, DENIED, QUEUED, Shipment
+from ..rules import GeneralLicence, Rules
+from ..shipments import APPROVED, QUEUED, REVOKED, Shipment
 
 
 class Ministry(mesa.Agent):
-    """Decides who may buy Chinese magnets. Its rules change only through policy events.
+    """Decides who may buy Chinese magnets. Its rules (`sim.rules.Rules`) change only
+    through dated policy events; how it decides comes from the licensing config.
 
-    - ``controls``: (materials, destinations) pairs needing an individual licence.
-    - the licence clock: each application is decided after a number of *working* days
-      drawn from ``licensing.delay`` (weekends and Chinese holidays skipped).
-    - approval: military end use under control gets ``military_approval`` (0); civil use
-      gets the event override for the destination, else ``approval_by_destination``, else
-      ``approval_default``.
-    - quotas: annual caps per material, counted on tonnes released for export.
-    - embargoes: nothing is released or shipped to an embargoed destination; orders to its
-      anti-diversion countries are denied while it lasts.
+    Per order: barred outright (embargo, anti-diversion, end-use ban, quota) -> denied;
+    covered by a general licence -> released at once; material controlled for the
+    destination -> an individual licence application; otherwise released.
 
-    Args:
-        model: the SupplyChainModel (gives ``date``, ``calendar``, ``rng_licensing``).
-        conf: the licensing regime.
+    An application's clock runs ``licensing.delay`` working (or calendar) days, or
+    ``fast_track_delay`` for whitelisted exporters or buyers. Its end-use file is incomplete
+    with probability ``1 - (1 - rfi_prob_per_tier) ** supplier_tiers``; a request for
+    information then adds ``rfi_delay``. At the decision the order is approved with::
+
+        p = military_approval                       (military end use)
+        p = base * material_factor * firm_factor * (1 + relations_sensitivity * level)
+
+    where ``base`` is an approval event's override (firm x destination), else
+    ``approval_by_destination``, else ``approval_default``; ``level`` is the destination's
+    relations level. An approved individual licence ships after ``licence_to_ship_days`` and
+    is valid ``individual_validity_days``.
     """
 
     kind = "ministry"
@@ -36,55 +41,64 @@ class Ministry(mesa.Agent):
         super().__init__(model)
         self.name, self.country = "MOFCOM", "CN"
         self.conf = conf
-        self.controls: list[tuple[frozenset, frozenset | None]] = []
-        self.embargoes: dict[str, tuple[str, ...]] = {}
-        self.quotas: dict[str, float] = {}
-        self.released: dict[tuple[int, str], float] = {}
-        self.approval_override: dict[str | None, float] = {}
+        self.rules = Rules()
+        if conf.general_licence_customers:
+            self.rules.general.append(GeneralLicence(
+                firm=None, destinations=None,
+                customers=frozenset(conf.general_licence_customers), start=model.start))
+        self.whitelist = frozenset(conf.fast_track_whitelist)
+        self.released: dict[tuple[int, str, str | None], float] = {}
         self.queue: list[tuple[dt.date, int, Shipment]] = []
         self.decided_today = 0
 
-    # ---------------------------------------------------------------- rules
-    def requires_licence(self, material: str, destination: str) -> bool:
-        return any(material in mats and (dests is None or destination in dests)
-                   for mats, dests in self.controls)
+    # ---------------------------------------------------------------- screening
+    @property
+    def embargoes(self) -> dict[str, tuple[str, ...]]:
+        return self.rules.embargoes
+
+    @property
+    def quotas(self) -> dict:
+        return self.rules.quotas
 
     def blocked(self, s: Shipment) -> str:
         """Why an order may not go now ('' when it may)."""
-        if s.buyer_country in self.embargoes:
-            return "embargo"
-        for third in self.embargoes.values():
-            if s.buyer_country in third:
-                return "anti_diversion"
-        return ""
+        return self.rules.barred(s.material, s.buyer_country, s.end_use)
 
-    def quota_left(self, material: str) -> float:
-        cap = self.quotas.get(material)
-        if cap is None:
-            return float("inf")
-        return cap - self.released.get((self.model.date.year, material), 0.0)
+    def over_quota(self, s: Shipment) -> bool:
+        year = self.model.date.year
+        return any(self.released.get((year, *key), 0.0) + s.tonnes > cap + 1e-9
+                   for key, cap in self.rules.quota_caps(s.material, s.buyer_country, year))
 
     def screen(self, s: Shipment) -> str:
-        """'ok', 'licence', or the reason the order is refused outright."""
-        why = self.blocked(s)
+        """'ok', 'general', 'licence', or the reason the order is refused outright."""
+        why = self.blocked(s) or ("quota" if self.over_quota(s) else "")
         if why:
             return why
-        if s.tonnes > self.quota_left(s.material) + 1e-9:
-            return "quota"
-        return "licence" if self.requires_licence(s.material, s.buyer_country) else "ok"
+        if not self.rules.requires_licence(s.material, s.buyer_country):
+            return "ok"
+        g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes,
+                                       self.model.date)
+        return "general" if g is not None else "licence"
 
-    def approval_prob(self, s: Shipment) -> float:
-        if s.end_use == "military":
-            return self.conf.military_approval
-        for key in (s.buyer_country, None):
-            if key in self.approval_override:
-                return self.approval_override[key]
-        return self.conf.approval_by_destination.get(s.buyer_country,
-                                                     self.conf.approval_default)
+    def release(self, s: Shipment, decision: str, licence: str | None = None) -> None:
+        """Let a reserved order go: count it against the quotas and mark it to ship."""
+        today = self.model.date
+        s.decision, s.status = decision, APPROVED
+        if licence == "general":
+            g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today)
+            g.used_t += s.tonnes
+            s.licence, s.applied_on = "general", today
+        s.decided_on = s.decided_on or today
+        s.ship_on = today
+        if s.licence == "individual":
+            s.ship_on = today + dt.timedelta(days=self.conf.licence_to_ship_days)
+        for key in ((s.material, None), (s.material, s.buyer_country)):
+            k = (today.year, *key)
+            self.released[k] = self.released.get(k, 0.0) + s.tonnes
 
     # ---------------------------------------------------------------- the clock
-    def draw_delay(self) -> int:
-        d, rng = self.conf.delay, self.model.rng_licensing
+    def draw(self, d: DelayConf) -> int:
+        rng = self.model.rng_licensing
         if d.dist == "fixed" or d.low == d.high:
             x = d.mode
         elif d.dist == "uniform":
@@ -93,19 +107,35 @@ class Ministry(mesa.Agent):
             x = rng.triangular(d.low, d.mode, d.high)
         return int(round(x))
 
+    def _after(self, day: dt.date, d: DelayConf, n: int) -> dt.date:
+        if d.unit == "calendar":
+            return day + dt.timedelta(days=n)
+        return self.model.calendar.add_working_days(day, n)
+
     def submit(self, s: Shipment) -> None:
-        """File a licence application; its decision date counts working days."""
-        s.applied_on, s.licence, s.status = self.model.date, "individual", QUEUED
-        due = self.model.calendar.add_working_days(self.model.date, self.draw_delay())
+        """File an individual licence application and set its decision date."""
+        today, c = self.model.date, self.conf
+        s.applied_on, s.licence, s.status = today, "individual", QUEUED
+        fast = s.seller in self.whitelist or s.buyer in self.whitelist
+        d = c.fast_track_delay if fast else c.delay
+        due = self._after(today, d, self.draw(d))
+        tiers = getattr(self.model.by_name[s.buyer].conf, "supplier_tiers", 1)
+        if self.model.rng_licensing.random() < 1.0 - (1.0 - c.rfi_prob_per_tier) ** tiers:
+            s.rfi = True
+            due = self._after(due, c.rfi_delay, self.draw(c.rfi_delay))
         heapq.heappush(self.queue, (due, s.id, s))
 
-    def release(self, s: Shipment, decision: str) -> None:
-        """Let a reserved order go: count it against the quota and mark it to ship."""
-        s.decision, s.status = decision, APPROVED
-        if s.decided_on is None:
-            s.decided_on = self.model.date
-        key = (self.model.date.year, s.material)
-        self.released[key] = self.released.get(key, 0.0) + s.tonnes
+    def approval_prob(self, s: Shipment) -> float:
+        c = self.conf
+        if s.end_use == "military":
+            return c.military_approval
+        base = self.rules.approval_override(s.seller, s.buyer_country)
+        if base is None:
+            base = c.approval_by_destination.get(s.buyer_country, c.approval_default)
+        p = (base * c.approval_by_material.get(s.material, 1.0)
+             * c.approval_by_firm.get(s.seller, 1.0)
+             * (1.0 + c.relations_sensitivity * self.rules.relations_level(s.buyer_country)))
+        return min(1.0, max(0.0, p))
 
     def decide(self) -> None:
         """Decide every application whose clock has run out (phase 6)."""
@@ -117,16 +147,17 @@ class Ministry(mesa.Agent):
                 continue
             self.decided_today += 1
             s.decided_on = today
-            why = self.blocked(s)
-            if not why and s.tonnes > self.quota_left(s.material) + 1e-9:
-                why = "quota"
+            why = self.blocked(s) or ("quota" if self.over_quota(s) else "")
             if not why and self.model.rng_licensing.random() >= self.approval_prob(s):
                 why = "military_end_use" if s.end_use == "military" else "not_approved"
             if why:
-                s.decision = "denied"
                 self.model.return_to_seller(s, why)
             else:
                 self.release(s, "approved")
+
+    def expired(self, s: Shipment) -> bool:
+        return (s.licence == "individual" and s.decided_on is not None and
+                (self.model.date - s.decided_on).days > self.conf.individual_validity_days)
 
     @property
     def queue_tonnes(self) -> float:
@@ -135,34 +166,16 @@ class Ministry(mesa.Agent):
     # ---------------------------------------------------------------- events
     def apply(self, ev: PolicyEvent) -> None:
         """Apply a policy event (called on its date, before the day's phases)."""
-        mats = frozenset(ev.materials)
-        dests = frozenset(ev.destinations) if ev.destinations is not None else None
-        if ev.kind == "controls":
-            self.controls.append((mats, dests))
-        elif ev.kind == "lift_controls":
-            self.controls = [(m - mats, d) if (d == dests or dests is None) else (m, d)
-                             for m, d in self.controls]
-            self.controls = [(m, d) for m, d in self.controls if m]
-        elif ev.kind == "embargo":
-            for c in ev.destinations:
-                self.embargoes[c] = tuple(ev.anti_diversion)
-        elif ev.kind == "lift_embargo":
-            for c in ev.destinations:
-                self.embargoes.pop(c, None)
-        elif ev.kind == "quota":
-            for m in ev.materials:
-                if ev.tonnes_per_year is None:
-                    self.quotas.pop(m, None)
-                else:
-                    self.quotas[m] = ev.tonnes_per_year
-        elif ev.kind == "approval":
-            for c in (ev.destinations or (None,)):
-                if ev.prob is None:
-                    self.approval_override.pop(c, None)
-                else:
-                    self.approval_override[c] = ev.prob
-        else:  # pragma: no cover - compile_events rejects unknown kinds
-            raise ValueError(f"unknown event kind {ev.kind}")
+        self.rules.apply(ev)
+        if ev.kind == "revoke":
+            dests = set(ev.destinations) if ev.destinations else None
+            for e in self.model.exporters:
+                if ev.firms is not None and e.name not in ev.firms:
+                    continue
+                for s in e.book:
+                    if (s.status == APPROVED and s.licence in ("individual", "general")
+                            and (dests is None or s.buyer_country in dests)):
+                        self.model.return_to_seller(s, "revoked", status=REVOKED)
         ev.fired = True
 
     def record(self) -> dict:
