@@ -140,8 +140,8 @@ class SupplyChainModel(mesa.Model):
         at random in proportion to capacity (routing stream)."""
         out = []
         makers = self.suppliers(material, china=False)
-        cn_share = b.china_share if makers else 1.0
-        for pool, t in ((self.suppliers(material, True), qty * cn_share),
+        cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
+        for pool, t in ((self._chinese_sellers(b, material, qty * cn_share), qty * cn_share),
                         (makers, qty * (1 - cn_share))):
             if t <= 1e-9 or not pool:
                 continue
@@ -149,6 +149,17 @@ class SupplyChainModel(mesa.Model):
             i = int(self.rng_routing.choice(len(pool), p=weights / weights.sum()))
             out.append((pool[i], t))
         return out
+
+    def _chinese_sellers(self, b: Buyer, material: str, qty: float) -> list:
+        """Chinese exporters a buyer may order from: where the material needs a licence
+        and some exporters hold a general licence covering this buyer, only those."""
+        pool = self.suppliers(material, True)
+        rules = self.ministry.rules
+        if rules.general and rules.requires_licence(material, b.country):
+            covered = [e for e in pool if rules.general_licence(
+                e.name, b.country, b.name, qty, self.date) is not None]
+            return covered or pool
+        return pool
 
     def _new_shipment(self, b: Buyer, seller, material: str, tonnes: float,
                       ordered_on: dt.date) -> Shipment:

@@ -36,7 +36,7 @@ class Buyer(Firm):
         self.review = int(conf.review_days)
         self.offset = index % self.review
         self.on_order = {m: 0.0 for m in self.need}
-        self.china_share = float(conf.china_share)
+        self.china_share = {m: float(conf.china_share) for m in self.need}
         self.lead_est = {m: model.expected_lead_days(self, m) for m in self.need}
         self.lead0 = dict(self.lead_est)
         cover = conf.initial_cover_days if conf.initial_cover_days is not None \
@@ -73,7 +73,9 @@ class Buyer(Firm):
         if (self.model.day + self.offset) % self.review:
             return
         c = self.conf
-        self.china_share += c.switch_recovery * self.review * (c.china_share - self.china_share)
+        for m, share in self.china_share.items():
+            self.china_share[m] = share + c.switch_recovery * self.review * (
+                c.china_share - share)
         w = c.supply_line_weight
         for m, n in self.need.items():
             cover = self.target_cover + c.cover_response * max(0.0, self.lead_est[m]
@@ -102,7 +104,8 @@ class Buyer(Firm):
         c, m = self.conf, s.material
         waited = (self.model.date - s.ordered_on).days + self.lead_est[m]
         self.lead_est[m] += LEAD_SMOOTHING * (waited - self.lead_est[m])
-        self.china_share = max(c.china_share - c.max_switch, self.china_share - c.switch_step)
+        self.china_share[m] = max(c.china_share - c.max_switch,
+                                  self.china_share[m] - c.switch_step)
 
     @property
     def cover_days(self) -> float:

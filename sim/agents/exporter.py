@@ -83,8 +83,14 @@ class Exporter(Firm):
         self.book = [s for s in self.book if s.status in (ORDERED, QUEUED, APPROVED)]
 
     def sell_home(self) -> None:
-        """Sell stock above the working stock inside China."""
-        for m, k in self.keep.items():
+        """Sell stock inside China beyond the working stock and what waiting export
+        orders need (so an order larger than the working stock is filled in days)."""
+        backlog: dict[str, float] = {}
+        for s in self.book:
+            if s.status == ORDERED:
+                backlog[s.material] = backlog.get(s.material, 0.0) + s.tonnes
+        for m, keep in self.keep.items():
+            k = max(keep, backlog.get(m, 0.0))
             surplus = self.stock[m] - k
             if surplus > 0:
                 self.stock[m] = k

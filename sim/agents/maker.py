@@ -63,11 +63,13 @@ class MagnetMaker(Firm):
 
     def allocate(self) -> None:
         """Reserve stock for orders, first come first served (phase 5)."""
+        blocked: set[str] = set()
         for s in self.book:
-            if s.status != ORDERED:
+            if s.status != ORDERED or s.material in blocked:
                 continue
             if self.stock[s.material] + 1e-9 < s.tonnes:
-                break  # first come, first served
+                blocked.add(s.material)  # first come, first served per material
+                continue
             self.take(s.material, s.tonnes)
             s.reserved, s.status, s.decision = True, APPROVED, "not_required"
             s.decided_on = self.model.date
