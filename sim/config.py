@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from .config_markets import ChinaPricingConf, GovernmentConf, SubstitutionConf
+
 MATERIALS = ("ndfeb", "ndfeb_hre", "smco", "oxide")
 """Material codes. ``ndfeb``: sintered NdFeB without heavy rare earths; ``ndfeb_hre``:
 Dy/Tb-bearing NdFeB grades (caught by the April 2025 controls); ``smco``: samarium-cobalt
@@ -128,6 +130,30 @@ class MineConf:
         2920, unit="days", help="build time: ~8 years for new facilities (FACTS: IEA)"
     )
     rampup_days: int = p(730, unit="days", help="linear ramp to nameplate [assumption]")
+    cash_cost: float = p(
+        40.0, unit="USD/kg oxide", help="operating cash cost; closes after prices stay below "
+        "it [assumption]")
+    breakeven_price: float = p(
+        70.0, unit="USD/kg oxide", help="full cost incl. capital; invests above it "
+        "[assumption]")
+    hurdle: float = p(0.15, unit="0-1", help="margin over break-even needed to invest or "
+                      "restart [assumption]")
+    price_window_days: int = p(90, unit="days", help="moving average of the expected price "
+                               "[assumption]")
+    invest_days: int = p(180, unit="days", help="days the expected price must clear the "
+                         "hurdle before investing or restarting [assumption]")
+    close_after_days: int = p(180, unit="days", help="days below cash cost before care and "
+                              "maintenance [assumption]")
+    restart_days: int = p(365, unit="days", help="restart works before ramp-up [assumption]")
+    separation: str = p(
+        "domestic", help="domestic | china: where concentrate is separated (Mountain Pass "
+        "shipped to China until 2025, FACTS: USGS)")
+    separation_ready: Optional[str] = p(
+        None, unit="date", help="separation=china: domestic separation takes over from this "
+        "date (built over years, FACTS: IEA ~8 years for new facilities)")
+    china_takes_concentrate: bool = p(
+        True, help="Chinese policy lets concentrate in for separation; if not, a mine "
+        "without domestic separation cannot sell [assumption]")
     note: str = p("", help="sources of this mine's numbers")
 
 
@@ -144,6 +170,9 @@ class MakerConf:
         factory=dict,
     )
     working_stock_days: float = p(21.0, unit="days of output", help="[assumption]")
+    capacity_additions: Dict[str, Dict[str, float]] = p(
+        unit="t/yr", help="dated plans {YYYY-MM-DD: {material: t/yr}}; e.g. MP's 10,000 t/yr "
+        "magnet plant from 2028 (FACTS: MP Materials/DoD Jul 2025)", factory=dict)
     note: str = p("", help="sources of this firm's numbers")
 
 
@@ -226,7 +255,9 @@ def _default_defense() -> List[DefenseConf]:
 def _default_mines() -> List[MineConf]:
     return [
         MineConf(name="Lynas-like", country="AU", capacity_tpy=10_500.0, status="operating",
-                 note="NdPr ~10,500 t/yr (FACTS: Lynas)"),
+                 cash_cost=30.0,
+                 note="NdPr ~10,500 t/yr (FACTS: Lynas); cash cost 30 USD/kg, a low-cost "
+                 "incumbent [assumption]"),
     ]
 
 
@@ -384,6 +415,18 @@ class MarketConf:
     adjust_per_day: float = p(
         0.05, unit="1/day", help="share of the gap to the target price closed daily [assumption]"
     )
+    cn_price_ratio: float = p(
+        1.0, unit="x", help="opening price inside China / outside [assumption]")
+    glut_discount: float = p(
+        0.2, unit="0-1", help="inside-China price falls by this share when all exports of a "
+        "material are restricted (tonnes stay home) [assumption]")
+    surplus_reference: float = p(
+        1.5, unit="x target", help="stock above this multiple of target cover depresses "
+        "prices [assumption]")
+    surplus_elasticity: float = p(
+        0.3, unit="1", help="target price falls by this x the surplus share (capped at 1) "
+        "[assumption]")
+    china: ChinaPricingConf = field(default_factory=ChinaPricingConf)
 
 
 @dataclass
@@ -398,4 +441,6 @@ class RunConfig:
     licensing: LicensingConf = field(default_factory=LicensingConf)
     market: MarketConf = field(default_factory=MarketConf)
     events: List[EventConf] = field(default_factory=list)
+    government: GovernmentConf = field(default_factory=GovernmentConf)
+    substitution: SubstitutionConf = field(default_factory=SubstitutionConf)
     plots: bool = p(True, help="draw plots into the run folder")

@@ -33,12 +33,20 @@ import math
 from collections import defaultdict
 
 import mesa
-from mesa.agentset import AgentSet
 import numpy as np
 import pandas as pd
+from mesa.agentset import AgentSet
 
-from .agents import (Automaker, Buyer, DefensePrime, Exporter, IndustrialBuyer, MagnetMaker,
-                     Mine, Ministry)
+from .agents import (
+    Automaker,
+    Buyer,
+    DefensePrime,
+    Exporter,
+    IndustrialBuyer,
+    MagnetMaker,
+    Mine,
+    Ministry,
+)
 from .calendar import WorkingCalendar
 from .config import MAGNETS, MATERIALS, RunConfig
 from .market import Market
@@ -237,7 +245,7 @@ class SupplyChainModel(mesa.Model):
         if self.day >= self.cfg.days:
             self.running = False
 
-    def run(self) -> "SupplyChainModel":
+    def run(self) -> SupplyChainModel:
         """Run the whole horizon."""
         while self.running:
             self.step()

@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from sim.config import (AutomakerConf, EventConf, IndustryConf, MineConf, RunConfig,
-                        WorldConf)
+from sim.config import AutomakerConf, EventConf, IndustryConf, MineConf, RunConfig, WorldConf
 from sim.model import SupplyChainModel
 from sim.shipments import DENIED, ORDERED, QUEUED
 

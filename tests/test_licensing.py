@@ -8,7 +8,7 @@ import pytest
 from sim.config import DelayConf, EventConf, LicensingConf
 from sim.metrics import kpis
 from sim.model import SupplyChainModel
-from sim.shipments import APPROVED, QUEUED, REVOKED
+from sim.shipments import APPROVED, REVOKED
 
 from .helpers import ROOT, load, run_model
 from .test_agents import small_world
