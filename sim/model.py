@@ -4,17 +4,18 @@ One step is one calendar day. The day's phases, in this order:
 
 1. policy events due today take effect (scheduled with Mesa's ``schedule_event`` half a
    time unit before the day's step, so they always precede it)
-2. producers produce: mines (oxide to makers, the rest to China), Chinese exporters,
-   non-Chinese magnet makers
-3. buyers use magnets for today's output; shortfalls are recorded as lost production
+2. producers produce: mines (oxide to makers, the rest to China; lifecycle from prices),
+   Chinese exporters, non-Chinese magnet makers (dated capacity additions), recycled
+   oxide; the government buys for its stockpile
+3. automakers' substitution updates their need; buyers use magnets for today's output; shortfalls are recorded as lost production
 4. buyers order on their review days (target cover, counting the supply line)
 5. sellers take new orders: Chinese exporters screen them with the Ministry, reserve stock
    and apply for licences; non-Chinese makers reserve stock
 6. the Ministry decides the applications whose working-day clock is up
 7. released orders ship; transit takes destination-specific days; exporters sell surplus
    stock inside China
-8. arrivals are received
-9. prices update
+8. arrivals are received; the government releases stockpile to short defence primes
+9. prices update inside and outside China (China's pricing strategy)
 10. the day is recorded
 
 Phases 3-5 and 7 run through Mesa ``AgentSet.shuffle_do`` so that agent order cannot bias
@@ -49,7 +50,9 @@ from .agents import (
 )
 from .calendar import WorkingCalendar
 from .config import MAGNETS, MATERIALS, RunConfig
+from .agents.government import Government
 from .market import Market
+from .substitution import Substitution
 from .policy import PolicyEvent, compile_events
 from .shipments import DELIVERED, DENIED, IN_TRANSIT, QUEUED, Ledger, Shipment
 from .validate import validate
@@ -78,7 +81,9 @@ class SupplyChainModel(mesa.Model):
         self.ledger = Ledger()
         self.shipments: list[Shipment] = []
         self.arrivals: dict[int, list[Shipment]] = defaultdict(list)
-        self.market = Market(cfg.market)
+        self.market = Market(cfg.market, cfg.government.tariff_cn_magnets)
+        self.government = Government(self, cfg.government)
+        self._supply_ema = {"cn": 0.0, "ex": 0.0}
         self._daily: list[dict] = []
         self._agent_rows: list[dict] = []
         self._exports_today: dict[str, float] = defaultdict(float)
@@ -98,6 +103,7 @@ class SupplyChainModel(mesa.Model):
         self.buyers = AgentSet(buyers, random=self.random)
         self.sellers = AgentSet(self.exporters + self.makers, random=self.random)
         self.by_name = {a.name: a for a in [*self.exporters, *self.makers, *buyers]}
+        self.substitution = Substitution(self, cfg.substitution)
         for b in buyers:
             self._warm_start_pipeline(b)
 
@@ -211,6 +217,7 @@ class SupplyChainModel(mesa.Model):
             self._exports_today[s.material] += s.tonnes
         else:
             base = w.domestic_transit_days
+            self._exports_today["_non_cn"] += s.tonnes
         j = w.transit_jitter_days
         days = max(1, int(round(base + (self.rng_transit.uniform(-j, j) if j > 0 else 0.0))))
         s.status, s.shipped_on = IN_TRANSIT, self.date
@@ -229,7 +236,10 @@ class SupplyChainModel(mesa.Model):
         for group in (self.mines, self.exporters, self.makers):  # 2 produce
             for a in group:
                 a.produce()
-        self.buyers.shuffle_do("use")  # 3
+        self.substitution.recycle()
+        self.government.buy()
+        self.substitution.step()  # 3
+        self.buyers.shuffle_do("use")
         self.buyers.shuffle_do("order")  # 4
         self.sellers.shuffle_do("allocate")  # 5
         self.ministry.decide()  # 6
@@ -239,7 +249,8 @@ class SupplyChainModel(mesa.Model):
         for s in self.arrivals.pop(self.day, ()):  # 8
             s.status, s.delivered_on, s.reserved = DELIVERED, self.date, False
             self.by_name[s.buyer].receive(s)
-        self.market.update(self.buyers)  # 9
+        self.government.release()
+        self.market.update(self)  # 9
         self._record()  # 10
         self.day += 1
         if self.day >= self.cfg.days:
@@ -255,7 +266,7 @@ class SupplyChainModel(mesa.Model):
     def held(self) -> dict[str, float]:
         """Tonnes per material in stocks, reserved orders and transit."""
         out = {m: 0.0 for m in MATERIALS}
-        for a in [*self.exporters, *self.makers, *self.mines, *self.buyers]:
+        for a in [*self.exporters, *self.makers, *self.mines, *self.buyers, self.government]:
             for m in MATERIALS:
                 out[m] += a.stock[m]
         for s in self.shipments:
@@ -270,6 +281,7 @@ class SupplyChainModel(mesa.Model):
 
     def _record(self) -> None:
         row: dict = {"date": self.date}
+        non_cn = self._exports_today.pop("_non_cn", 0.0)
         queue = defaultdict(float)
         for _, _, s in self.ministry.queue:
             if s.status == QUEUED:
@@ -286,8 +298,21 @@ class SupplyChainModel(mesa.Model):
             row[f"buyer_cover_{m}_days"] = stock / need if need else math.nan
             row[f"exports_{m}_t"] = self._exports_today.get(m, 0.0)
             row[f"licence_queue_{m}_t"] = queue.get(m, 0.0)
+        for m in MATERIALS:
+            row[f"price_{m}_cn"] = self.market.price_cn.get(m, math.nan)
             row[f"price_{m}_ex_cn"] = self.market.price.get(m, math.nan)
         row["exports_t"] = sum(self._exports_today.values())
+        ema = self._supply_ema  # 30-day smoothing of daily shipments [assumption]
+        ema["cn"] += (row["exports_t"] - ema["cn"]) / 30.0
+        ema["ex"] += (non_cn - ema["ex"]) / 30.0
+        tot = ema["cn"] + ema["ex"]
+        row["non_china_supply_share"] = ema["ex"] / tot if tot > 0 else math.nan
+        row["substitution_share"] = self.substitution.substitution_share
+        row["china_flooding"] = self.market.flood > 0
+        prime = [b.cover_days for b in self.buyers if b.kind == "defense"]
+        row["defense_cover_days"] = min(prime) if prime else math.nan
+        row["mines_active_tpy"] = sum(x.conf.capacity_tpy * (x.utilisation > 0)
+                                      for x in self.mines)
         row["licence_applications_pending"] = sum(
             1 for _, _, s in self.ministry.queue if s.status == QUEUED)
         row["lost_vehicles"] = lost_v
@@ -297,7 +322,8 @@ class SupplyChainModel(mesa.Model):
             1 for g in self.ministry.rules.general
             if not g.suspended and g.start <= self.date and (g.end is None or self.date < g.end))
         self._daily.append(row)
-        for a in [*self.buyers, *self.exporters, *self.makers, *self.mines, self.ministry]:
+        for a in [*self.buyers, *self.exporters, *self.makers, *self.mines, self.ministry,
+                  self.government]:
             r = a.record()
             r["date"] = self.date
             self._agent_rows.append(r)

@@ -61,11 +61,11 @@ class Shipment:
 class Ledger:
     """Cumulative flows per material: sources in, sinks out.
 
-    Sources: ``initial`` (opening stocks and pipeline), ``produced``. Sinks: ``consumed``,
-    ``sold_in_china``, ``oxide_to_china``, ``feedstock``.
+    Sources: ``initial`` (opening stocks and pipeline, stockpiles), ``produced``,
+    ``recycled``. Sinks: ``consumed``, ``sold_in_china``, ``oxide_to_china``, ``feedstock``.
     """
 
-    SOURCES = ("initial", "produced")
+    SOURCES = ("initial", "produced", "recycled")
     SINKS = ("consumed", "sold_in_china", "oxide_to_china", "feedstock")
 
     def __init__(self) -> None:

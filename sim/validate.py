@@ -9,7 +9,8 @@ from .errors import ConfigError
 from .policy import _countries, _date, compile_events
 
 DISTS = ("fixed", "uniform", "triangular")
-MINE_STATES = ("planned", "construction", "rampup", "operating")
+MINE_STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance",
+               "restart")
 
 
 def _share(value: float, where: str) -> None:
@@ -55,6 +56,12 @@ def validate(cfg: RunConfig) -> dt.date:
                 for m in f.capacity_tpy:
                     if m not in f.oxide_per_t:
                         raise ConfigError(f"{where}.oxide_per_t: missing {m!r}")
+                for d, add in f.capacity_additions.items():
+                    _date(d, f"{where}.capacity_additions")
+                    _materials(add, f"{where}.capacity_additions.{d}", MAGNETS)
+                    for m in add:
+                        if m not in f.oxide_per_t:
+                            raise ConfigError(f"{where}.oxide_per_t: missing {m!r}")
             elif group == "mines":
                 if f.status not in MINE_STATES:
                     raise ConfigError(f"{where}.status: {f.status!r} not in {list(MINE_STATES)}")
@@ -63,6 +70,11 @@ def validate(cfg: RunConfig) -> dt.date:
                         raise ConfigError(f"{where}.construction_start: needed when planned")
                     _date(f.construction_start, f"{where}.construction_start")
                 _positive(f.capacity_tpy, f"{where}.capacity_tpy")
+                if f.separation not in ("domestic", "china"):
+                    raise ConfigError(f"{where}.separation: {f.separation!r} not in "
+                                      "['domestic', 'china']")
+                if f.separation_ready is not None:
+                    _date(f.separation_ready, f"{where}.separation_ready")
             else:
                 if f.country == "CN":
                     raise ConfigError(f"{where}.country: buyers are outside China")
@@ -111,5 +123,18 @@ def validate(cfg: RunConfig) -> dt.date:
             raise ConfigError(f"licensing.{key}: need 0 <= low <= mode <= high, got "
                               f"{d.low}, {d.mode}, {d.high}")
     _share(lic.rfi_prob_per_tier, "licensing.rfi_prob_per_tier")
+    g = cfg.government
+    _share(g.capital_grant_share, "government.capital_grant_share")
+    _positive(g.tariff_cn_magnets, "government.tariff_cn_magnets")
+    _date(g.price_floor_start, "government.price_floor_start")
+    if g.dfars_ban_date is not None:
+        _date(g.dfars_ban_date, "government.dfars_ban_date")
+    _materials(g.stockpile_t, "government.stockpile_t", MAGNETS)
+    _materials(g.stockpile_buy_tpd, "government.stockpile_buy_tpd", MAGNETS)
+    for i, name in enumerate(g.price_floor_mines):
+        if name not in {m.name for m in w.mines}:
+            raise ConfigError(f"government.price_floor_mines[{i}]: no mine named {name!r}")
+    _share(cfg.market.china.cut, "market.china.cut")
+    _share(cfg.substitution.max_share, "substitution.max_share")
     compile_events(cfg.events, start, names)
     return start

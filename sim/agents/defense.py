@@ -1,17 +1,75 @@
-"""Defence primes: military end use, deep stock."""
+"""Defence primes: military end use, deep stock, the DFARS-style ban on Chinese magnets."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..config import DefenseConf
+from ..shipments import APPROVED, CANCELLED, ORDERED, QUEUED
 from .industry import IndustrialBuyer
 
 
 class DefensePrime(IndustrialBuyer):
-    """A defence contractor. Its orders carry military end use, which the Ministry denies
-    whenever the material is under control; ``output``/``lost`` are tonnes of magnet use."""
+    """A defence contractor needing SmCo and NdFeB.
+
+    Its orders carry military end use, which the Ministry denies whenever the material is
+    under control. From ``government.dfars_ban_date`` no Chinese-origin magnet may enter
+    defence supply: ``dfars_lead_days`` before it the prime stops ordering from China and
+    cancels Chinese orders not yet shipped, so that nothing Chinese arrives after the ban;
+    from then it orders only from non-Chinese makers (and draws on the government
+    stockpile). ``output``/``lost`` are tonnes of magnet use.
+    """
 
     kind = "defense"
     end_use = "military"
 
     def __init__(self, model, conf: DefenseConf, index: int) -> None:
         super().__init__(model, conf, index)
+        g = model.cfg.government
+        self.cutoff = None
+        if g.dfars_ban_date is not None:
+            ban = dt.date.fromisoformat(g.dfars_ban_date)
+            self.cutoff = ban - dt.timedelta(days=g.dfars_lead_days)
+        self.cancelled = False
+
+    @property
+    def china_barred(self) -> bool:
+        """True once Chinese supply is barred (from the cut-off ahead of the ban)."""
+        return self.cutoff is not None and self.model.date >= self.cutoff
+
+    def _cancel_chinese(self) -> None:
+        model = self.model
+        for s in model.shipments:
+            if s.buyer != self.name or s.seller_country != "CN":
+                continue
+            if s.status in (QUEUED, APPROVED) and s.reserved:
+                model.return_to_seller(s, "dfars_ban", status=CANCELLED)
+            elif s.status == ORDERED:
+                model.close_order(s, CANCELLED, "dfars_ban", decided=False)
+        self.cancelled = True
+
+    def order(self) -> None:
+        """Order as any buyer; once China is barred, only from non-Chinese makers."""
+        if not self.china_barred:
+            super().order()
+            return
+        if not self.cancelled:
+            self._cancel_chinese()
+        for m in self.china_share:
+            self.china_share[m] = 0.0
+        if (self.model.day + self.offset) % self.review:
+            return
+        w = self.conf.supply_line_weight
+        for m, n in self.need.items():
+            if not self.model.suppliers(m, china=False):
+                continue  # no lawful supplier: the stockpile must carry it
+            qty = (n * self.review + (n * self.target_cover - self.stock[m])
+                   + w * (n * self.lead_est[m] - self.on_order[m]))
+            if qty > 1e-6:
+                self.model.place_orders(self, m, qty)
+
+    def order_failed(self, s) -> None:
+        super().order_failed(s)
+        if self.china_barred:
+            for m in self.china_share:
+                self.china_share[m] = 0.0

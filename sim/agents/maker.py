@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..config import MakerConf
 from ..shipments import APPROVED, ORDERED, Shipment
 from .firm import Firm
@@ -14,13 +16,16 @@ class MagnetMaker(Firm):
 
     Makes to order: produces up to capacity, limited by its oxide stock, only as much as
     keeps ``working_stock_days`` of output in stock beyond its open orders. Fills orders first
-    come, first served; its shipments need no Chinese licence.
+    come, first served; its shipments need no Chinese licence. Dated capacity additions
+    (``capacity_additions``, e.g. a 10,000 t/yr plant from 2028) raise capacity on their
+    date; buyers then route more of their non-Chinese orders to it.
     """
 
     kind = "maker"
 
     def __init__(self, model, conf: MakerConf) -> None:
         super().__init__(model, conf.name, conf.country)
+        self.conf = conf
         self.capacity_tpd = {m: v / 365.0 for m, v in conf.capacity_tpy.items()}
         self.oxide_per_t = dict(conf.oxide_per_t)
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
@@ -31,6 +36,16 @@ class MagnetMaker(Firm):
         model.ledger.add("initial", "oxide", self.stock["oxide"])
         self.book: list[Shipment] = []
         self.produced_today = 0.0
+        self.additions = sorted((dt.date.fromisoformat(d), add)
+                                for d, add in conf.capacity_additions.items())
+
+    def _add_capacity(self) -> None:
+        """Bring dated capacity additions on line."""
+        while self.additions and self.additions[0][0] <= self.model.date:
+            _, add = self.additions.pop(0)
+            for m, tpy in add.items():
+                self.capacity_tpd[m] = self.capacity_tpd.get(m, 0.0) + tpy / 365.0
+                self.keep[m] = self.keep.get(m, 0.0) + self.conf.working_stock_days * tpy / 365.0
 
     @property
     def oxide_target(self) -> float:
@@ -42,6 +57,7 @@ class MagnetMaker(Firm):
         return self.capacity_tpd.get(material, 0.0)
 
     def produce(self) -> None:
+        self._add_capacity()
         self.produced_today = 0.0
         backlog: dict[str, float] = {}
         for s in self.book:

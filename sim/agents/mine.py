@@ -1,4 +1,4 @@
-"""Non-Chinese mines with separation: a lifecycle from plan to operation."""
+"""Non-Chinese mines with separation: a lifecycle driven by prices and government levers."""
 
 from __future__ import annotations
 
@@ -7,13 +7,31 @@ import datetime as dt
 from ..config import MineConf
 from .firm import Firm
 
+STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance", "restart")
+PRODUCING = ("rampup", "operating")
+
 
 class Mine(Firm):
     """A mine and separation plant producing NdPr oxide.
 
-    Lifecycle: planned -> construction (``construction_days``) -> rampup (linear over
-    ``rampup_days``) -> operating. Oxide goes first to non-Chinese magnet makers up to their
-    oxide target; the rest is sold to China for processing there (a sink of the ledger).
+    Lifecycle::
+
+        planned -> construction (construction_days) -> rampup (linear, rampup_days)
+          -> operating -> care_and_maintenance -> restart (restart_days) -> rampup
+
+    A planned mine with a ``construction_start`` date is committed and starts building
+    then. Without one it invests when its expected price (moving average of the price it
+    would get, ``price_window_days``) clears its break-even by ``hurdle`` for
+    ``invest_days`` running, or at once when a government price floor covering it clears
+    the break-even. Capital grants lower the capital part of the break-even. A producing
+    mine goes to care and maintenance after its expected price stays below cash cost for
+    ``close_after_days``; an idle one restarts on the investment rule with cash cost in
+    place of break-even.
+
+    Oxide goes to non-Chinese magnet makers up to their oxide target when the mine has
+    domestic separation; the rest (or all, when concentrate goes to China for separation)
+    is sold to China, a sink of the ledger, at the inside-China price. If Chinese policy
+    refuses the concentrate and there is no domestic separation, the mine cannot sell.
     """
 
     kind = "mine"
@@ -24,19 +42,74 @@ class Mine(Firm):
         self.capacity_tpd = conf.capacity_tpy / 365.0
         self.status = conf.status
         self.since: dt.date = model.start
-        if conf.status == "planned":
+        self.committed = conf.construction_start is not None
+        if conf.status == "planned" and self.committed:
             self.since = dt.date.fromisoformat(conf.construction_start)
+        self.expected = None  # moving average of the realised price (USD/kg)
+        self.good_days = 0  # days the expected price cleared the investment bar
+        self.bad_days = 0  # days the expected price was below cash cost
+        self.closures = 0
         self.produced_today = 0.0
         self.to_china_today = 0.0
+        self.revenue_price = float("nan")
+
+    # ---------------------------------------------------------------- economics
+    def domestic_separation(self) -> bool:
+        c = self.conf
+        if c.separation == "domestic":
+            return True
+        return c.separation_ready is not None and \
+            self.model.date >= dt.date.fromisoformat(c.separation_ready)
+
+    def realised_price(self) -> float:
+        """Price the mine gets today: market (outside price when separated at home, inside
+        China otherwise), or the government floor when it covers this mine."""
+        mk = self.model.market
+        p = mk.price["oxide"] if self.domestic_separation() else mk.price_cn["oxide"]
+        floor = self.model.government.floor_for(self.name)
+        return max(p, floor) if floor is not None else p
+
+    def breakeven(self) -> float:
+        c = self.conf
+        grant = self.model.cfg.government.capital_grant_share
+        return c.cash_cost + (c.breakeven_price - c.cash_cost) * (1.0 - grant)
+
+    def _update_expectation(self) -> None:
+        p, n = self.realised_price(), max(1, self.conf.price_window_days)
+        self.revenue_price = p
+        self.expected = p if self.expected is None else self.expected + (p - self.expected) / n
+
+    # ---------------------------------------------------------------- lifecycle
+    def _to(self, status: str) -> None:
+        self.status, self.since = status, self.model.date
+        self.good_days = self.bad_days = 0
 
     def _advance_lifecycle(self) -> None:
         today, c = self.model.date, self.conf
-        if self.status == "planned" and today >= self.since:
-            self.status, self.since = "construction", today
-        if self.status == "construction" and (today - self.since).days >= c.construction_days:
-            self.status, self.since = "rampup", today
-        if self.status == "rampup" and (today - self.since).days >= c.rampup_days:
+        self._update_expectation()
+        age = (today - self.since).days
+        if self.status in ("planned", "care_and_maintenance"):
+            bar = self.breakeven() if self.status == "planned" else c.cash_cost
+            self.good_days = self.good_days + 1 if self.expected >= bar * (1 + c.hurdle) else 0
+            floor = self.model.government.floor_for(self.name)
+            if self.status == "planned":
+                if (self.committed and today >= self.since) or (not self.committed and (
+                        self.good_days >= c.invest_days
+                        or (floor is not None and floor >= bar * (1 + c.hurdle)))):
+                    self._to("construction")
+            elif self.good_days >= c.invest_days:
+                self._to("restart")
+        elif self.status == "construction" and age >= c.construction_days:
+            self._to("rampup")
+        elif self.status == "restart" and age >= c.restart_days:
+            self._to("rampup")
+        elif self.status == "rampup" and age >= c.rampup_days:
             self.status, self.since = "operating", today
+        if self.status in PRODUCING:
+            self.bad_days = self.bad_days + 1 if self.expected < c.cash_cost else 0
+            if self.bad_days >= c.close_after_days:
+                self._to("care_and_maintenance")
+                self.closures += 1
 
     @property
     def utilisation(self) -> float:
@@ -46,22 +119,28 @@ class Mine(Firm):
             return min(1.0, (self.model.date - self.since).days / max(1, self.conf.rampup_days))
         return 0.0
 
+    # ---------------------------------------------------------------- phase 2
     def produce(self) -> None:
         """Produce oxide, supply the makers, sell the rest to China (phase 2, first)."""
         self._advance_lifecycle()
-        q = self.capacity_tpd * self.utilisation
+        home = self.domestic_separation()
+        if not home and not self.conf.china_takes_concentrate:
+            q = 0.0  # no buyer for the concentrate
+        else:
+            q = self.capacity_tpd * self.utilisation
         self.produced_today = q
+        self.to_china_today = 0.0
         if q <= 0:
-            self.to_china_today = 0.0
             return
         self.stock["oxide"] += q
         self.model.ledger.add("produced", "oxide", q)
-        for maker in self.model.makers:
-            want = max(0.0, maker.oxide_target - maker.stock["oxide"])
-            give = min(want, self.stock["oxide"])
-            if give > 0:
-                self.take("oxide", give)
-                maker.stock["oxide"] += give
+        if home:
+            for maker in self.model.makers:
+                want = max(0.0, maker.oxide_target - maker.stock["oxide"])
+                give = min(want, self.stock["oxide"])
+                if give > 0:
+                    self.take("oxide", give)
+                    maker.stock["oxide"] += give
         self.to_china_today = self.stock["oxide"]
         self.stock["oxide"] = 0.0
         self.model.ledger.add("oxide_to_china", "oxide", self.to_china_today)
@@ -69,5 +148,7 @@ class Mine(Firm):
     def record(self) -> dict:
         row = super().record()
         row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"),
-                   status=self.status)
+                   status=self.status, capacity_tpy=self.conf.capacity_tpy,
+                   price=self.revenue_price, expected_price=self.expected,
+                   closures=self.closures)
         return row
