@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from .metrics_markets import market_kpis
+
 
 def _num(x) -> float | None:
     x = float(x)
@@ -53,6 +55,7 @@ def kpis(tables: dict[str, pd.DataFrame]) -> dict:
         "exports_t": {k: round(float(v), 1) for k, v in exports.items()},
         "exports_t_per_month": round(float(cn["tonnes"].sum()) / months, 1),
         "price_peak_ratio": prices,
+        **market_kpis(tables),
     }
 
 
@@ -67,6 +70,10 @@ def kpi_lines(k: dict) -> list[str]:
          " days" if k["licence_wait_days_p50"] is not None else "no licences"),
         ("price peak / start", ", ".join(f"{m} {r:.2f}" for m, r in
                                          k["price_peak_ratio"].items())),
+        ("mines closed", str(k.get("mines_closed", 0))),
+        ("non-CN supply share (end)", f"{k.get('non_china_supply_share_end')}"),
+        ("defence min cover / days not ready",
+         f"{k.get('defense_min_cover_days')} / {k.get('defense_days_not_ready')}"),
     ]
     w = max(len(r[0]) for r in rows)
     return [f"  {a:<{w}}  {b}" for a, b in rows]

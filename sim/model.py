@@ -311,6 +311,7 @@ class SupplyChainModel(mesa.Model):
         row["china_flooding"] = self.market.flood > 0
         prime = [b.cover_days for b in self.buyers if b.kind == "defense"]
         row["defense_cover_days"] = min(prime) if prime else math.nan
+        row["defense_ready"] = not prime or min(prime) >= self.cfg.government.readiness_cover_days
         row["mines_active_tpy"] = sum(x.conf.capacity_tpy * (x.utilisation > 0)
                                       for x in self.mines)
         row["licence_applications_pending"] = sum(

@@ -88,7 +88,7 @@ def prices(tables: dict, path: Path, title: str) -> None:
     """Prices outside China per material."""
     d = tables["daily"]
     fig, ax = plt.subplots(figsize=(11, 5))
-    for c in [c for c in d.columns if c.startswith("price_")]:
+    for c in [c for c in d.columns if c.startswith("price_") and c.endswith("_ex_cn")]:
         ax.plot(d["date"], d[c], label=c[len("price_"):].replace("_ex_cn", " (outside CN)"))
     _mark_events(ax, tables.get("events"), d["date"].max(), label=False)
     ax.set_title(f"{title}: magnet prices")
@@ -128,7 +128,77 @@ def licences(tables: dict, path: Path, title: str) -> None:
     plt.close(fig)
 
 
-PLOTS = {"inventory": inventory, "exports": exports, "prices": prices, "licences": licences}
+def prices_cn(tables: dict, path: Path, title: str) -> None:
+    """Each material's price inside China (dashed) and outside (solid), China's price
+    cuts shaded."""
+    d = tables["daily"]
+    mats = [c[len("price_"):-len("_ex_cn")] for c in d.columns
+            if c.startswith("price_") and c.endswith("_ex_cn")]
+    fig, ax = plt.subplots(figsize=(11, 5))
+    for m in mats:
+        line, = ax.plot(d["date"], d[f"price_{m}_ex_cn"], lw=1.5, label=f"{m} outside China")
+        if f"price_{m}_cn" in d:
+            ax.plot(d["date"], d[f"price_{m}_cn"], lw=1.2, ls="--", color=line.get_color(),
+                    label=f"{m} inside China")
+    if "china_flooding" in d and d["china_flooding"].any():
+        ax.fill_between(d["date"], 0, 1, where=d["china_flooding"].astype(bool),
+                        transform=ax.get_xaxis_transform(), color="tab:red", alpha=0.1,
+                        label="China cuts prices")
+    _mark_events(ax, tables.get("events"), d["date"].max(), label=False)
+    ax.set_title(f"{title}: prices inside and outside China")
+    ax.set_ylabel("USD/kg")
+    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    _finish(fig, ax, path)
+
+
+MINE_COLORS = {"planned": "lightgrey", "construction": "tab:brown", "rampup": "tab:olive",
+               "operating": "tab:green", "restart": "tab:cyan",
+               "care_and_maintenance": "tab:red"}
+
+
+def mines(tables: dict, path: Path, title: str) -> None:
+    """Non-Chinese mine capacity by lifecycle state (stacked)."""
+    a = tables["agents"]
+    m = a[a["kind"] == "mine"]
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    if len(m) and "capacity_tpy" in m:
+        t = m.pivot_table(index="date", columns="status", values="capacity_tpy",
+                          aggfunc="sum", fill_value=0.0)
+        cols = [c for c in MINE_COLORS if c in t.columns]
+        ax.stackplot(t.index, t[cols].T.values, labels=cols,
+                     colors=[MINE_COLORS[c] for c in cols], step="post", alpha=0.85)
+    ax.set_title(f"{title}: non-Chinese mine capacity by lifecycle state")
+    ax.set_ylabel("t NdPr oxide per year")
+    ax.legend(loc="upper left", fontsize=8)
+    _finish(fig, ax, path)
+
+
+def defense(tables: dict, path: Path, title: str) -> None:
+    """Defence primes' days of cover (scarcest magnet) and the government stockpile."""
+    a, d = tables["agents"], tables["daily"]
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    for name, g in a[a["kind"] == "defense"].groupby("agent"):
+        a1.plot(g["date"], g["cover_days"], lw=1.5, label=name)
+    if "defense_ready" in d:
+        a1.fill_between(d["date"], 0, 1, where=~d["defense_ready"].astype(bool),
+                        transform=a1.get_xaxis_transform(), color="tab:red", alpha=0.12,
+                        label="not ready (cover below threshold)")
+    _mark_events(a1, tables.get("events"), d["date"].max(), label=False)
+    a1.set_ylabel("days of cover")
+    a1.set_title(f"{title}: defence cover and government stockpile")
+    a1.legend(loc="upper right", fontsize=8)
+    a1.grid(alpha=0.3)
+    gov = a[a["kind"] == "government"]
+    for c in [c for c in gov.columns if c.startswith("stock_")]:
+        if gov[c].max() > 0:
+            a2.plot(gov["date"], gov[c], lw=1.5, label=c[len("stock_"):])
+    a2.set_ylabel("stockpile (t)")
+    a2.legend(loc="upper right", fontsize=8)
+    _finish(fig, a2, path)
+
+
+PLOTS = {"inventory": inventory, "exports": exports, "prices": prices, "licences": licences,
+         "prices_cn": prices_cn, "mines": mines, "defense": defense}
 
 
 def draw_all(tables: dict, folder: Path, title: str) -> list[Path]:
