@@ -28,6 +28,19 @@ CONFIG_DIR = ROOT / "scenarios"
 ConfigStore.instance().store(name="schema", node=RunConfig)
 
 
+def register_experiments(folder: Path = ROOT / "experiments") -> None:
+    """Each ``experiments/NAME.yaml`` becomes ``experiment=NAME`` (a global override file;
+    its sweeper, ``hydra/sweeper: sim``, is registered by `sim.sampling`)."""
+    from . import sampling  # noqa: F401 - registers hydra/sweeper=sim
+
+    for path in sorted(folder.glob("*.yaml")):
+        ConfigStore.instance().store(group="experiment", name=path.stem,
+                                     node=OmegaConf.load(path), package="_global_")
+
+
+register_experiments()
+
+
 def to_config(cfg: DictConfig) -> RunConfig:
     """The composed DictConfig as the typed RunConfig the model takes."""
     plain = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "experiment"]) \

@@ -1,0 +1,8 @@
+"""Hydra finds sweepers only in the ``hydra_plugins`` namespace: this is the project's
+sweeper (grids + sampled parameters + resuming); its logic is in `sim.sampling`."""
+
+from sim.sampling import SampleSweeper
+
+
+class SimSweeper(SampleSweeper):
+    """``hydra/sweeper: sim`` (see `sim.sampling`)."""
