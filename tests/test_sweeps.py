@@ -1,0 +1,185 @@
+"""Sweeps: every experiment runs, aggregation, failure isolation, resuming, replotting,
+launchers, and common random numbers across policy variants."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.sampling import sample_overrides, sample_table
+from sim.sweep import paired_differences
+
+from .helpers import ROOT, load
+
+EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
+# Few jobs and a short horizon per experiment (the experiment's own sweep, shrunk).
+SMALL = {
+    "licensing_policies": ['hydra.sweeper.params={licensing:"statutory_45wd,fast_track",'
+                           'seed:"1,2"}', "days=150"],
+    "embargo_vs_buffer": ['hydra.sweeper.params={events.0.days:"30,90",'
+                          'world.automaker_cover_days:"15,60"}', "days=40"],
+    "monte_carlo": ["hydra.sweeper.samples.n=3", "days=40"],
+    "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
+}
+
+
+def sweep(tmp_path, *args, name="sweep"):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={tmp_path / name}",
+                        *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r, tmp_path / name
+
+
+def jobs_in(root):
+    return sorted(p for p in root.iterdir() if (p / ".hydra").is_dir())
+
+
+def test_every_experiment_has_a_small_run():
+    assert set(EXPERIMENTS) == set(SMALL)
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_runs_and_summarizes(tmp_path, name):
+    launcher = [] if name == "licensing_policies" else ["hydra/launcher=basic"]  # one joblib
+    r, root = sweep(tmp_path, f"experiment={name}", *SMALL[name], *launcher)
+    jobs = jobs_in(root)
+    s = pd.read_csv(root / "summary.csv")
+    assert len(s) == len(jobs) > 1 and (pd.read_parquet(root / "summary.parquet").shape ==
+                                        s.shape)
+    assert set(s["status"]) == {"ok"}, s["error"].tolist()
+    assert {"overrides", "seed", "kpi.lost_vehicles", "kpi.lost_vehicle_share"} <= set(s)
+    assert s["folder"].map(lambda f: os.path.exists(f"{f}/kpis.json")).all()
+    assert f"jobs done {len(jobs)}/{len(jobs)}" in r.stderr  # progress
+    assert (root / "plots" / "kpis.png").exists() and (root / "plots" / "fan_charts.png").exists()
+    if name == "licensing_policies":
+        c = pd.read_csv(root / "comparison.csv")
+        assert set(c["variant"]) == {"fast_track"}
+        assert (c.set_index("kpi").loc[["lost_vehicles", "licence_wait_days_p50"],
+                                       "n_pairs"] == 2).all()
+        assert (root / "plots" / "paired_differences.png").exists()
+        assert set(s["param.licensing"]) == {"statutory_45wd", "fast_track"}
+    if name == "embargo_vs_buffer":
+        assert (root / "plots" / "heatmap_lost_vehicles.png").exists()
+    if name == "monte_carlo":  # each job its own seed and its own parameter draw
+        assert s["seed"].nunique() == 3 and s["param.world.transit_jitter_days"].nunique() == 3
+    if name == "sensitivity":
+        x = pd.read_csv(root / "sensitivity.csv")
+        assert {"parameter", "kpi", "mu_star"} <= set(x) and len(x) >= 5
+        assert (root / "plots" / "sensitivity.png").exists()
+        assert s["seed"].nunique() == 1
+
+
+def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path):
+    # start=2025-13-01 composes (a string) but raises when the model validates it.
+    args = ["hydra/launcher=basic", "days=20", "start=2025-01-01,2025-13-01",
+            "hydra/sweeper=sim"]
+    r, root = sweep(tmp_path, *args)
+    s = pd.read_csv(root / "summary.csv").set_index("param.start")
+    assert s.loc["2025-01-01", "status"] == "ok"
+    assert s.loc["2025-13-01", "status"] == "failed"
+    assert "start" in s.loc["2025-13-01", "error"]
+    good, bad = jobs_in(root)
+    assert json.loads((bad / "meta.json").read_text())["status"] == "failed"
+    stamp = (good / "kpis.json").stat().st_mtime_ns
+    r, _ = sweep(tmp_path, *args)  # the same sweep into the same folder
+    assert "1 of 2 jobs already complete" in r.stdout
+    assert (good / "kpis.json").stat().st_mtime_ns == stamp  # not re-run
+    assert len(pd.read_csv(root / "summary.csv")) == 2
+
+
+def test_replot_rebuilds_summary_and_plots(tmp_path):
+    _, root = sweep(tmp_path, "experiment=monte_carlo", *SMALL["monte_carlo"],
+                    "hydra/launcher=basic")
+    for f in ("summary.csv", "summary.parquet", "plots/fan_charts.png"):
+        (root / f).unlink()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "sim.replot", str(root)], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert len(pd.read_csv(root / "summary.csv")) == 3
+    assert (root / "plots" / "fan_charts.png").exists()
+    out = tmp_path / "some"  # any set of run folders
+    r = subprocess.run([sys.executable, "-m", "sim.replot", *map(str, jobs_in(root)[:2]),
+                        "--out", str(out), "--kpis", "lost_vehicles"], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert len(pd.read_csv(out / "summary.csv")) == 2 and (out / "plots" / "kpis.png").exists()
+
+
+def test_submitit_local_launcher(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    _, root = sweep(tmp_path, "hydra/launcher=local", "hydra/sweeper=sim", "days=20",
+                    "seed=1,2")
+    s = pd.read_csv(root / "summary.csv")
+    assert len(s) == 2 and set(s["status"]) == {"ok"}
+
+
+def test_ray_launcher(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    _, root = sweep(tmp_path, "hydra/launcher=ray", "hydra/sweeper=sim", "days=20",
+                    "seed=1,2")
+    assert set(pd.read_csv(root / "summary.csv")["status"]) == {"ok"}
+
+
+# --------------------------------------------------------------------------- units
+def test_sampling_is_reproducible_and_in_range():
+    spec = {"method": "monte_carlo", "n": 50, "seed": 3, "first_seed": 10, "params": {
+        "a": {"dist": "uniform", "low": 1, "high": 2},
+        "b": {"dist": "triangular", "low": 0, "mode": 1, "high": 4},
+        "c": {"dist": "choice", "values": ["x", "y"]}}}
+    t = sample_table(spec)
+    assert t.equals(sample_table(spec)) and len(t) == 50
+    assert t["a"].between(1, 2).all() and t["b"].between(0, 4).all()
+    assert list(t["seed"]) == list(range(10, 60))
+    assert sample_overrides(t.head(1))[0][0].startswith("a=1.")
+    m = sample_table({"method": "morris", "n": 3, "seeds": "fixed",
+                      "params": {"a": {"low": 0, "high": 1}, "b": {"low": 5, "high": 9,
+                                                                 "integer": True}}})
+    assert len(m) == 3 * 3 and "seed" not in m and m["b"].dtype.kind == "i"
+
+
+def test_paired_differences_confidence_interval():
+    rng = np.random.default_rng(0)
+    base = rng.normal(100, 30, 20)  # large between-seed noise, small constant effect
+    rows = [{"status": "ok", "seed": i, "param.licensing": v, "kpi.x": base[i] + d}
+            for i in range(20) for v, d in (("ref", 0.0), ("fast", -5.0))]
+    c = paired_differences(pd.DataFrame(rows), "licensing", "ref", ["x"]).iloc[0]
+    assert c["n_pairs"] == 20 and c["mean_diff"] == pytest.approx(-5.0)
+    assert c["ci95_high"] - c["ci95_low"] < 1e-6  # pairing removes the seed noise
+
+
+# --------------------------------------------------------------------------- CRN
+def _run(*overrides):
+    return sim.run(load("controls_2025", "days=120", *overrides))
+
+
+def test_common_random_numbers_across_licensing_variants():
+    """Same seed, two licensing regimes: the same demand every day, and, until the first
+    licence decision makes the runs differ (controls start 2025-04-04), the same shipments
+    with the same transit draws; a different seed draws different transit times."""
+    a, b = _run("licensing=statutory_45wd"), _run("licensing=fast_track")
+    other = _run("licensing=statutory_45wd", "seed=43")
+    pd.testing.assert_series_equal(a["daily"]["planned_vehicles"],
+                                   b["daily"]["planned_vehicles"])
+    cols = ["seller", "buyer", "material", "tonnes", "shipped_on", "delivered_on"]
+
+    def before_controls(out):
+        s = out["shipments"]
+        s = s[s["shipped_on"] < pd.Timestamp("2025-04-04")].sort_values(cols[:5])
+        return s[cols].reset_index(drop=True)
+
+    sa, sb = before_controls(a), before_controls(b)
+    assert len(sa) > 50
+    pd.testing.assert_frame_equal(sa, sb)
+    transit = lambda s: (s["delivered_on"] - s["shipped_on"]).dt.days.to_numpy()  # noqa: E731
+    so = before_controls(other)
+    assert not np.array_equal(transit(sa)[:40], transit(so)[:40])
+    # after the controls the regimes differ, as they should
+    assert a["kpis"]["licence_wait_days_p50"] != b["kpis"]["licence_wait_days_p50"]
