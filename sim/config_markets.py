@@ -5,6 +5,7 @@ As there, every field's ``help`` cites ``FACTS`` (the project's ``shared/FACTS.m
 ``[assumption]``. Dates are ``YYYY-MM-DD`` strings; ``None`` switches a lever off.
 """
 
+# ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class GovernmentConf:
         unit="t", help="government stockpile at the start (a ledger source) [assumption]",
         factory=dict)
     stockpile_buy_tpd: Dict[str, float] = p(
-        unit="t/day", help="purchases from non-Chinese makers' spare stock [assumption]",
+        unit="t/day", help="purchases made from non-Chinese makers' spare capacity [assumption]",
         factory=dict)
     release_cover_days: float = p(
         90.0, unit="days", help="release to a defence prime whose cover of a magnet falls "

@@ -7,7 +7,8 @@ One step is one calendar day. The day's phases, in this order:
 2. producers produce: mines (oxide to makers, the rest to China; lifecycle from prices),
    Chinese exporters, non-Chinese magnet makers (dated capacity additions), recycled
    oxide; the government buys for its stockpile
-3. automakers' substitution updates their need; buyers use magnets for today's output; shortfalls are recorded as lost production
+3. automakers' substitution updates their need; buyers use magnets for today's output;
+   shortfalls are recorded as lost production
 4. buyers order on their review days (target cover, counting the supply line)
 5. sellers take new orders: Chinese exporters screen them with the Ministry, reserve stock
    and apply for licences; non-Chinese makers reserve stock
@@ -48,13 +49,13 @@ from .agents import (
     Mine,
     Ministry,
 )
+from .agents.government import Government
 from .calendar import WorkingCalendar
 from .config import MAGNETS, MATERIALS, RunConfig
-from .agents.government import Government
 from .market import Market
-from .substitution import Substitution
 from .policy import PolicyEvent, compile_events
 from .shipments import DELIVERED, DENIED, IN_TRANSIT, QUEUED, Ledger, Shipment
+from .substitution import Substitution
 from .validate import validate
 
 STREAMS = ("licensing", "transit", "routing")

@@ -65,9 +65,7 @@ def validate(cfg: RunConfig) -> dt.date:
             elif group == "mines":
                 if f.status not in MINE_STATES:
                     raise ConfigError(f"{where}.status: {f.status!r} not in {list(MINE_STATES)}")
-                if f.status == "planned":
-                    if f.construction_start is None:
-                        raise ConfigError(f"{where}.construction_start: needed when planned")
+                if f.construction_start is not None:  # planned without it: invests on prices
                     _date(f.construction_start, f"{where}.construction_start")
                 _positive(f.capacity_tpy, f"{where}.capacity_tpy")
                 if f.separation not in ("domestic", "china"):

@@ -15,12 +15,12 @@ class Government(Firm):
     - Price floor with offtake: mines it covers (``price_floor_mines``, all if empty) get at
       least ``price_floor_usd_per_kg`` for oxide from ``price_floor_start`` for
       ``price_floor_years`` (the 2025 DoD-MP deal: 110 USD/kg NdPr, ten years, FACTS).
-    - Stockpile: opening tonnes (``stockpile_t``, a ledger source), daily purchases from
-      non-Chinese makers' stock beyond their working stock (``stockpile_buy_tpd``), and
+    - Stockpile: opening tonnes (``stockpile_t``, a ledger source), daily purchases made
+      from non-Chinese makers' spare capacity (``stockpile_buy_tpd``), and
       releases to each defence prime whose cover of a magnet falls below
       ``release_cover_days``, at most ``release_max_tpd`` a day per magnet (phase 8, after
-      arrivals). Purchases and releases move tonnes between holders; the ledger is
-      unchanged.
+      arrivals). Releases move tonnes between holders; purchases are recorded as the
+      maker's production (and oxide feedstock).
     - Capital grants and tariffs are read by mines and the market from the same config.
     """
 
@@ -49,18 +49,27 @@ class Government(Firm):
         return float(c.price_floor_usd_per_kg)
 
     def buy(self) -> None:
-        """Buy from non-Chinese makers' stock beyond their working stock (phase 2, last)."""
+        """Buy from non-Chinese makers' spare capacity today (phase 2, after makers): the
+        maker makes the tonnes (using oxide) straight into the stockpile."""
         self.bought_today = 0.0
+        ledger = self.model.ledger
         for m, rate in self.conf.stockpile_buy_tpd.items():
             left = float(rate)
             for mk in self.model.makers:
-                spare = mk.stock[m] - mk.keep.get(m, 0.0)
-                q = min(left, max(0.0, spare))
-                if q > 0:
-                    mk.take(m, q)
-                    self.stock[m] += q
-                    left -= q
-                    self.bought_today += q
+                q = min(left, max(0.0, mk.capacity_tpd.get(m, 0.0) - mk.produced_today))
+                ratio = mk.oxide_per_t.get(m, 0.0)
+                if ratio > 0:
+                    q = min(q, mk.stock["oxide"] / ratio)
+                if q <= 1e-12:
+                    continue
+                if ratio > 0:
+                    mk.take("oxide", q * ratio)
+                    ledger.add("feedstock", "oxide", q * ratio)
+                ledger.add("produced", m, q)
+                mk.produced_today += q
+                self.stock[m] += q
+                left -= q
+                self.bought_today += q
 
     def release(self) -> None:
         """Release stock to defence primes short of cover (phase 8, after arrivals)."""

@@ -1,0 +1,127 @@
+"""Prices inside and outside China, China's pricing rule, tariffs, substitution, recycling,
+maker capacity additions: each mechanism on its own."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from sim.config import EventConf, MarketConf, RunConfig
+from sim.config_markets import ChinaPricingConf
+from sim.market import ChinaPricing, Market
+
+from .helpers import run_model
+
+
+def _ratio(d, col, how="max"):
+    s = d[col]
+    return (s.max() if how == "max" else s.iloc[-1]) / s.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def controlled():
+    """Controls on Dy/Tb NdFeB and SmCo from day 30, one in four licences approved."""
+    cfg = RunConfig(days=240, events=[EventConf(set="controls", day=30,
+                                                materials=["ndfeb_hre", "smco"])])
+    cfg.licensing.approval_default = 0.25
+    return run_model(cfg, check_every=30).tables()["daily"]
+
+
+def test_controlled_outside_price_rises_more_than_uncontrolled(controlled):
+    d = controlled
+    hre, plain = _ratio(d, "price_ndfeb_hre_ex_cn"), _ratio(d, "price_ndfeb_ex_cn")
+    assert hre > 1.5 and hre > plain + 0.5
+    assert _ratio(d, "price_smco_ex_cn") > 1.5
+
+
+def test_controlled_prices_diverge_uncontrolled_stay_close(controlled):
+    end = controlled.iloc[-1]
+    assert end["price_ndfeb_hre_cn"] < 0.9 * 90.0  # the glut inside China
+    assert end["price_ndfeb_hre_ex_cn"] > 1.5 * end["price_ndfeb_hre_cn"]
+    assert abs(end["price_ndfeb_cn"] / end["price_ndfeb_ex_cn"] - 1) < 0.01
+
+
+def test_baseline_prices_inside_equal_outside():
+    d = run_model(RunConfig(days=60)).tables()["daily"]
+    for m in ("ndfeb", "ndfeb_hre", "smco", "oxide"):
+        assert (d[f"price_{m}_cn"] - d[f"price_{m}_ex_cn"]).abs().max() < 1e-9
+        assert _ratio(d, f"price_{m}_ex_cn") < 1.1
+    assert d["substitution_share"].max() == 0.0
+    assert not d["china_flooding"].any()
+
+
+def test_surplus_lowers_the_target():
+    mk = Market(MarketConf())
+    assert mk._gap([(1.0, 30.0, 30.0)]) == 0.0  # at target: neutral
+    assert mk._gap([(1.0, 100.0, 30.0)]) < 0.0  # far above: surplus
+    assert mk._gap([(1.0, 0.0, 30.0)]) == 1.0  # empty: full scarcity
+
+
+def _mine(cap, status):
+    return SimpleNamespace(conf=SimpleNamespace(capacity_tpy=cap), status=status)
+
+
+def test_china_floods_after_lag_and_stops_after_hold():
+    cp = ChinaPricing(ChinaPricingConf(enabled=True, capacity_trigger_tpy=5000,
+                                       response_days=3, hold_days=2, cut=0.4))
+    old, new = _mine(10000, "operating"), _mine(6000, "planned")
+    assert cp.update([old, new], 1.0) == 0.0  # opening capacity is the reference
+    new.status = "rampup"
+    cuts = [cp.update([old, new], 1.0) for _ in range(4)]
+    assert cuts == [0.0, 0.0, 0.4, 0.4]
+    new.status = "care_and_maintenance"
+    assert [cp.update([old, new], 1.0) for _ in range(3)] == [0.4, 0.0, 0.0]
+    assert cp.update([old], 2.0) == 0.0 and cp.update([old], 2.0) == 0.0
+    assert cp.update([old], 2.0) == 0.4  # the price left its band
+
+
+def test_china_pricing_off_by_default():
+    cp = ChinaPricing(ChinaPricingConf())
+    assert all(cp.update([_mine(1e6, "rampup")], 5.0) == 0.0 for _ in range(400))
+
+
+def test_tariff_raises_outside_price_of_chinese_magnets():
+    cfg = RunConfig(days=90)
+    cfg.government.tariff_cn_magnets = 0.25
+    d = run_model(cfg).tables()["daily"]
+    assert 1.15 < _ratio(d, "price_ndfeb_ex_cn", "end") < 1.35
+    assert d["price_oxide_ex_cn"].iloc[-1] == pytest.approx(55.0, rel=0.05)
+
+
+def test_substitution_after_sustained_high_prices():
+    cfg = RunConfig(days=120)
+    cfg.substitution.lag_days, cfg.substitution.rate_per_year = 10, 3.65  # 1%/day
+    cfg.substitution.max_share = 0.5
+    m = run_model(cfg)
+    auto = next(b for b in m.buyers if b.kind == "automaker")
+    base = m.substitution.base[auto.name]
+    assert m.substitution.substitution_share == 0.0
+    m.market.price["ndfeb_hre"] = 200.0  # a high-price episode
+    m.cfg.days = 300
+    m.running = True
+    for _ in range(40):
+        m.market.price["ndfeb_hre"] = 200.0
+        m.step()
+    s = m.substitution.share[auto.name]["ndfeb_hre"]
+    assert 0.25 < s < 0.35  # 30 days after a 10-day lag at 1%/day
+    assert auto.need["ndfeb_hre"] == pytest.approx(base["ndfeb_hre"] * (1 - s))
+    assert auto.need["ndfeb"] == pytest.approx(base["ndfeb"] + base["ndfeb_hre"] * s)
+    assert m.substitution.substitution_share > 0
+    assert all(abs(v) < 1e-6 for v in m.imbalance().values())
+
+
+def test_recycling_rises_with_price_and_is_a_ledger_source():
+    m = run_model(RunConfig(days=10))
+    low = m.substitution.recycled_today
+    m.market.price["oxide"] *= 2
+    m.substitution.recycle()
+    assert m.substitution.recycled_today == pytest.approx(2 * low)
+    assert m.ledger.flows["recycled"]["oxide"] > 0
+
+
+def test_maker_capacity_addition_on_its_date():
+    cfg = RunConfig(days=40)
+    cfg.world.makers[0].capacity_additions = {"2025-01-20": {"ndfeb": 10_000.0}}
+    m = run_model(cfg, check_every=10)
+    mk = m.makers[0]
+    assert mk.capacity_tpd["ndfeb"] == pytest.approx((7_500 + 10_000) / 365)
+    assert not mk.additions

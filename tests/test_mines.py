@@ -1,0 +1,93 @@
+"""Mine lifecycle on small timelines, price floor, grants, separation route; the price war
+and price floor scenarios."""
+
+import pytest
+
+from sim.config import MineConf, RunConfig
+from sim.metrics import kpis
+
+from .helpers import load, run_model
+
+
+def _run(mine: MineConf, days: int = 60, **gov):
+    cfg = RunConfig(days=days)
+    cfg.world.mines = [mine]
+    for k, v in gov.items():
+        setattr(cfg.government, k, v)
+    m = run_model(cfg, check_every=20)
+    a = m.tables()["agents"]
+    g = a[a["agent"] == mine.name]
+    return m, list(g.loc[g["status"] != g["status"].shift(), "status"])
+
+
+def test_committed_mine_builds_ramps_and_operates():
+    mine = MineConf(name="M", country="US", capacity_tpy=3650.0, status="planned",
+                    construction_start="2025-01-05", construction_days=10, rampup_days=10)
+    m, states = _run(mine, 40)
+    assert states == ["planned", "construction", "rampup", "operating"]
+    assert m.mines[0].produced_today == pytest.approx(10.0)
+
+
+def test_uncommitted_mine_invests_only_when_price_clears_hurdle():
+    ok = MineConf(name="M", status="planned", breakeven_price=40.0, hurdle=0.1,
+                  invest_days=20, construction_days=1000)
+    _, states = _run(ok, 40)
+    assert states == ["planned", "construction"]
+    dear = MineConf(name="M", status="planned", breakeven_price=70.0, invest_days=20)
+    _, states = _run(dear, 40)
+    assert states == ["planned"]
+
+
+def test_floor_or_grant_triggers_investment():
+    dear = MineConf(name="M", status="planned", breakeven_price=70.0, invest_days=20,
+                    construction_days=1000)
+    m, states = _run(dear, 10, price_floor_usd_per_kg=110.0, price_floor_start="2025-01-01")
+    assert states == ["construction"]  # at once: the floor clears the break-even
+    assert m.mines[0].realised_price() == 110.0
+    _, states = _run(dear, 40, capital_grant_share=0.9)  # break-even 40 + 30 x 0.1 = 43
+    assert states == ["planned", "construction"]
+
+
+def test_mine_closes_below_cash_cost_and_restarts():
+    mine = MineConf(name="M", status="operating", cash_cost=60.0, close_after_days=15,
+                    price_window_days=5, invest_days=10, hurdle=0.0, restart_days=5,
+                    rampup_days=5)
+    cfg = RunConfig(days=200)
+    cfg.world.mines = [mine]
+    from sim.model import SupplyChainModel
+    m = SupplyChainModel(cfg)
+    for _ in range(30):
+        m.step()
+    assert m.mines[0].status == "care_and_maintenance" and m.mines[0].closures == 1
+    assert m.mines[0].produced_today == 0.0
+    m.mines[0].conf.cash_cost = 40.0  # prices now clear cash cost: restart
+    for _ in range(25):
+        m.step()
+    assert m.mines[0].status in ("rampup", "operating")
+    assert all(abs(v) < 1e-6 for v in m.imbalance().values())
+
+
+def test_concentrate_route_follows_chinese_policy():
+    to_china = MineConf(name="M", separation="china")
+    m, _ = _run(to_china, 5)
+    assert m.mines[0].produced_today > 0
+    assert m.mines[0].to_china_today == pytest.approx(m.mines[0].produced_today)
+    refused = MineConf(name="M", separation="china", china_takes_concentrate=False,
+                       separation_ready="2025-01-04")
+    m, _ = _run(refused, 3)
+    assert m.mines[0].produced_today == 0.0
+    m, _ = _run(refused, 5)  # domestic separation built: sells at home again
+    assert m.mines[0].produced_today > 0
+
+
+@pytest.fixture(scope="module")
+def war_and_floor():
+    return (kpis(run_model(load("price_war"), check_every=60).tables()),
+            kpis(run_model(load("price_floor"), check_every=60).tables()))
+
+
+def test_price_war_closes_a_mine_and_the_floor_keeps_it(war_and_floor):
+    war, floor = war_and_floor
+    assert war["mines_closed"] >= 1
+    assert floor["mines_closed"] == 0
+    assert war["price_end_ratio_ex_cn"]["oxide"] == pytest.approx(1.0, abs=0.05)
