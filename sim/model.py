@@ -304,8 +304,9 @@ class SupplyChainModel(mesa.Model):
             row[f"price_{m}_ex_cn"] = self.market.price.get(m, math.nan)
         row["exports_t"] = sum(self._exports_today.values())
         ema = self._supply_ema  # 30-day smoothing of daily shipments [assumption]
-        ema["cn"] += (row["exports_t"] - ema["cn"]) / 30.0
-        ema["ex"] += (non_cn - ema["ex"]) / 30.0
+        k = 1.0 / min(30.0, self.day + 1.0)  # running mean until 30 days have passed
+        ema["cn"] += k * (row["exports_t"] - ema["cn"])
+        ema["ex"] += k * (non_cn - ema["ex"])
         tot = ema["cn"] + ema["ex"]
         row["non_china_supply_share"] = ema["ex"] / tot if tot > 0 else math.nan
         row["substitution_share"] = self.substitution.substitution_share
