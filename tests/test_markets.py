@@ -8,8 +8,9 @@ import pytest
 from sim.config import EventConf, MarketConf, RunConfig
 from sim.config_markets import ChinaPricingConf
 from sim.market import ChinaPricing, Market
+from sim.metrics import kpis
 
-from .helpers import run_model
+from .helpers import load, run_model
 
 
 def _ratio(d, col, how="max"):
@@ -125,3 +126,11 @@ def test_maker_capacity_addition_on_its_date():
     mk = m.makers[0]
     assert mk.capacity_tpd["ndfeb"] == pytest.approx((7_500 + 10_000) / 365)
     assert not mk.additions
+
+
+def test_controls_2025_hit_ndfeb_hre_outside_price_not_ndfeb():
+    """The scenario file's controls catch Dy/Tb NdFeB and SmCo, not plain NdFeB."""
+    k = kpis(run_model(load("controls_2025", "days=365")).tables())
+    peak = k["price_peak_ratio"]
+    assert peak["ndfeb_hre"] > 2.0 and peak["ndfeb_hre"] > peak["ndfeb"] + 1.0
+    assert k["price_end_ratio_cn"]["ndfeb_hre"] < 1.0 < k["price_end_ratio_ex_cn"]["ndfeb_hre"]
