@@ -29,7 +29,7 @@ def kpis(tables: dict[str, pd.DataFrame]) -> dict:
     buyers = agents[agents["kind"].isin(["industry", "defense"])]
     lost_t = {k: round(float(v), 3) for k, v in buyers.groupby("agent")["lost"].sum().items()}
 
-    decided = ships.dropna(subset=["applied_on", "decided_on"])
+    decided = ships[ships["licence"] == "individual"].dropna(subset=["applied_on", "decided_on"])
     wait = (decided["decided_on"] - decided["applied_on"]).dt.days
     window = ships["shipped_on"].between(start, end)
     cn = ships[window & (ships["seller_country"] == "CN")]
@@ -50,6 +50,7 @@ def kpis(tables: dict[str, pd.DataFrame]) -> dict:
         "licence_applications": int(len(lic)),
         "licence_approval_share": _num(np.mean(lic["decision"] == "approved")
                                        if len(lic.dropna(subset=["decided_on"])) else np.nan),
+        "general_licence_t": round(float(cn.loc[cn["licence"] == "general", "tonnes"].sum()), 1),
         "licence_wait_days_p50": _num(wait.quantile(0.5)) if len(wait) else None,
         "licence_wait_days_p90": _num(wait.quantile(0.9)) if len(wait) else None,
         "exports_t": {k: round(float(v), 1) for k, v in exports.items()},

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 SHOCKS = {"embargo": "tab:red", "controls": "tab:orange", "quota": "tab:purple",
-          "approval": "tab:olive"}
+          "deny": "tab:brown"}
 
 
 def _mark_events(ax, events: pd.DataFrame, end: pd.Timestamp, label: bool = True) -> None:
@@ -25,8 +25,9 @@ def _mark_events(ax, events: pd.DataFrame, end: pd.Timestamp, label: bool = True
         kind = e["kind"]
         if kind in SHOCKS:
             stop = e["end"] if pd.notna(e["end"]) else end
-            lab = None if kind in shaded else f"{kind} ({e['destinations']})"
-            shaded.add(kind)
+            what = f"{kind}: {e['materials']} to {e['destinations']}"
+            lab = None if what in shaded else what
+            shaded.add(what)
             ax.axvspan(e["date"], stop, color=SHOCKS[kind], alpha=0.12, lw=0, label=lab)
         if label and e["date"] <= end:
             ax.axvline(e["date"], color="grey", lw=0.6, ls=":")
@@ -48,6 +49,7 @@ def inventory(tables: dict, path: Path, title: str) -> None:
     auto = agents[agents["kind"] == "automaker"]
     end = agents["date"].max()
     fig, ax = plt.subplots(figsize=(11, 5.5))
+    n_halts = 0
     for name, g in auto.groupby("agent", sort=True):
         line, = ax.plot(g["date"], g["cover_days"], lw=1.4, label=name)
         halted = g[g["lost"] > 1e-9]
@@ -56,8 +58,9 @@ def inventory(tables: dict, path: Path, title: str) -> None:
             ax.plot(first["date"], 0, marker="X", ms=11, color=line.get_color(),
                     markeredgecolor="black", zorder=5)
             ax.annotate(f"{name} halts {first['date']:%d %b %Y}", (first["date"], 0),
-                        xytext=(4, 8 + 12 * (len(ax.texts) % 4)), textcoords="offset points",
+                        xytext=(4, 8 + 12 * n_halts), textcoords="offset points",
                         fontsize=8, color=line.get_color())
+            n_halts += 1
     ax.set_ylim(bottom=-2)
     _mark_events(ax, events, end)
     ax.set_title(f"{title}: automakers' magnet cover (X = production halts)")
@@ -110,7 +113,7 @@ def licences(tables: dict, path: Path, title: str) -> None:
     a1.legend(fontsize=8)
     a1.xaxis.set_major_formatter(mdates.ConciseDateFormatter(a1.xaxis.get_major_locator()))
     a1.grid(alpha=0.3)
-    dec = s.dropna(subset=["applied_on", "decided_on"])
+    dec = s[s["licence"] == "individual"].dropna(subset=["applied_on", "decided_on"])
     wait = (dec["decided_on"] - dec["applied_on"]).dt.days
     if len(wait):
         for outcome, g in dec.assign(wait=wait).groupby("decision"):
@@ -119,7 +122,7 @@ def licences(tables: dict, path: Path, title: str) -> None:
         a2.legend(fontsize=8)
     else:
         a2.text(0.5, 0.5, "no licence applications", ha="center", transform=a2.transAxes)
-    a2.set_title("waiting time, application to decision")
+    a2.set_title("individual licences: application to decision")
     a2.set_xlabel("calendar days")
     a2.set_ylabel("applications")
     a2.grid(alpha=0.3)
