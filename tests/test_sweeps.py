@@ -123,7 +123,7 @@ def test_submitit_local_launcher(tmp_path):
 
 def test_ray_launcher(tmp_path):
     pytest.importorskip("hydra_plugins.hydra_ray_launcher")
-    _, root = sweep(tmp_path, "hydra/launcher=ray", "hydra/sweeper=sim", "days=20",
+    _, root = sweep(tmp_path, "hydra/launcher=ray_cluster", "hydra/sweeper=sim", "days=20",
                     "seed=1,2")
     assert set(pd.read_csv(root / "summary.csv")["status"]) == {"ok"}
 
