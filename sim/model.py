@@ -156,6 +156,8 @@ class SupplyChainModel(mesa.Model):
         out = []
         makers = self.suppliers(material, china=False)
         cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
+        if cn_share > 0.99:  # no slivers: they would only add noise to the books
+            cn_share = 1.0
         for pool, t in ((self._chinese_sellers(b, material, qty * cn_share), qty * cn_share),
                         (makers, qty * (1 - cn_share))):
             if t <= 1e-9 or not pool:

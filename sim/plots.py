@@ -48,7 +48,7 @@ def inventory(tables: dict, path: Path, title: str) -> None:
     agents, events = tables["agents"], tables.get("events")
     auto = agents[agents["kind"] == "automaker"]
     end = agents["date"].max()
-    fig, ax = plt.subplots(figsize=(11, 5.5))
+    fig, ax = plt.subplots(figsize=(12.5, 5.5))
     n_halts = 0
     for name, g in auto.groupby("agent", sort=True):
         line, = ax.plot(g["date"], g["cover_days"], lw=1.4, label=name)
@@ -58,14 +58,15 @@ def inventory(tables: dict, path: Path, title: str) -> None:
             ax.plot(first["date"], 0, marker="X", ms=11, color=line.get_color(),
                     markeredgecolor="black", zorder=5)
             ax.annotate(f"{name} halts {first['date']:%d %b %Y}", (first["date"], 0),
-                        xytext=(4, 8 + 12 * n_halts), textcoords="offset points",
-                        fontsize=8, color=line.get_color())
+                        xytext=(6, 10 + 14 * n_halts), textcoords="offset points",
+                        fontsize=8, color=line.get_color(),
+                        bbox={"fc": "white", "alpha": 0.85, "lw": 0, "pad": 1})
             n_halts += 1
     ax.set_ylim(bottom=-2)
     _mark_events(ax, events, end)
     ax.set_title(f"{title}: automakers' magnet cover (X = production halts)")
     ax.set_ylabel("days of magnet cover (scarcest magnet type)")
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     _finish(fig, ax, path)
 
 

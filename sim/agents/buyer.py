@@ -92,7 +92,9 @@ class Buyer(Firm):
         self.on_order[s.material] = max(0.0, self.on_order[s.material] - s.tonnes)
         lead = (s.delivered_on - s.ordered_on).days
         est = self.lead_est[s.material]
-        self.lead_est[s.material] = est + LEAD_SMOOTHING * (lead - est)
+        # weight by size: a sliver from a fast supplier says little about the lead time
+        weight = min(1.0, s.tonnes / (self.need[s.material] * self.review))
+        self.lead_est[s.material] = est + LEAD_SMOOTHING * weight * (lead - est)
 
     def order_failed(self, s: Shipment) -> None:
         """An order was denied or cancelled: it no longer counts as on order. A failed
