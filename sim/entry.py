@@ -31,8 +31,14 @@ ConfigStore.instance().store(name="schema", node=RunConfig)
 def register_experiments(folder: Path = ROOT / "experiments") -> None:
     """Each ``experiments/NAME.yaml`` becomes ``experiment=NAME`` (a global override file;
     its sweeper, ``hydra/sweeper: sim``, is registered by `sim.sampling`)."""
+    import hydra_plugins
+
     from . import sampling  # noqa: F401 - registers hydra/sweeper=sim
 
+    # the sweeper plugin lives in ROOT/hydra_plugins: findable from any working directory
+    if (ROOT / "hydra_plugins").is_dir() and str(ROOT / "hydra_plugins") not in list(
+            hydra_plugins.__path__):
+        hydra_plugins.__path__.append(str(ROOT / "hydra_plugins"))
     for path in sorted(folder.glob("*.yaml")):
         ConfigStore.instance().store(group="experiment", name=path.stem,
                                      node=OmegaConf.load(path), package="_global_")

@@ -35,14 +35,14 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-from hydra.plugins.sweeper import Sweeper
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.plugins.sweeper import Sweeper
 from omegaconf import OmegaConf
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ DISTS = ("uniform", "triangular", "normal", "lognormal", "choice", "fixed")
 @dataclass
 class SimSweeperConf:
     _target_: str = "hydra_plugins.sim_sweeper.sim_sweeper.SimSweeper"
-    max_batch_size: Optional[int] = None
-    params: Optional[Dict[str, str]] = None
-    samples: Optional[Dict[str, Any]] = None
-    compare: Optional[Dict[str, Any]] = None
+    max_batch_size: int | None = None
+    params: dict[str, str] | None = None
+    samples: dict[str, Any] | None = None
+    compare: dict[str, Any] | None = None
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="sim", node=SimSweeperConf,
@@ -154,7 +154,7 @@ class SampleSweeper(Sweeper):
     (Not a BasicSweeper subclass: Hydra's plugin scan re-executes that module, which breaks
     its ``super(BasicSweeper, self)``; its static grid expansion is reused instead.)"""
 
-    def __init__(self, max_batch_size: Optional[int] = None, params=None, samples=None,
+    def __init__(self, max_batch_size: int | None = None, params=None, samples=None,
                  compare=None) -> None:
         super().__init__()
         self.max_batch_size = max_batch_size
@@ -171,7 +171,7 @@ class SampleSweeper(Sweeper):
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=hydra_context, task_function=task_function, config=config)
 
-    def job_list(self, arguments: List[str]) -> tuple[list[list[str]], pd.DataFrame | None]:
+    def job_list(self, arguments: list[str]) -> tuple[list[list[str]], pd.DataFrame | None]:
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
         params = [f"{k}={v}" for k, v in self.params.items()]
         overrides = parser.parse_overrides(params + list(arguments))
@@ -187,7 +187,7 @@ class SampleSweeper(Sweeper):
                 jobs.append([o for o in g if o.split("=", 1)[0] not in keys] + r)
         return jobs, table
 
-    def sweep(self, arguments: List[str]) -> Any:
+    def sweep(self, arguments: list[str]) -> Any:
         jobs, table = self.job_list(arguments)
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,7 @@ def kpi_distributions(df, path: Path, kpis: list[str], variant: str | None) -> N
     groups = _groups(ok, variant)
     n = len(kpis)
     fig, axes = plt.subplots(1, n, figsize=(3.2 * n + 1, 4.2), squeeze=False)
-    for ax, k in zip(axes[0], kpis):
+    for ax, k in zip(axes[0], kpis, strict=False):
         data = [g[f"kpi.{k}"].dropna().to_numpy(float) for _, g in groups]
         ax.boxplot(data, showfliers=False)
         for i, d in enumerate(data, 1):
@@ -71,16 +71,16 @@ def fan_charts(df, path: Path, variant: str | None) -> None:
     groups = _groups(ok, variant)
     cols = list(FAN_SERIES)
     fig, axes = plt.subplots(len(cols), 1, figsize=(11, 3.3 * len(cols)), sharex=True)
-    for (name, g), color in zip(groups, plt.cm.tab10.colors):
+    for (name, g), color in zip(groups, plt.cm.tab10.colors, strict=False):
         runs = [s for s in (_series(f, cols) for f in g["folder"]) if s is not None]
         if not runs:
             continue
-        for ax, c in zip(axes, cols):
+        for ax, c in zip(axes, cols, strict=False):
             m = pd.concat([r[c] for r in runs], axis=1)
             q = m.quantile([0.1, 0.5, 0.9], axis=1).T
             ax.fill_between(q.index, q[0.1], q[0.9], color=color, alpha=0.2, lw=0)
             ax.plot(q.index, q[0.5], color=color, lw=1.5, label=f"{name} (n={len(runs)})")
-    for ax, c in zip(axes, cols):
+    for ax, c in zip(axes, cols, strict=False):
         ax.set_ylabel(FAN_SERIES[c], fontsize=9)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="best")
@@ -109,7 +109,7 @@ def heatmap(df, path: Path, kpi: str, x: str, y: str) -> None:
 def paired(comp: pd.DataFrame, path: Path) -> None:
     kpis = list(dict.fromkeys(comp["kpi"]))
     fig, axes = plt.subplots(1, len(kpis), figsize=(3.2 * len(kpis) + 1, 4), squeeze=False)
-    for ax, k in zip(axes[0], kpis):
+    for ax, k in zip(axes[0], kpis, strict=False):
         c = comp[comp["kpi"] == k].reset_index(drop=True)
         err = np.vstack([c["mean_diff"] - c["ci95_low"], c["ci95_high"] - c["mean_diff"]])
         ax.errorbar(c.index, c["mean_diff"], yerr=np.nan_to_num(err), fmt="o", capsize=4)
@@ -127,7 +127,7 @@ def sensitivity_bars(sens: pd.DataFrame, path: Path) -> None:
     conf = f"{idx}_conf"
     kpis = list(dict.fromkeys(sens["kpi"]))
     fig, axes = plt.subplots(1, len(kpis), figsize=(4 * len(kpis) + 1, 4), squeeze=False)
-    for ax, k in zip(axes[0], kpis):
+    for ax, k in zip(axes[0], kpis, strict=False):
         s = sens[sens["kpi"] == k].sort_values(idx)
         ax.barh(s["parameter"], s[idx], xerr=s[conf] if conf in s else None, color="tab:blue")
         ax.set_title(k, fontsize=9)
