@@ -78,6 +78,11 @@ def run_job(cfg: DictConfig) -> dict | None:
         print(f"error: {type(e).__name__}: {e} (traceback in {folder / 'error.txt'})",
               file=sys.stderr)
         return None
+    if HydraConfig.get().mode.name == "MULTIRUN":  # one line per job in a sweep
+        k = out["kpis"]
+        print(f"job {folder.name}: lost vehicles {k['lost_vehicles']:,.0f}, exports "
+              f"{k['exports_t_per_month']:,.0f} t/month -> {folder}")
+        return out["kpis"]
     print(f"\n{rc.scenario_name} ({rc.start} + {rc.days} days, seed {rc.seed}, "
           f"licensing {rc.licensing.name})")
     print("\n".join(kpi_lines(out["kpis"])))

@@ -21,9 +21,11 @@ One step is one calendar day. The day's phases, in this order:
 
 Phases 3-5 and 7 run through Mesa ``AgentSet.shuffle_do`` so that agent order cannot bias
 results. All randomness comes from ``seed``: Mesa's ``model.random`` shuffles agents; each
-other purpose (licence decisions, transit times, order routing) has its own stream spawned
-from ``numpy.random.SeedSequence(seed)``, so two policies run with one seed share transit
-and routing draws (common random numbers).
+other purpose (licence decisions, order routing) has its own stream spawned
+from ``numpy.random.SeedSequence(seed)``, and transit noise is keyed by the order itself
+(buyer, seller, material, order date), so the same order travels equally long under every
+policy run with one seed (common random numbers). Routing draws follow the order sequence,
+so they stay paired only until two policies make buyers order differently.
 
 The core takes a `RunConfig` and returns tables (`tables()`); it does no file I/O.
 """
@@ -59,6 +61,15 @@ from .substitution import Substitution
 from .validate import validate
 
 STREAMS = ("licensing", "transit", "routing")
+_MASK64 = (1 << 64) - 1
+
+
+def _splitmix64(x: int) -> int:
+    """One round of the SplitMix64 mixer: a fast, well-spread integer hash."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
 
 
 class SupplyChainModel(mesa.Model):
@@ -104,6 +115,7 @@ class SupplyChainModel(mesa.Model):
         self.buyers = AgentSet(buyers, random=self.random)
         self.sellers = AgentSet(self.exporters + self.makers, random=self.random)
         self.by_name = {a.name: a for a in [*self.exporters, *self.makers, *buyers]}
+        self._index = {name: i for i, name in enumerate(self.by_name)}
         self.substitution = Substitution(self, cfg.substitution)
         for b in buyers:
             self._warm_start_pipeline(b)
@@ -162,8 +174,12 @@ class SupplyChainModel(mesa.Model):
                         (makers, qty * (1 - cn_share))):
             if t <= 1e-9 or not pool:
                 continue
-            weights = np.array([s.offers(material) for s in pool])
-            i = int(self.rng_routing.choice(len(pool), p=weights / weights.sum()))
+            weights = [s.offers(material) for s in pool]
+            r = self.rng_routing.random() * sum(weights)
+            i = 0
+            while i < len(pool) - 1 and r >= weights[i]:
+                r -= weights[i]
+                i += 1
             out.append((pool[i], t))
         return out
 
@@ -222,10 +238,20 @@ class SupplyChainModel(mesa.Model):
             base = w.domestic_transit_days
             self._exports_today["_non_cn"] += s.tonnes
         j = w.transit_jitter_days
-        days = max(1, int(round(base + (self.rng_transit.uniform(-j, j) if j > 0 else 0.0))))
+        days = max(1, int(round(base + (self._transit_noise(s) * j if j > 0 else 0.0))))
         s.status, s.shipped_on = IN_TRANSIT, self.date
         s.due_on = self.date + dt.timedelta(days=days)
         self.arrivals[self.day + days].append(s)
+
+    def _transit_noise(self, s: Shipment) -> float:
+        """A uniform draw in [-1, 1] keyed by the order (buyer, seller, material, order
+        date) rather than by shipping sequence, so the same order gets the same transit time
+        under every policy run with this seed (common random numbers)."""
+        x = 0x9E3779B97F4A7C15
+        for v in (self.cfg.seed, self._index[s.buyer], self._index[s.seller],
+                  MATERIALS.index(s.material), s.ordered_on.toordinal()):
+            x = _splitmix64(x ^ (v & _MASK64))
+        return 2.0 * (x / 2.0**64) - 1.0
 
     # ---------------------------------------------------------------- the day
     def fire(self, ev: PolicyEvent) -> None:
