@@ -13,9 +13,10 @@ cites its numbers or marks them as assumptions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Dict, List, Optional
 
 from .config_markets import ChinaPricingConf, GovernmentConf, SubstitutionConf
+from .fields import p
 
 MATERIALS = ("ndfeb", "ndfeb_hre", "smco", "oxide")
 """Material codes. ``ndfeb``: sintered NdFeB without heavy rare earths; ``ndfeb_hre``:
@@ -25,12 +26,6 @@ magnets; ``oxide``: separated NdPr oxide feeding non-Chinese magnet makers."""
 MAGNETS = ("ndfeb", "ndfeb_hre", "smco")
 
 
-def p(default: Any = None, *, unit: str = "", help: str = "", factory: Any = None) -> Any:
-    """A dataclass field with unit and help text in its metadata."""
-    meta = {"unit": unit, "help": help}
-    if factory is not None:
-        return field(default_factory=factory, metadata=meta)
-    return field(default=default, metadata=meta)
 
 
 # --------------------------------------------------------------------------- firms

@@ -8,16 +8,10 @@ As there, every field's ``help`` cites ``FACTS`` (the project's ``shared/FACTS.m
 # ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from dataclasses import dataclass
+from typing import Dict, List, Optional
 
-
-def p(default: Any = None, *, unit: str = "", help: str = "", factory: Any = None) -> Any:
-    """A dataclass field with unit and help text in its metadata (as in `sim.config`)."""
-    meta = {"unit": unit, "help": help}
-    if factory is not None:
-        return field(default_factory=factory, metadata=meta)
-    return field(default=default, metadata=meta)
+from .fields import p
 
 
 @dataclass
