@@ -11,8 +11,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-SHOCKS = {"embargo": "tab:red", "controls": "tab:orange", "quota": "tab:purple",
-          "deny": "tab:brown"}
+SHOCKS = {"embargo": "tab:red", "controls": "tab:orange", "deny": "tab:brown"}
 
 
 def _mark_events(ax, events: pd.DataFrame, end: pd.Timestamp, label: bool = True) -> None:
@@ -20,6 +19,7 @@ def _mark_events(ax, events: pd.DataFrame, end: pd.Timestamp, label: bool = True
     if events is None or events.empty:
         return
     ymax = ax.get_ylim()[1]
+    first = pd.Timestamp(mdates.num2date(ax.dataLim.x0)).tz_localize(None).normalize()
     shaded = set()
     for _, e in events.iterrows():
         kind = e["kind"]
@@ -28,8 +28,11 @@ def _mark_events(ax, events: pd.DataFrame, end: pd.Timestamp, label: bool = True
             what = f"{kind}: {e['materials']} to {e['destinations']}"
             lab = None if what in shaded else what
             shaded.add(what)
-            ax.axvspan(e["date"], stop, color=SHOCKS[kind], alpha=0.12, lw=0, label=lab)
-        if label and e["date"] <= end:
+            if stop < first:
+                continue
+            ax.axvspan(max(e["date"], first), stop, color=SHOCKS[kind], alpha=0.12, lw=0,
+                       label=lab)
+        if label and first <= e["date"] <= end:
             ax.axvline(e["date"], color="grey", lw=0.6, ls=":")
             ax.annotate(str(e["label"])[:28], (e["date"], ymax), rotation=90, fontsize=7,
                         va="top", ha="right", color="dimgrey")
