@@ -159,10 +159,6 @@ class Ministry(mesa.Agent):
         return (s.licence == "individual" and s.decided_on is not None and
                 (self.model.date - s.decided_on).days > self.conf.individual_validity_days)
 
-    @property
-    def queue_tonnes(self) -> float:
-        return sum(s.tonnes for _, _, s in self.queue if s.status == QUEUED)
-
     # ---------------------------------------------------------------- events
     def apply(self, ev: PolicyEvent) -> None:
         """Apply a policy event (called on its date, before the day's phases)."""
