@@ -17,15 +17,7 @@ from typing import Dict, List, Optional
 
 from .config_markets import ChinaPricingConf, GovernmentConf, SubstitutionConf
 from .fields import p
-
-MATERIALS = ("ndfeb", "ndfeb_hre", "smco", "oxide")
-"""Material codes. ``ndfeb``: sintered NdFeB without heavy rare earths; ``ndfeb_hre``:
-Dy/Tb-bearing NdFeB grades (caught by the April 2025 controls); ``smco``: samarium-cobalt
-magnets; ``oxide``: separated NdPr oxide feeding non-Chinese magnet makers."""
-
-MAGNETS = ("ndfeb", "ndfeb_hre", "smco")
-
-
+from .products import MAGNETS, MATERIALS  # noqa: F401 - re-exported for older imports
 
 
 # --------------------------------------------------------------------------- firms
