@@ -73,6 +73,27 @@ class PolicyEvent:
     fired: bool = field(default=False)
 
 
+class EventSchedule:
+    """A run's compiled events: those dated before the start apply at once; the rest fire
+    in the policy phase of their day, in list order."""
+
+    def __init__(self, events: list[EventConf], start: dt.date, firm_names: set[str],
+                 apply) -> None:
+        self.events = compile_events(events, start, firm_names)
+        self.apply = apply
+        self.due: dict[dt.date, list[PolicyEvent]] = {}
+        for ev in self.events:
+            if ev.date < start:
+                apply(ev)  # already in force when the run starts
+            else:
+                self.due.setdefault(ev.date, []).append(ev)
+
+    def fire_due(self, today: dt.date) -> None:
+        """Phase 1: the events dated today take effect."""
+        for ev in self.due.pop(today, ()):
+            self.apply(ev)
+
+
 def _date(value: str, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))

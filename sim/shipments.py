@@ -1,8 +1,13 @@
-"""Shipments (data, not agents) and the ledger that conserves tonnes.
+"""Shipments (data, not agents), their state machine, and the ledger that conserves tonnes.
 
-Every tonne is always in exactly one place: an agent's stock, reserved for an order in a
-licence queue or awaiting shipment, in transit, or gone through a recorded sink (consumed,
-sold inside China, sold to China as oxide, used as feedstock). `Ledger.balance` checks it.
+Every tonne is always in exactly one place: a holder's stock (a firm, the government), an
+order that holds it (reserved in a licence queue or awaiting loading), in transit, or gone
+through a recorded sink (consumed, sold inside China, sold to China as oxide, used as
+feedstock). Tonnes move only through `Ledger.move`, which books flows across the system's
+boundary; `Ledger.net` minus the tonnes held is zero when tonnes are conserved.
+
+A shipment's state changes only through `Shipment.move_to`, which refuses a move the state
+machine does not allow; the order book (`sim.orders.OrderBook`) is the only caller.
 """
 
 from __future__ import annotations
@@ -10,17 +15,60 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, fields
+from enum import StrEnum
 
-# Order states. Tonnes are held by the order ("reserved") in QUEUED and APPROVED.
-ORDERED = "ordered"  # placed, not yet allocated by the seller
-QUEUED = "queued"  # tonnes reserved, licence application waiting for a decision
-APPROVED = "approved"  # licensed or no licence needed; ships today
-IN_TRANSIT = "in_transit"
-DELIVERED = "delivered"
-DENIED = "denied"
-CANCELLED = "cancelled"
-REVOKED = "revoked"
-OPEN = (ORDERED, QUEUED, APPROVED, IN_TRANSIT)
+
+class Status(StrEnum):
+    """Where an order is. Tonnes are held by the order ("reserved") in QUEUED and
+    APPROVED, and while IN_TRANSIT."""
+
+    ORDERED = "ordered"  # placed, not yet allocated by the seller
+    QUEUED = "queued"  # tonnes reserved, licence application waiting for a decision
+    APPROVED = "approved"  # licensed or no licence needed; ships on its ship_on date
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+    DENIED = "denied"
+    CANCELLED = "cancelled"
+    REVOKED = "revoked"
+
+
+class Decision(StrEnum):
+    """The licensing decision on an order."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    NOT_REQUIRED = "not_required"
+
+
+class Licence(StrEnum):
+    """Which licence an order travels under."""
+
+    NONE = "none"
+    INDIVIDUAL = "individual"
+    GENERAL = "general"
+
+
+# the state machine: from -> allowed next states
+MOVES: dict[Status, frozenset[Status]] = {
+    Status.ORDERED: frozenset({Status.QUEUED, Status.APPROVED, Status.DENIED,
+                               Status.CANCELLED}),
+    Status.QUEUED: frozenset({Status.APPROVED, Status.DENIED, Status.CANCELLED,
+                              Status.REVOKED}),
+    Status.APPROVED: frozenset({Status.IN_TRANSIT, Status.DENIED, Status.CANCELLED,
+                                Status.REVOKED}),
+    Status.IN_TRANSIT: frozenset({Status.DELIVERED}),
+    Status.DELIVERED: frozenset(),
+    Status.DENIED: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.REVOKED: frozenset(),
+}
+CLOSED = frozenset({Status.DELIVERED, Status.DENIED, Status.CANCELLED, Status.REVOKED})
+IN_BOOK = (Status.ORDERED, Status.QUEUED, Status.APPROVED)  # still in a seller's book
+
+
+class IllegalMove(RuntimeError):
+    """A shipment was asked to move to a state its state machine does not allow."""
 
 
 @dataclass(slots=True)
@@ -38,28 +86,42 @@ class Shipment:
     ordered_on: dt.date
     applied_on: dt.date | None = None
     decided_on: dt.date | None = None
-    licence: str = "none"  # none | individual | general
-    decision: str = "pending"  # approved | denied | not_required | pending
+    licence: Licence = Licence.NONE
+    decision: Decision = Decision.PENDING
     shipped_on: dt.date | None = None
     due_on: dt.date | None = None
     delivered_on: dt.date | None = None
-    status: str = ORDERED
+    status: Status = Status.ORDERED
     reason: str = ""
     rfi: bool = False  # the end-use file was incomplete: a request for information
     reserved: bool = False  # tonnes taken from the seller's stock and held by this order
     ship_on: dt.date | None = None  # earliest loading date once released
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN
+    def move_to(self, status: Status) -> None:
+        """Change state, refusing moves the state machine does not allow."""
+        if status not in MOVES[self.status]:
+            raise IllegalMove(f"order {self.id}: {self.status} -> {status} is not allowed")
+        self.status = status
+
+    # an order is a holder of tonnes (of its own material, all or nothing)
+    def deposit(self, material: str, tonnes: float) -> None:
+        assert material == self.material and not self.reserved, "order holds its tonnes once"
+        self.reserved = True
+
+    def withdraw(self, material: str, tonnes: float) -> None:
+        assert material == self.material and self.reserved, "order holds no tonnes"
+        self.reserved = False
 
     def as_row(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("reserved", "ship_on")}
+        row = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("reserved", "ship_on")}
+        for k in ("licence", "decision", "status"):
+            row[k] = str(row[k])
+        return row
 
 
 class Ledger:
-    """Cumulative flows per material: sources in, sinks out.
+    """Cumulative flows per material across the system's boundary: sources in, sinks out.
 
     Sources: ``initial`` (opening stocks and pipeline, stockpiles), ``produced``,
     ``recycled``. Sinks: ``consumed``, ``sold_in_china``, ``oxide_to_china``, ``feedstock``.
@@ -75,6 +137,26 @@ class Ledger:
         if tonnes < 0:
             raise ValueError(f"negative flow {flow} {material} {tonnes}")
         self.flows[flow][material] += tonnes
+
+    def move(self, material: str, tonnes: float, src=None, dst=None, flow: str = "") -> None:
+        """Move ``tonnes`` of ``material`` from ``src`` to ``dst``: the one way tonnes move.
+
+        A holder is anything with ``deposit``/``withdraw`` (a firm's stock, an order).
+        ``src=None`` brings tonnes into the system through the source ``flow``;
+        ``dst=None`` takes them out through the sink ``flow``.
+        """
+        if src is None:
+            if flow not in self.SOURCES:
+                raise ValueError(f"tonnes entering the system need a source flow, got {flow!r}")
+            self.add(flow, material, tonnes)
+        else:
+            src.withdraw(material, tonnes)
+        if dst is None:
+            if flow not in self.SINKS:
+                raise ValueError(f"tonnes leaving the system need a sink flow, got {flow!r}")
+            self.add(flow, material, tonnes)
+        else:
+            dst.deposit(material, tonnes)
 
     def net(self, material: str) -> float:
         """Sources minus sinks: the tonnes that must be somewhere in the system."""

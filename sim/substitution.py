@@ -18,6 +18,7 @@ of oxide a day go to the non-Chinese makers with an oxide need, a ledger source
 from __future__ import annotations
 
 from .config_markets import SubstitutionConf
+from .products import FEEDSTOCK
 
 SHIFT = {"ndfeb_hre": "ndfeb", "ndfeb": None}  # where substituted need goes
 
@@ -66,11 +67,10 @@ class Substitution:
         c, mk = self.conf, self.model.market
         makers = [m for m in self.model.makers if m.oxide_target > 0]
         self.recycled_today = 0.0
-        if c.recycled_tpd <= 0 or not makers or "oxide" not in mk.p0:
+        if c.recycled_tpd <= 0 or not makers or FEEDSTOCK not in mk.p0:
             return
-        q = c.recycled_tpd * (mk.price["oxide"] / mk.p0["oxide"]) ** c.recycling_elasticity
+        q = c.recycled_tpd * (mk.price[FEEDSTOCK] / mk.p0[FEEDSTOCK]) ** c.recycling_elasticity
         total = sum(m.oxide_target for m in makers)
         for m in makers:
-            m.stock["oxide"] += q * m.oxide_target / total
-        self.model.ledger.add("recycled", "oxide", q)
+            m.bring_in(FEEDSTOCK, q * m.oxide_target / total, "recycled")
         self.recycled_today = q

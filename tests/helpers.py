@@ -25,7 +25,7 @@ def run_model(cfg, check_every: int = 0) -> SupplyChainModel:
     m = SupplyChainModel(cfg)
     while m.running:
         m.step()
-        if check_every and m.day % check_every == 0:
+        if check_every and m.steps % check_every == 0:
             bad = {k: v for k, v in m.imbalance().items() if abs(v) > 1e-6}
             assert not bad, f"tonnes not conserved on {m.date}: {bad}"
     return m

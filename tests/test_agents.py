@@ -6,7 +6,7 @@ import pytest
 
 from sim.config import AutomakerConf, EventConf, IndustryConf, MineConf, RunConfig, WorldConf
 from sim.model import SupplyChainModel
-from sim.shipments import DENIED, ORDERED, QUEUED
+from sim.shipments import Status
 
 
 def small_world(**kw) -> RunConfig:
@@ -37,7 +37,7 @@ def test_buyer_orders_toward_target_counting_the_supply_line():
     b = m.by_name["I"]
     n = b.need["ndfeb"]
     b.stock["ndfeb"], b.on_order["ndfeb"], b.lead_est["ndfeb"] = 10.0, 0.0, 30.0
-    m.day = b.review - b.offset  # a review day
+    m.steps = b.review - b.offset + 1  # a review day (day = steps - 1)
     before = len(m.shipments)
     b.order()
     qty = sum(s.tonnes for s in m.shipments[before:])
@@ -66,7 +66,7 @@ def test_ministry_licence_clock_and_military_denial():
     cfg = small_world(events=[EventConf(set="controls", day=0)])
     m = SupplyChainModel(cfg)
     m.step()  # day 0: controls in force, orders go to the queue
-    queued = [s for s in m.shipments if s.status == QUEUED]
+    queued = [s for s in m.shipments if s.status == Status.QUEUED]
     assert queued, "controlled orders should wait for a licence"
     for s in queued:
         assert s.applied_on == m.start and s.licence == "individual"
@@ -85,7 +85,7 @@ def test_embargo_denies_and_lift_restores():
     for _ in range(10):
         m.step()
     assert "US" not in m.ministry.embargoes
-    denied = [s for s in m.shipments if s.status == DENIED]
+    denied = [s for s in m.shipments if s.status == Status.DENIED]
     assert all(s.buyer_country == "US" and s.reason == "embargo" for s in denied)
     assert denied
 
@@ -123,8 +123,8 @@ def test_orders_wait_in_book_without_stock():
     m = SupplyChainModel(small_world())
     e = m.exporters[0]
     e.stock["ndfeb"] = 0.0
-    s = m._new_shipment(m.by_name["I"], e, "ndfeb", 5.0, m.date)
+    s = m.orders.new_order(m.by_name["I"], e, "ndfeb", 5.0, m.date)
     e.book = [s]
     e.allocate()
-    assert s.status == ORDERED and not s.reserved
+    assert s.status == Status.ORDERED and not s.reserved
     assert m.date == dt.date(2025, 1, 1)

@@ -32,7 +32,7 @@ def test_no_negative_stock(scenario_run):
 def test_embargoed_route_carries_nothing(scenario_run):
     _, m, t = scenario_run
     ships = t["shipments"]
-    for ev in m.events:
+    for ev in m.policy.events:
         if ev.kind != "embargo":
             continue
         end = ev.end or m.end

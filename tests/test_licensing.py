@@ -8,7 +8,7 @@ import pytest
 from sim.config import DelayConf, EventConf, LicensingConf
 from sim.metrics import kpis
 from sim.model import SupplyChainModel
-from sim.shipments import APPROVED, REVOKED
+from sim.shipments import Status
 
 from .helpers import ROOT, load, run_model
 from .test_agents import small_world
@@ -67,10 +67,10 @@ def test_revocation_cancels_approved_unshipped_licences_and_suspends_general():
         EventConf(set="revoke", day=6)])
     m = SupplyChainModel(cfg)
     steps(m, 6)
-    waiting = [s for s in m.shipments if s.status == APPROVED and s.licence == "individual"]
+    waiting = [s for s in m.shipments if s.status == Status.APPROVED and s.licence == "individual"]
     assert waiting, "approved licences wait licence_to_ship_days before loading"
     steps(m, 1)
-    assert all(s.status == REVOKED and s.reason == "revoked" for s in waiting)
+    assert all(s.status == Status.REVOKED and s.reason == "revoked" for s in waiting)
     assert all(g.suspended for g in m.ministry.rules.general)
     steps(m, 10)
     assert not any(s.licence == "general" and s.decided_on >= dt.date(2025, 1, 7)
@@ -93,13 +93,13 @@ def test_anti_diversion_denies_third_countries():
 
 def test_military_end_use_denied_and_end_use_ban():
     m = SupplyChainModel(small_world(events=[EventConf(set="controls", day=0)]))
-    s = m._new_shipment(m.by_name["A"], m.exporters[0], "ndfeb", 1.0, m.date)
+    s = m.orders.new_order(m.by_name["A"], m.exporters[0], "ndfeb", 1.0, m.date)
     s.end_use = "military"
     assert m.ministry.approval_prob(s) == 0.0
     m2 = SupplyChainModel(small_world(events=[
         EventConf(set="deny", day=0, destinations=["US"], end_use="military")]))
     steps(m2, 1)
-    s2 = m2._new_shipment(m2.by_name["A"], m2.exporters[0], "ndfeb", 1.0, m2.date)
+    s2 = m2.orders.new_order(m2.by_name["A"], m2.exporters[0], "ndfeb", 1.0, m2.date)
     s2.end_use = "military"
     assert m2.ministry.screen(s2) == "military_end_use_banned"
     s2.end_use = "civil"
@@ -110,7 +110,7 @@ def test_relations_shift_approval_odds():
     cfg = small_world(events=[EventConf(set="relations", day=0, destinations=["US"],
                                         level=-1.0, days=10)])
     m = steps(SupplyChainModel(cfg), 1)
-    s = m._new_shipment(m.by_name["A"], m.exporters[0], "ndfeb", 1.0, m.date)
+    s = m.orders.new_order(m.by_name["A"], m.exporters[0], "ndfeb", 1.0, m.date)
     base = m.ministry.conf.approval_default
     assert m.ministry.approval_prob(s) == pytest.approx(
         base * (1 - m.ministry.conf.relations_sensitivity))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..config import MAGNETS, BuyerConf
+from ..config import BuyerConf
+from ..products import MAGNETS
 from ..shipments import Shipment
 from .firm import Firm
 
@@ -37,17 +38,14 @@ class Buyer(Firm):
         self.offset = index % self.review
         self.on_order = {m: 0.0 for m in self.need}
         self.china_share = {m: float(conf.china_share) for m in self.need}
-        self.lead_est = {m: model.expected_lead_days(self, m) for m in self.need}
+        self.lead_est = {m: model.orders.expected_lead_days(self, m) for m in self.need}
         self.lead0 = dict(self.lead_est)
         cover = conf.initial_cover_days if conf.initial_cover_days is not None \
             else self.target_cover
         for m, n in self.need.items():
-            self.stock[m] = n * cover
-            model.ledger.add("initial", m, self.stock[m])
+            self.bring_in(m, n * cover, "initial")
         self.output_today = 0.0
         self.lost_today = 0.0
-        self.planned_total = 0.0
-        self.lost_total = 0.0
         self.first_halt = None
 
     # ---------------------------------------------------------------- phase 3
@@ -55,8 +53,6 @@ class Buyer(Firm):
         """Use magnets for today's output and record what could not be made."""
         planned, made = self.use_today()
         self.output_today, self.lost_today = made, max(0.0, planned - made)
-        self.planned_total += planned
-        self.lost_total += self.lost_today
         if self.lost_today > 1e-9 and self.first_halt is None:
             self.first_halt = self.model.date
 
@@ -64,8 +60,7 @@ class Buyer(Firm):
         raise NotImplementedError
 
     def _consume(self, material: str, tonnes: float) -> None:
-        self.take(material, tonnes)
-        self.model.ledger.add("consumed", material, tonnes)
+        self.move(material, tonnes, None, "consumed")
 
     # ---------------------------------------------------------------- phase 4
     def order(self) -> None:
@@ -83,12 +78,12 @@ class Buyer(Firm):
             qty = (n * self.review + (n * cover - self.stock[m])
                    + w * (n * self.lead_est[m] - self.on_order[m]))
             if qty > 1e-6:
-                self.model.place_orders(self, m, qty)
+                self.model.orders.place(self, m, qty)
 
     # ---------------------------------------------------------------- phase 8
     def receive(self, s: Shipment) -> None:
-        """Take a delivered shipment into stock and learn its lead time."""
-        self.stock[s.material] += s.tonnes
+        """A delivered shipment (its tonnes already moved into stock): stop counting it
+        as on order and learn its lead time."""
         self.on_order[s.material] = max(0.0, self.on_order[s.material] - s.tonnes)
         lead = (s.delivered_on - s.ordered_on).days
         est = self.lead_est[s.material]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..config import DefenseConf
-from ..shipments import APPROVED, CANCELLED, ORDERED, QUEUED
+from ..shipments import Status
 from .industry import IndustrialBuyer
 
 
@@ -38,14 +38,14 @@ class DefensePrime(IndustrialBuyer):
         return self.cutoff is not None and self.model.date >= self.cutoff
 
     def _cancel_chinese(self) -> None:
-        model = self.model
-        for s in model.shipments:
+        book = self.model.orders
+        for s in book.shipments:
             if s.buyer != self.name or s.seller_country != "CN":
                 continue
-            if s.status in (QUEUED, APPROVED) and s.reserved:
-                model.return_to_seller(s, "dfars_ban", status=CANCELLED)
-            elif s.status == ORDERED:
-                model.close_order(s, CANCELLED, "dfars_ban", decided=False)
+            if s.status in (Status.QUEUED, Status.APPROVED) and s.reserved:
+                book.return_to_seller(s, "dfars_ban", status=Status.CANCELLED)
+            elif s.status == Status.ORDERED:
+                book.close(s, Status.CANCELLED, "dfars_ban", decided=False)
         self.cancelled = True
 
     def order(self) -> None:
@@ -61,12 +61,12 @@ class DefensePrime(IndustrialBuyer):
             return
         w = self.conf.supply_line_weight
         for m, n in self.need.items():
-            if not self.model.suppliers(m, china=False):
+            if not self.model.orders.suppliers(m, china=False):
                 continue  # no lawful supplier: the stockpile must carry it
             qty = (n * self.review + (n * self.target_cover - self.stock[m])
                    + w * (n * self.lead_est[m] - self.on_order[m]))
             if qty > 1e-6:
-                self.model.place_orders(self, m, qty)
+                self.model.orders.place(self, m, qty)
 
     def order_failed(self, s) -> None:
         super().order_failed(s)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import ExporterConf
-from ..shipments import APPROVED, CANCELLED, DENIED, ORDERED, QUEUED, Shipment
+from ..shipments import IN_BOOK, Decision, Licence, Shipment, Status
 from .firm import Firm
 
 
@@ -25,8 +25,7 @@ class Exporter(Firm):
         self.capacity_tpd = {m: v / 365.0 for m, v in conf.capacity_tpy.items()}
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
-            self.stock[m] = k
-            model.ledger.add("initial", m, k)
+            self.bring_in(m, k, "initial")
         self.book: list[Shipment] = []
         self.produced_today = 0.0
 
@@ -37,64 +36,61 @@ class Exporter(Firm):
     def produce(self) -> None:
         self.produced_today = 0.0
         for m, c in self.capacity_tpd.items():
-            self.stock[m] += c
+            self.bring_in(m, c, "produced")
             self.produced_today += c
-            self.model.ledger.add("produced", m, c)
 
     def allocate(self) -> None:
         """Screen new orders and reserve stock for those that may go (phase 5)."""
-        ministry = self.model.ministry
-        verdicts = {s.id: ministry.screen(s) for s in self.book if s.status == ORDERED}
+        ministry, book = self.model.ministry, self.model.orders
+        verdicts = {s.id: ministry.screen(s) for s in self.book if s.status == Status.ORDERED}
         # orders that can go at once first, then those needing an application
         for wanted in (("ok", "general"), ("licence",)):
             for s in self.book:
                 v = verdicts.get(s.id)
-                if v is None or v not in wanted or s.status != ORDERED:
+                if v is None or v not in wanted or s.status != Status.ORDERED:
                     continue
                 if self.stock[s.material] + 1e-9 < s.tonnes:
                     continue  # waits for stock
-                self.take(s.material, s.tonnes)
-                s.reserved = True
+                book.reserve(s)
                 if v == "licence":
                     ministry.submit(s)
                 elif v == "general":
-                    ministry.release(s, "approved", licence="general")
+                    ministry.release(s, Decision.APPROVED, licence=Licence.GENERAL)
                 else:
-                    ministry.release(s, "not_required")
+                    ministry.release(s, Decision.NOT_REQUIRED)
         for s in self.book:
             v = verdicts.get(s.id)
-            if s.status == ORDERED and v not in (None, "ok", "general", "licence"):
-                self.model.close_order(s, DENIED, v, decided=True)
-        self.book = [s for s in self.book if s.status in (ORDERED, QUEUED, APPROVED)]
+            if s.status == Status.ORDERED and v not in (None, "ok", "general", "licence"):
+                book.close(s, Status.DENIED, v, decided=True)
+        self.book = [s for s in self.book if s.status in IN_BOOK]
 
     def ship(self) -> None:
         """Ship every approved order (phase 7)."""
-        ministry, today = self.model.ministry, self.model.date
+        ministry, book, today = self.model.ministry, self.model.orders, self.model.date
         for s in self.book:
-            if s.status != APPROVED or (s.ship_on is not None and s.ship_on > today):
+            if s.status != Status.APPROVED or (s.ship_on is not None and s.ship_on > today):
                 continue
             why = ministry.blocked(s)
             if why:
-                self.model.return_to_seller(s, why)
+                book.return_to_seller(s, why)
             elif ministry.expired(s):
-                self.model.return_to_seller(s, "licence_expired", status=CANCELLED)
+                book.return_to_seller(s, "licence_expired", status=Status.CANCELLED)
             else:
-                self.model.dispatch(s)
-        self.book = [s for s in self.book if s.status in (ORDERED, QUEUED, APPROVED)]
+                book.dispatch(s)
+        self.book = [s for s in self.book if s.status in IN_BOOK]
 
     def sell_home(self) -> None:
         """Sell stock inside China beyond the working stock and what waiting export
         orders need (so an order larger than the working stock is filled in days)."""
         backlog: dict[str, float] = {}
         for s in self.book:
-            if s.status == ORDERED:
+            if s.status == Status.ORDERED:
                 backlog[s.material] = backlog.get(s.material, 0.0) + s.tonnes
         for m, keep in self.keep.items():
             k = max(keep, backlog.get(m, 0.0))
             surplus = self.stock[m] - k
             if surplus > 0:
-                self.stock[m] = k
-                self.model.ledger.add("sold_in_china", m, surplus)
+                self.move(m, surplus, None, "sold_in_china")
 
     def record(self) -> dict:
         row = super().record()

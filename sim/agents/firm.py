@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mesa
 
-from ..config import MATERIALS
+from ..products import MATERIALS
 
 
 class Firm(mesa.Agent):
@@ -24,12 +24,24 @@ class Firm(mesa.Agent):
         self.country = country
         self.stock: dict[str, float] = {m: 0.0 for m in MATERIALS}
 
-    def take(self, material: str, tonnes: float) -> None:
-        """Remove tonnes from stock; never below zero."""
+    def deposit(self, material: str, tonnes: float) -> None:
+        """Add tonnes to stock (called by `Ledger.move` only)."""
+        self.stock[material] += tonnes
+
+    def withdraw(self, material: str, tonnes: float) -> None:
+        """Remove tonnes from stock; never below zero (called by `Ledger.move` only)."""
         if tonnes > self.stock[material] + 1e-9:
             raise RuntimeError(f"{self.name}: taking {tonnes} t {material} from "
                                f"{self.stock[material]} t")
         self.stock[material] = max(0.0, self.stock[material] - tonnes)
+
+    def move(self, material: str, tonnes: float, to=None, flow: str = "") -> None:
+        """Move tonnes out of this firm's stock to ``to`` (None: out through sink ``flow``)."""
+        self.model.ledger.move(material, tonnes, self, to, flow)
+
+    def bring_in(self, material: str, tonnes: float, flow: str) -> None:
+        """Tonnes enter this firm's stock from outside the system (source ``flow``)."""
+        self.model.ledger.move(material, tonnes, None, self, flow)
 
     def record(self) -> dict:
         """This firm's row of the agents table for today."""

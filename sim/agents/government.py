@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import MAGNETS
+from ..products import FEEDSTOCK, MAGNETS
 from ..config_markets import GovernmentConf
 from .firm import Firm
 
@@ -30,8 +30,7 @@ class Government(Firm):
         super().__init__(model, "US-government", "US")
         self.conf = conf
         for m, t in conf.stockpile_t.items():
-            self.stock[m] = float(t)
-            model.ledger.add("initial", m, float(t))
+            self.bring_in(m, float(t), "initial")
         self.floor_start = dt.date.fromisoformat(conf.price_floor_start)
         self.floor_end = self.floor_start + dt.timedelta(days=round(365.25 *
                                                                      conf.price_floor_years))
@@ -52,22 +51,19 @@ class Government(Firm):
         """Buy from non-Chinese makers' spare capacity today (phase 2, after makers): the
         maker makes the tonnes (using oxide) straight into the stockpile."""
         self.bought_today = 0.0
-        ledger = self.model.ledger
         for m, rate in self.conf.stockpile_buy_tpd.items():
             left = float(rate)
             for mk in self.model.makers:
                 q = min(left, max(0.0, mk.capacity_tpd.get(m, 0.0) - mk.produced_today))
                 ratio = mk.oxide_per_t.get(m, 0.0)
                 if ratio > 0:
-                    q = min(q, mk.stock["oxide"] / ratio)
+                    q = min(q, mk.stock[FEEDSTOCK] / ratio)
                 if q <= 1e-12:
                     continue
                 if ratio > 0:
-                    mk.take("oxide", q * ratio)
-                    ledger.add("feedstock", "oxide", q * ratio)
-                ledger.add("produced", m, q)
+                    mk.move(FEEDSTOCK, q * ratio, None, "feedstock")
+                self.bring_in(m, q, "produced")
                 mk.produced_today += q
-                self.stock[m] += q
                 left -= q
                 self.bought_today += q
 
@@ -85,8 +81,7 @@ class Government(Firm):
                 short = c.release_cover_days * n - b.stock[m]
                 q = min(short, c.release_max_tpd, self.stock[m])
                 if q > 0:
-                    self.take(m, q)
-                    b.stock[m] += q
+                    self.move(m, q, b)
                     self.released_today += q
 
     def record(self) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..config import MakerConf
-from ..shipments import APPROVED, ORDERED, Shipment
+from ..products import FEEDSTOCK
+from ..shipments import Decision, Shipment, Status
 from .firm import Firm
 
 OXIDE_COVER_DAYS = 30.0  # oxide stock a maker aims to hold [assumption]
@@ -30,10 +31,8 @@ class MagnetMaker(Firm):
         self.oxide_per_t = dict(conf.oxide_per_t)
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
-            self.stock[m] = k
-            model.ledger.add("initial", m, k)
-        self.stock["oxide"] = self.oxide_target
-        model.ledger.add("initial", "oxide", self.stock["oxide"])
+            self.bring_in(m, k, "initial")
+        self.bring_in(FEEDSTOCK, self.oxide_target, "initial")
         self.book: list[Shipment] = []
         self.produced_today = 0.0
         self.additions = sorted((dt.date.fromisoformat(d), add)
@@ -61,41 +60,38 @@ class MagnetMaker(Firm):
         self.produced_today = 0.0
         backlog: dict[str, float] = {}
         for s in self.book:
-            if s.status == ORDERED:
+            if s.status == Status.ORDERED:
                 backlog[s.material] = backlog.get(s.material, 0.0) + s.tonnes
         for m, cap in self.capacity_tpd.items():
             want = max(0.0, self.keep[m] + backlog.get(m, 0.0) - self.stock[m])
             q = min(cap, want)
             ratio = self.oxide_per_t.get(m, 0.0)
             if ratio > 0:
-                q = min(q, self.stock["oxide"] / ratio)
-                used = q * ratio
-                self.take("oxide", used)
-                self.model.ledger.add("feedstock", "oxide", used)
+                q = min(q, self.stock[FEEDSTOCK] / ratio)
+                self.move(FEEDSTOCK, q * ratio, None, "feedstock")
             if q > 0:
-                self.stock[m] += q
+                self.bring_in(m, q, "produced")
                 self.produced_today += q
-                self.model.ledger.add("produced", m, q)
 
     def allocate(self) -> None:
         """Reserve stock for orders, first come first served (phase 5)."""
+        book = self.model.orders
         blocked: set[str] = set()
         for s in self.book:
-            if s.status != ORDERED or s.material in blocked:
+            if s.status != Status.ORDERED or s.material in blocked:
                 continue
             if self.stock[s.material] + 1e-9 < s.tonnes:
                 blocked.add(s.material)  # first come, first served per material
                 continue
-            self.take(s.material, s.tonnes)
-            s.reserved, s.status, s.decision = True, APPROVED, "not_required"
-            s.decided_on = self.model.date
+            book.reserve(s)
+            book.approve(s, Decision.NOT_REQUIRED)
 
     def ship(self) -> None:
         keep = []
         for s in self.book:
-            if s.status == APPROVED:
-                self.model.dispatch(s)
-            elif s.status == ORDERED:
+            if s.status == Status.APPROVED:
+                self.model.orders.dispatch(s)
+            elif s.status == Status.ORDERED:
                 keep.append(s)
         self.book = keep
 

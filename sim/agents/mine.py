@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ..config import MineConf
+from ..products import FEEDSTOCK
 from .firm import Firm
 
-STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance", "restart")
 PRODUCING = ("rampup", "operating")
 
 
@@ -65,7 +65,7 @@ class Mine(Firm):
         """Price the mine gets today: market (outside price when separated at home, inside
         China otherwise), or the government floor when it covers this mine."""
         mk = self.model.market
-        p = mk.price["oxide"] if self.domestic_separation() else mk.price_cn["oxide"]
+        p = mk.price[FEEDSTOCK] if self.domestic_separation() else mk.price_cn[FEEDSTOCK]
         floor = self.model.government.floor_for(self.name)
         return max(p, floor) if floor is not None else p
 
@@ -132,18 +132,15 @@ class Mine(Firm):
         self.to_china_today = 0.0
         if q <= 0:
             return
-        self.stock["oxide"] += q
-        self.model.ledger.add("produced", "oxide", q)
+        self.bring_in(FEEDSTOCK, q, "produced")
         if home:
             for maker in self.model.makers:
-                want = max(0.0, maker.oxide_target - maker.stock["oxide"])
-                give = min(want, self.stock["oxide"])
+                want = max(0.0, maker.oxide_target - maker.stock[FEEDSTOCK])
+                give = min(want, self.stock[FEEDSTOCK])
                 if give > 0:
-                    self.take("oxide", give)
-                    maker.stock["oxide"] += give
-        self.to_china_today = self.stock["oxide"]
-        self.stock["oxide"] = 0.0
-        self.model.ledger.add("oxide_to_china", "oxide", self.to_china_today)
+                    self.move(FEEDSTOCK, give, maker)
+        self.to_china_today = self.stock[FEEDSTOCK]
+        self.move(FEEDSTOCK, self.to_china_today, None, "oxide_to_china")
 
     def record(self) -> dict:
         row = super().record()

@@ -10,7 +10,7 @@ import mesa
 from ..config import DelayConf, LicensingConf
 from ..policy import PolicyEvent
 from ..rules import GeneralLicence, Rules
-from ..shipments import APPROVED, QUEUED, REVOKED, Shipment
+from ..shipments import Decision, Licence, Shipment, Status
 
 
 class Ministry(mesa.Agent):
@@ -56,10 +56,6 @@ class Ministry(mesa.Agent):
     def embargoes(self) -> dict[str, tuple[str, ...]]:
         return self.rules.embargoes
 
-    @property
-    def quotas(self) -> dict:
-        return self.rules.quotas
-
     def blocked(self, s: Shipment) -> str:
         """Why an order may not go now ('' when it may)."""
         return self.rules.barred(s.material, s.buyer_country, s.end_use)
@@ -80,18 +76,16 @@ class Ministry(mesa.Agent):
                                        self.model.date)
         return "general" if g is not None else "licence"
 
-    def release(self, s: Shipment, decision: str, licence: str | None = None) -> None:
+    def release(self, s: Shipment, decision: Decision, licence: Licence | None = None) -> None:
         """Let a reserved order go: count it against the quotas and mark it to ship."""
         today = self.model.date
-        s.decision, s.status = decision, APPROVED
-        if licence == "general":
+        if licence == Licence.GENERAL:
             g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today)
             g.used_t += s.tonnes
-            s.licence, s.applied_on = "general", today
-        s.decided_on = s.decided_on or today
-        s.ship_on = today
-        if s.licence == "individual":
-            s.ship_on = today + dt.timedelta(days=self.conf.licence_to_ship_days)
+        ship_on = today
+        if s.licence == Licence.INDIVIDUAL:
+            ship_on = today + dt.timedelta(days=self.conf.licence_to_ship_days)
+        self.model.orders.approve(s, decision, licence, ship_on)
         for key in ((s.material, None), (s.material, s.buyer_country)):
             k = (today.year, *key)
             self.released[k] = self.released.get(k, 0.0) + s.tonnes
@@ -115,7 +109,7 @@ class Ministry(mesa.Agent):
     def submit(self, s: Shipment) -> None:
         """File an individual licence application and set its decision date."""
         today, c = self.model.date, self.conf
-        s.applied_on, s.licence, s.status = today, "individual", QUEUED
+        self.model.orders.queue(s)
         fast = s.seller in self.whitelist or s.buyer in self.whitelist
         d = c.fast_track_delay if fast else c.delay
         due = self._after(today, d, self.draw(d))
@@ -143,7 +137,7 @@ class Ministry(mesa.Agent):
         self.decided_today = 0
         while self.queue and self.queue[0][0] <= today:
             _, _, s = heapq.heappop(self.queue)
-            if s.status != QUEUED:
+            if s.status != Status.QUEUED:
                 continue
             self.decided_today += 1
             s.decided_on = today
@@ -151,12 +145,12 @@ class Ministry(mesa.Agent):
             if not why and self.model.rng_licensing.random() >= self.approval_prob(s):
                 why = "military_end_use" if s.end_use == "military" else "not_approved"
             if why:
-                self.model.return_to_seller(s, why)
+                self.model.orders.return_to_seller(s, why)
             else:
-                self.release(s, "approved")
+                self.release(s, Decision.APPROVED)
 
     def expired(self, s: Shipment) -> bool:
-        return (s.licence == "individual" and s.decided_on is not None and
+        return (s.licence == Licence.INDIVIDUAL and s.decided_on is not None and
                 (self.model.date - s.decided_on).days > self.conf.individual_validity_days)
 
     # ---------------------------------------------------------------- events
@@ -169,9 +163,10 @@ class Ministry(mesa.Agent):
                 if ev.firms is not None and e.name not in ev.firms:
                     continue
                 for s in e.book:
-                    if (s.status == APPROVED and s.licence in ("individual", "general")
+                    if (s.status == Status.APPROVED and s.licence != Licence.NONE
                             and (dests is None or s.buyer_country in dests)):
-                        self.model.return_to_seller(s, "revoked", status=REVOKED)
+                        self.model.orders.return_to_seller(s, "revoked",
+                                                           status=Status.REVOKED)
         ev.fired = True
 
     def record(self) -> dict:

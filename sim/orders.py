@@ -1,0 +1,221 @@
+"""The order book: every order's life from placing to delivery or refusal.
+
+It owns the shipments, their routing to sellers, the moves of their state (reserve, queue,
+approve, dispatch, deliver, close, return), transit times and their noise, arrivals and the
+warm start. Agents and the Ministry change an order only through these operations, and
+tonnes move only through `Ledger.move` (seller stock -> order -> buyer stock).
+
+The interface speaks of orders and firms, not of how they are stored, so that the storage
+can later become columnar arrays without touching the callers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from .products import MATERIALS
+from .shipments import Decision, Licence, Shipment, Status
+
+_MASK64 = (1 << 64) - 1
+
+
+def splitmix64(x: int) -> int:
+    """One round of the SplitMix64 mixer: a fast, well-spread integer hash."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
+
+
+class OrderBook:
+    """All orders of a run, their routing, state moves, transit and arrivals.
+
+    Args:
+        model: the SupplyChainModel (its world, calendar, ledger and random streams).
+    """
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.shipments: list[Shipment] = []
+        self.arrivals: dict[int, list[Shipment]] = defaultdict(list)
+        self.exports_today: dict[str, float] = defaultdict(float)
+        self.non_cn_today = 0.0
+        self._index: dict[str, int] = {}
+
+    def new_day(self) -> None:
+        """Reset today's export counters (before the day's phases)."""
+        self.exports_today.clear()
+        self.non_cn_today = 0.0
+
+    def index_firms(self, names) -> None:
+        """Fix each firm's number (keys the transit noise)."""
+        self._index = {name: i for i, name in enumerate(names)}
+
+    # ---------------------------------------------------------------- routing
+    def suppliers(self, material: str, china: bool) -> list:
+        m = self.model
+        pool = m.exporters if china else m.makers
+        return [s for s in pool if s.offers(material) > 0]
+
+    def expected_lead_days(self, buyer, material: str) -> float:
+        """A buyer's first guess of lead time: transit from its suppliers, share-weighted."""
+        w = self.model.cfg.world
+        cn = w.transit_days.get(buyer.country, w.transit_days_default)
+        share = buyer.conf.china_share if self.suppliers(material, False) else 1.0
+        return 1.0 + share * cn + (1 - share) * w.domestic_transit_days
+
+    def split(self, b, material: str, qty: float) -> list[tuple]:
+        """Split an order between a Chinese exporter and a non-Chinese maker, each chosen
+        at random in proportion to capacity (routing stream)."""
+        out = []
+        makers = self.suppliers(material, china=False)
+        cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
+        if cn_share > 0.99:  # no slivers: they would only add noise to the books
+            cn_share = 1.0
+        rng = self.model.rng_routing
+        for pool, t in ((self.chinese_sellers(b, material, qty * cn_share), qty * cn_share),
+                        (makers, qty * (1 - cn_share))):
+            if t <= 1e-9 or not pool:
+                continue
+            weights = [s.offers(material) for s in pool]
+            r = rng.random() * sum(weights)
+            i = 0
+            while i < len(pool) - 1 and r >= weights[i]:
+                r -= weights[i]
+                i += 1
+            out.append((pool[i], t))
+        return out
+
+    def chinese_sellers(self, b, material: str, qty: float) -> list:
+        """Chinese exporters a buyer may order from: where the material needs a licence
+        and some exporters hold a general licence covering this buyer, only those."""
+        pool = self.suppliers(material, True)
+        rules = self.model.ministry.rules
+        if rules.general and rules.requires_licence(material, b.country):
+            covered = [e for e in pool if rules.general_licence(
+                e.name, b.country, b.name, qty, self.model.date) is not None]
+            return covered or pool
+        return pool
+
+    def new_order(self, b, seller, material: str, tonnes: float, ordered_on: dt.date) -> Shipment:
+        s = Shipment(id=len(self.shipments), material=material, tonnes=tonnes,
+                     seller=seller.name, seller_country=seller.country, buyer=b.name,
+                     buyer_country=b.country, end_use=b.end_use, ordered_on=ordered_on)
+        self.shipments.append(s)
+        return s
+
+    def place(self, b, material: str, qty: float) -> None:
+        """A buyer orders ``qty`` tonnes; the order goes into its sellers' books."""
+        for seller, t in self.split(b, material, qty):
+            s = self.new_order(b, seller, material, t, self.model.date)
+            seller.book.append(s)
+            b.on_order[material] += t
+
+    def warm_start(self, b) -> None:
+        """Put the steady-state pipeline in transit: orders placed before the start arrive
+        one review period apart over the expected lead time, so day 1 is not a cold start."""
+        start, ledger = self.model.start, self.model.ledger
+        for m, n in b.need.items():
+            lead = b.lead_est[m]
+            k = 0
+            while k * b.review < lead:
+                arrive = start + dt.timedelta(days=k * b.review + 1)
+                for seller, t in self.split(b, m, n * b.review):
+                    placed = min(arrive - dt.timedelta(days=round(lead)),
+                                 start - dt.timedelta(days=1))
+                    s = self.new_order(b, seller, m, t, placed)
+                    ledger.move(m, t, None, s, flow="initial")
+                    s.move_to(Status.APPROVED)
+                    s.decision = Decision.NOT_REQUIRED
+                    s.move_to(Status.IN_TRANSIT)
+                    s.decided_on = s.shipped_on = s.ordered_on
+                    s.due_on = arrive
+                    self.arrivals[(arrive - start).days].append(s)
+                    b.on_order[m] += t
+                k += 1
+
+    # ---------------------------------------------------------------- state moves
+    def reserve(self, s: Shipment) -> None:
+        """The seller sets the order's tonnes aside from its stock."""
+        self.model.ledger.move(s.material, s.tonnes, self.model.by_name[s.seller], s)
+
+    def queue(self, s: Shipment) -> None:
+        """A licence application is filed for the (reserved) order."""
+        s.applied_on, s.licence = self.model.date, Licence.INDIVIDUAL
+        s.move_to(Status.QUEUED)
+
+    def approve(self, s: Shipment, decision: Decision, licence: Licence | None = None,
+                ship_on: dt.date | None = None) -> None:
+        """Release a reserved order to ship on ``ship_on`` (today by default)."""
+        today = self.model.date
+        s.decision = decision
+        s.move_to(Status.APPROVED)
+        if licence is not None:
+            s.licence, s.applied_on = licence, today
+        s.decided_on = s.decided_on or today
+        s.ship_on = ship_on or today
+
+    def dispatch(self, s: Shipment) -> None:
+        """Ship a released order; it arrives after the destination's transit time."""
+        model = self.model
+        w = model.cfg.world
+        if s.seller_country == "CN":
+            base = w.transit_days.get(s.buyer_country, w.transit_days_default)
+            base += model.ministry.rules.customs.get(s.buyer_country, 0)
+            self.exports_today[s.material] += s.tonnes
+        else:
+            base = w.domestic_transit_days
+            self.non_cn_today += s.tonnes
+        j = w.transit_jitter_days
+        days = max(1, int(round(base + (self.transit_noise(s) * j if j > 0 else 0.0))))
+        s.move_to(Status.IN_TRANSIT)
+        s.shipped_on = model.date
+        s.due_on = model.date + dt.timedelta(days=days)
+        self.arrivals[model.day + days].append(s)
+
+    def transit_noise(self, s: Shipment) -> float:
+        """A uniform draw in [-1, 1] keyed by the order (buyer, seller, material, order
+        date) rather than by shipping sequence, so the same order gets the same transit time
+        under every policy run with this seed (common random numbers)."""
+        x = 0x9E3779B97F4A7C15
+        for v in (self.model.cfg.seed, self._index[s.buyer], self._index[s.seller],
+                  MATERIALS.index(s.material), s.ordered_on.toordinal()):
+            x = splitmix64(x ^ (v & _MASK64))
+        return 2.0 * (x / 2.0**64) - 1.0
+
+    def deliver_due(self) -> None:
+        """Receive today's arrivals into their buyers' stocks."""
+        model = self.model
+        for s in self.arrivals.pop(model.day, ()):
+            s.move_to(Status.DELIVERED)
+            s.delivered_on = model.date
+            buyer = model.by_name[s.buyer]
+            model.ledger.move(s.material, s.tonnes, s, buyer)
+            buyer.receive(s)
+
+    def close(self, s: Shipment, status: Status, reason: str, decided: bool) -> None:
+        """End an order that will not ship; its buyer stops counting it."""
+        s.move_to(status)
+        s.reason = reason
+        if decided:
+            s.decision = Decision.DENIED
+            s.decided_on = s.decided_on or self.model.date
+        self.model.by_name[s.buyer].order_failed(s)
+
+    def return_to_seller(self, s: Shipment, reason: str, status: Status = Status.DENIED) -> None:
+        """A reserved order is refused, revoked or cancelled: its tonnes go back to the
+        seller's stock and the buyer stops counting it."""
+        self.model.ledger.move(s.material, s.tonnes, s, self.model.by_name[s.seller])
+        self.close(s, status, reason, decided=s.decision == Decision.PENDING)
+        if status == Status.DENIED:
+            s.decision = Decision.DENIED
+
+    # ---------------------------------------------------------------- queries
+    def reserved_tonnes(self) -> dict[str, float]:
+        """Tonnes held by orders (queued, approved, in transit), per material."""
+        out = dict.fromkeys(MATERIALS, 0.0)
+        for s in self.shipments:
+            if s.reserved:
+                out[s.material] += s.tonnes
+        return out

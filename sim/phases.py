@@ -1,0 +1,106 @@
+"""The day as data: the model's ordered list of named phases (as Starsim's ``Loop``).
+
+`SupplyChainModel.step` runs `PLAN` in order; the phase table of ``docs/model.md`` and the
+model's docstring are generated from it (`phase_table`), and a test checks they match.
+Adding a phase is one entry here.
+
+Within a phase, agents of one kind act through Mesa's ``AgentSet.shuffle_do`` so that agent
+order cannot bias results, or the phase is order-independent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One named step of the day."""
+
+    name: str
+    does: str
+    run: Callable
+
+
+def _policy(m) -> None:
+    m.policy.fire_due(m.date)
+
+
+def _produce(m) -> None:
+    for group in (m.mines, m.exporters, m.makers):
+        for a in group:
+            a.produce()
+    m.substitution.recycle()
+    m.government.buy()
+
+
+def _use(m) -> None:
+    m.substitution.step()
+    m.buyers.shuffle_do("use")
+
+
+def _order(m) -> None:
+    m.buyers.shuffle_do("order")
+
+
+def _allocate(m) -> None:
+    m.sellers.shuffle_do("allocate")
+
+
+def _decide(m) -> None:
+    m.ministry.decide()
+
+
+def _ship(m) -> None:
+    m.sellers.shuffle_do("ship")
+    for e in m.exporters:
+        e.sell_home()
+
+
+def _receive(m) -> None:
+    m.orders.deliver_due()
+    m.government.release()
+
+
+def _prices(m) -> None:
+    m.market.update(m)
+
+
+def _record(m) -> None:
+    m.recorder.record(m)
+
+
+PLAN: tuple[Phase, ...] = (
+    Phase("policy", "policy events due today take effect (the Ministry's rule book, "
+          "government levers)", _policy),
+    Phase("produce", "mines produce oxide (to makers, the rest to China), Chinese "
+          "exporters and non-Chinese makers produce magnets, recycled oxide reaches makers, "
+          "the government buys for its stockpile", _produce),
+    Phase("use", "automakers' substitution updates their need; buyers use magnets for "
+          "today's output (shuffled); shortfalls are recorded as lost production", _use),
+    Phase("order", "buyers order on their review days toward a target cover, counting the "
+          "supply line (shuffled)", _order),
+    Phase("allocate", "sellers take new orders (shuffled): Chinese exporters screen them with "
+          "the Ministry, reserve stock and apply for licences; non-Chinese makers reserve "
+          "stock", _allocate),
+    Phase("decide", "the Ministry decides the applications whose clock is up", _decide),
+    Phase("ship", "released orders ship (shuffled); transit takes destination-specific days; "
+          "exporters sell surplus stock inside China", _ship),
+    Phase("receive", "arrivals are received; the government releases stockpile to short "
+          "defence primes", _receive),
+    Phase("prices", "prices update inside and outside China (China's pricing strategy)",
+          _prices),
+    Phase("record", "the day is recorded", _record),
+)
+
+
+def phase_table(plan: tuple[Phase, ...] = PLAN) -> str:
+    """The plan as a Markdown table (pasted into docs/model.md; a test keeps them equal)."""
+    rows = ["| # | phase | what happens |", "|---|---|---|"]
+    rows += [f"| {i} | `{p.name}` | {p.does} |" for i, p in enumerate(plan, 1)]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(phase_table())
