@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..products import FEEDSTOCK, MAGNETS
 from ..config_markets import GovernmentConf
+from ..products import FEEDSTOCK, MAGNETS
 from .firm import Firm
 
 
