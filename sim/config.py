@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from .config_markets import ChinaPricingConf, GovernmentConf, SubstitutionConf
+from .events import EventConf  # noqa: F401 - the event schema lives with its registry
 from .fields import p
 from .products import MAGNETS, MATERIALS  # noqa: F401 - re-exported for older imports
 
@@ -354,33 +355,6 @@ class LicensingConf:
         help="buyers covered by a standing general licence from every exporter (the "
         "general_licences variant)", factory=list
     )
-
-
-@dataclass
-class EventConf:
-    """A dated policy event. Give ``date`` (YYYY-MM-DD) or ``day`` (days after start).
-
-    Kinds (``set``) and the keys each takes are listed in ``sim.policy.EVENT_KEYS``.
-    (The key is ``date``, not ``on``: YAML reads a bare ``on`` as the boolean true.)
-    """
-
-    set: str = ""
-    date: Optional[str] = None
-    day: Optional[int] = None
-    days: Optional[int] = None
-    materials: Optional[List[str]] = None
-    destinations: Optional[List[str]] = None
-    anti_diversion: Optional[List[str]] = None
-    tonnes_per_year: Optional[float] = None
-    prob: Optional[float] = None
-    level: Optional[float] = None
-    delay_days: Optional[int] = None
-    tonnes: Optional[float] = None
-    firms: Optional[List[str]] = None
-    customers: Optional[List[str]] = None
-    end_use: Optional[str] = None
-    label: Optional[str] = None
-    source: Optional[str] = None
 
 
 @dataclass

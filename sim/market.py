@@ -68,9 +68,8 @@ class ChinaPricing:
 class Market:
     """Holds today's prices inside (``price_cn``) and outside China (``price``)."""
 
-    def __init__(self, conf: MarketConf, tariff: float = 0.0) -> None:
+    def __init__(self, conf: MarketConf) -> None:
         self.conf = conf
-        self.tariff = tariff
         self.p0 = dict(conf.initial_price)
         self.price = dict(self.p0)
         self.price_cn = {m: v * conf.cn_price_ratio for m, v in self.p0.items()}
@@ -110,6 +109,7 @@ class Market:
     def update(self, model) -> None:
         """Move every price toward its target (phase 9)."""
         c = self.conf
+        tariff = model.government.levers.tariff()
         self.flood = self.china.update(model.mines, self.price.get("oxide", 1.0)
                                        / self.p0.get("oxide", 1.0))
         for m in MATERIALS:
@@ -125,7 +125,7 @@ class Market:
                 r, cn_share = 0.0, 0.0
             scar = 1.0 + c.scarcity_elasticity * gap
             base = self.p0[m] * (1.0 - self.flood)
-            goal_ex = base * (1.0 + self.tariff * cn_share) * scar
+            goal_ex = base * (1.0 + tariff * cn_share) * scar
             goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
             self.price[m] += c.adjust_per_day * (goal_ex - self.price[m])
             self.price_cn[m] += c.adjust_per_day * (goal_cn - self.price_cn[m])

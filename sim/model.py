@@ -24,9 +24,9 @@ import pandas as pd
 
 from .calendar import WorkingCalendar
 from .config import RunConfig
+from .events import EventSchedule, compile_events, lever_events
 from .orders import OrderBook
 from .phases import PLAN, phase_table
-from .policy import EventSchedule
 from .products import MATERIALS
 from .recorder import Recorder
 from .shipments import Ledger, Shipment
@@ -61,8 +61,9 @@ class SupplyChainModel(mesa.Model):
         self.orders = OrderBook(self)
         self.recorder = Recorder()
         populate(self)  # agents, the warm-start pipeline
-        self.policy = EventSchedule(cfg.events, self.start, set(self.by_name),
-                                    self.ministry.apply)
+        events = compile_events(cfg.events, self.start, set(self.by_name),
+                                {x.name for x in self.mines}, lever_events(cfg.government))
+        self.policy = EventSchedule(events, self.start, self)
 
     @property
     def day(self) -> int:

@@ -162,7 +162,7 @@ class OrderBook:
         w = model.cfg.world
         if s.seller_country == "CN":
             base = w.transit_days.get(s.buyer_country, w.transit_days_default)
-            base += model.ministry.rules.customs.get(s.buyer_country, 0)
+            base += model.ministry.rules.customs_delay(s.buyer_country)
             self.exports_today[s.material] += s.tonnes
         else:
             base = w.domestic_transit_days

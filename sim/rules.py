@@ -2,15 +2,17 @@
 
 Controls, embargoes with anti-diversion, quotas (per material, optionally per destination),
 approval overrides (per firm and destination), relations levels, customs checks, end-use
-bans and general licences. `Rules.apply` changes it; the Ministry reads it.
+bans and general licences. Each event that sets a rule holds its own entry, so events
+stack: a rule is in force while any event that sets it is in force, and ending one event
+(its timed end) removes only its own entry. For levels (`Layers`) the latest event in
+force wins. The ``start_<kind>`` / ``end_<kind>`` methods are called by the event registry
+(`sim.events.KINDS`); the Ministry reads the query methods.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from .policy import PolicyEvent
 
 
 @dataclass
@@ -36,36 +38,77 @@ class GeneralLicence:
                 and (self.cap_t is None or self.used_t + tonnes <= self.cap_t + 1e-9))
 
 
+class Layers:
+    """Values set by events per key; the latest event in force wins, and when it ends the
+    value it covered applies again."""
+
+    def __init__(self) -> None:
+        self._by_key: dict = {}
+
+    def set(self, key, ev, value) -> None:
+        self._by_key.setdefault(key, []).append((ev, value))
+
+    def end(self, key, ev) -> None:
+        left = [x for x in self._by_key.get(key, ()) if x[0] is not ev]
+        if left:
+            self._by_key[key] = left
+        else:
+            self._by_key.pop(key, None)
+
+    def __contains__(self, key) -> bool:
+        return key in self._by_key
+
+    def get(self, key, default=None):
+        layers = self._by_key.get(key)
+        return layers[-1][1] if layers else default
+
+
 def _match(key: frozenset | None, value: str) -> bool:
     return key is None or value in key
+
+
+def _dests(ev) -> frozenset | None:
+    return frozenset(ev.destinations) if ev.destinations is not None else None
+
+
+def _dest_keys(ev) -> tuple:
+    return ev.destinations if ev.destinations is not None else (None,)
 
 
 class Rules:
     """What is in force today."""
 
     def __init__(self) -> None:
-        self.controls: list[tuple[frozenset, frozenset | None]] = []
-        self.embargoes: dict[str, tuple[str, ...]] = {}
+        self.controls: list[list] = []  # [event, materials, destinations]
+        self.embargo_entries: list[list] = []  # [event, destinations, anti_diversion]
         self.quotas: dict[tuple[str, str | None], float] = {}
         self.topups: dict[tuple[int, str, str | None], float] = {}
-        self.approval: dict[tuple[str | None, str | None], float] = {}
-        self.relations: dict[str | None, float] = {}
-        self.customs: dict[str, int] = {}
-        self.denials: list[tuple[frozenset, frozenset | None, str]] = []
+        self.approval = Layers()  # (firm, destination) -> probability
+        self.relations = Layers()  # destination (None: all) -> level
+        self.customs = Layers()  # destination -> extra days
+        self.denials: list[tuple] = []  # (event, materials, destinations, end use)
         self.general: list[GeneralLicence] = []
 
     # ---------------------------------------------------------------- queries
     def requires_licence(self, material: str, dest: str) -> bool:
-        return any(material in m and _match(d, dest) for m, d in self.controls)
+        return any(material in m and _match(d, dest) for _, m, d in self.controls)
+
+    @property
+    def embargoes(self) -> dict[str, tuple[str, ...]]:
+        """Embargoed destination -> third countries held under anti-diversion."""
+        out: dict[str, tuple[str, ...]] = {}
+        for _, dests, anti in self.embargo_entries:
+            for c in dests:
+                out[c] = tuple(dict.fromkeys((*out.get(c, ()), *anti)))
+        return out
 
     def barred(self, material: str, dest: str, end_use: str) -> str:
         """Why an order may not go at all now ('' when it may)."""
-        if dest in self.embargoes:
+        if any(dest in dests for _, dests, _ in self.embargo_entries):
             return "embargo"
-        for third in self.embargoes.values():
-            if dest in third:
-                return "anti_diversion"
-        for mats, dests, use in self.denials:
+        if any(dest in anti for _, dests, anti in self.embargo_entries if dests):
+            return "anti_diversion"
+        for _, mats, dests, use in self.denials:
             if material in mats and _match(dests, dest) and use in ("all", end_use):
                 return f"{end_use}_end_use_banned"
         return ""
@@ -77,12 +120,16 @@ class Rules:
                 yield key, self.quotas[key] + self.topups.get((year, *key), 0.0)
 
     def relations_level(self, dest: str) -> float:
-        return self.relations.get(dest, self.relations.get(None, 0.0))
+        return self.relations.get(dest) if dest in self.relations else \
+            self.relations.get(None, 0.0)
+
+    def customs_delay(self, dest: str) -> int:
+        return self.customs.get(dest, 0)
 
     def approval_override(self, firm: str, dest: str) -> float | None:
         for key in ((firm, dest), (firm, None), (None, dest), (None, None)):
             if key in self.approval:
-                return self.approval[key]
+                return self.approval.get(key)
         return None
 
     def general_licence(self, seller: str, dest: str, buyer: str, tonnes: float,
@@ -93,72 +140,89 @@ class Rules:
         return None
 
     # ---------------------------------------------------------------- events
-    def apply(self, ev: PolicyEvent) -> None:
-        """Change the rules as the event says (revocation of approved orders is the
-        Ministry's job; here it only suspends general licences)."""
-        mats = frozenset(ev.materials)
-        dests = frozenset(ev.destinations) if ev.destinations is not None else None
-        dest_keys = ev.destinations if ev.destinations is not None else (None,)
-        k = ev.kind
-        if k == "controls":
-            self.controls.append((mats, dests))
-        elif k == "lift_controls":
-            self.controls = [(m - mats, d) if (dests is None or d == dests) else (m, d)
-                             for m, d in self.controls]
-            self.controls = [(m, d) for m, d in self.controls if m]
-        elif k == "embargo":
-            for c in ev.destinations:
-                self.embargoes[c] = tuple(ev.anti_diversion)
-        elif k == "lift_embargo":
-            for c in ev.destinations:
-                self.embargoes.pop(c, None)
-        elif k == "quota":
-            for m in ev.materials:
-                for d in dest_keys:
-                    if ev.tonnes_per_year is None:
-                        self.quotas.pop((m, d), None)
-                    else:
-                        self.quotas[(m, d)] = ev.tonnes_per_year
-        elif k == "quota_topup":
-            for m in ev.materials:
-                for d in dest_keys:
-                    key = (ev.date.year, m, d)
-                    self.topups[key] = self.topups.get(key, 0.0) + ev.tonnes
-        elif k == "approval":
-            for f in (ev.firms or (None,)):
-                for d in dest_keys:
-                    if ev.lift:
-                        self.approval.pop((f, d), None)
-                    else:
-                        self.approval[(f, d)] = ev.prob
-        elif k == "general_licence":
-            for f in ev.firms:
-                self.general.append(GeneralLicence(
-                    firm=f, destinations=dests,
-                    customers=frozenset(ev.customers) if ev.customers else None,
-                    start=ev.date, end=ev.end, cap_t=ev.tonnes))
-        elif k == "revoke":
-            for g in self.general:
-                if (ev.firms is None or g.firm in ev.firms) and (
-                        dests is None or g.destinations is None or g.destinations & dests):
-                    g.suspended = True
-        elif k == "relations":
-            for d in dest_keys:
-                if ev.lift:
-                    self.relations.pop(d, None)
+    def start_controls(self, ev) -> None:
+        self.controls.append([ev, frozenset(ev.materials), _dests(ev)])
+
+    def end_controls(self, ev) -> None:
+        self.controls = [c for c in self.controls if c[0] is not ev]
+
+    def start_lift_controls(self, ev) -> None:
+        """Ends the named materials of controls on exactly these destinations (all
+        destinations: every control)."""
+        mats, dests = frozenset(ev.materials), _dests(ev)
+        for c in self.controls:
+            if dests is None or c[2] == dests:
+                c[1] = c[1] - mats
+        self.controls = [c for c in self.controls if c[1]]
+
+    def start_embargo(self, ev) -> None:
+        self.embargo_entries.append([ev, set(ev.destinations), tuple(ev.anti_diversion)])
+
+    def end_embargo(self, ev) -> None:
+        self.embargo_entries = [e for e in self.embargo_entries if e[0] is not ev]
+
+    def start_lift_embargo(self, ev) -> None:
+        for e in self.embargo_entries:
+            e[1] -= set(ev.destinations)
+        self.embargo_entries = [e for e in self.embargo_entries if e[1]]
+
+    def start_quota(self, ev) -> None:
+        for m in ev.materials:
+            for d in _dest_keys(ev):
+                if ev.tonnes_per_year is None:
+                    self.quotas.pop((m, d), None)
                 else:
-                    self.relations[d] = ev.level
-        elif k == "customs_checks":
-            for d in ev.destinations:
-                if ev.lift:
-                    self.customs.pop(d, None)
-                else:
-                    self.customs[d] = ev.delay_days
-        elif k == "deny":
-            entry = (mats, dests, ev.end_use)
-            if ev.lift:
-                self.denials = [x for x in self.denials if x != entry]
-            else:
-                self.denials.append(entry)
-        else:  # pragma: no cover - compile_events rejects unknown kinds
-            raise ValueError(f"unknown event kind {k}")
+                    self.quotas[(m, d)] = ev.tonnes_per_year
+
+    def start_quota_topup(self, ev) -> None:
+        for m in ev.materials:
+            for d in _dest_keys(ev):
+                key = (ev.date.year, m, d)
+                self.topups[key] = self.topups.get(key, 0.0) + ev.tonnes
+
+    def start_approval(self, ev) -> None:
+        for f in (ev.firms or (None,)):
+            for d in _dest_keys(ev):
+                self.approval.set((f, d), ev, ev.prob)
+
+    def end_approval(self, ev) -> None:
+        for f in (ev.firms or (None,)):
+            for d in _dest_keys(ev):
+                self.approval.end((f, d), ev)
+
+    def start_general_licence(self, ev) -> None:
+        for f in ev.firms:
+            self.general.append(GeneralLicence(
+                firm=f, destinations=_dests(ev),
+                customers=frozenset(ev.customers) if ev.customers else None,
+                start=ev.date, end=ev.end, cap_t=ev.tonnes))
+
+    def start_revoke(self, ev) -> None:
+        """Suspends general licences (the Ministry also cancels approved orders)."""
+        dests = _dests(ev)
+        for g in self.general:
+            if (ev.firms is None or g.firm in ev.firms) and (
+                    dests is None or g.destinations is None or g.destinations & dests):
+                g.suspended = True
+
+    def start_relations(self, ev) -> None:
+        for d in _dest_keys(ev):
+            self.relations.set(d, ev, ev.level)
+
+    def end_relations(self, ev) -> None:
+        for d in _dest_keys(ev):
+            self.relations.end(d, ev)
+
+    def start_customs_checks(self, ev) -> None:
+        for d in ev.destinations:
+            self.customs.set(d, ev, ev.delay_days)
+
+    def end_customs_checks(self, ev) -> None:
+        for d in ev.destinations:
+            self.customs.end(d, ev)
+
+    def start_deny(self, ev) -> None:
+        self.denials.append((ev, frozenset(ev.materials), _dests(ev), ev.end_use))
+
+    def end_deny(self, ev) -> None:
+        self.denials = [x for x in self.denials if x[0] is not ev]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from .config import MAGNETS, MATERIALS, RunConfig
 from .errors import ConfigError
-from .policy import _countries, _date, compile_events
+from .events import _countries, _date
 
 DISTS = ("fixed", "uniform", "triangular")
 MINE_STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance",
@@ -134,5 +134,4 @@ def validate(cfg: RunConfig) -> dt.date:
             raise ConfigError(f"government.price_floor_mines[{i}]: no mine named {name!r}")
     _share(cfg.market.china.cut, "market.china.cut")
     _share(cfg.substitution.max_share, "substitution.max_share")
-    compile_events(cfg.events, start, names)
     return start

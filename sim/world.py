@@ -23,7 +23,7 @@ def populate(model) -> None:
     """Create every agent of ``model.cfg.world`` (in a fixed order: it numbers them for
     Mesa and for the order-keyed random draws) and put the opening pipeline in transit."""
     cfg = model.cfg
-    model.market = Market(cfg.market, cfg.government.tariff_cn_magnets)
+    model.market = Market(cfg.market)
     model.government = Government(model, cfg.government)
     w = cfg.world
     model.ministry = Ministry(model, cfg.licensing)

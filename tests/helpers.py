@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
+from sim.config import AutomakerConf, IndustryConf, RunConfig, WorldConf
 from sim.entry import CONFIG_DIR, to_config  # registers the schema in the ConfigStore
 from sim.model import SupplyChainModel
 
@@ -28,4 +29,22 @@ def run_model(cfg, check_every: int = 0) -> SupplyChainModel:
         if check_every and m.steps % check_every == 0:
             bad = {k: v for k, v in m.imbalance().items() if abs(v) > 1e-6}
             assert not bad, f"tonnes not conserved on {m.date}: {bad}"
+    return m
+
+
+def small_world(**kw) -> RunConfig:
+    """One US automaker (A) and one German industry buyer (I) on the default Chinese
+    exporters; no mines, makers or defence. Keyword arguments go to RunConfig."""
+    w = WorldConf(
+        automakers=[AutomakerConf(name="A", country="US", vehicles_per_day=1000, ev_share=0.5,
+                                  target_cover_days=20)],
+        industries=[IndustryConf(name="I", country="DE", need_tpd={"ndfeb": 2.0})],
+        defense=[], mines=[], makers=[])
+    return RunConfig(world=w, days=kw.pop("days", 60), **kw)
+
+
+def steps(m: SupplyChainModel, n: int) -> SupplyChainModel:
+    """Advance a model ``n`` days."""
+    for _ in range(n):
+        m.step()
     return m

@@ -4,18 +4,11 @@ import datetime as dt
 
 import pytest
 
-from sim.config import AutomakerConf, EventConf, IndustryConf, MineConf, RunConfig, WorldConf
+from sim.config import EventConf, MineConf, RunConfig, WorldConf
 from sim.model import SupplyChainModel
 from sim.shipments import Status
 
-
-def small_world(**kw) -> RunConfig:
-    w = WorldConf(
-        automakers=[AutomakerConf(name="A", country="US", vehicles_per_day=1000, ev_share=0.5,
-                                  target_cover_days=20)],
-        industries=[IndustryConf(name="I", country="DE", need_tpd={"ndfeb": 2.0})],
-        defense=[], mines=[], makers=[])
-    return RunConfig(world=w, days=kw.pop("days", 60), **kw)
+from .helpers import small_world
 
 
 def test_automaker_output_is_limited_by_scarcest_magnet():

@@ -10,16 +10,9 @@ from sim.metrics import kpis
 from sim.model import SupplyChainModel
 from sim.shipments import Status
 
-from .helpers import ROOT, load, run_model
-from .test_agents import small_world
+from .helpers import ROOT, load, run_model, small_world, steps
 
 VARIANTS = sorted(p.stem for p in (ROOT / "scenarios" / "licensing").glob("*.yaml"))
-
-
-def steps(m, n):
-    for _ in range(n):
-        m.step()
-    return m
 
 
 def test_events_fire_on_their_dates():

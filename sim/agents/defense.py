@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..config import DefenseConf
 from ..shipments import Status
 from .industry import IndustrialBuyer
@@ -25,17 +23,12 @@ class DefensePrime(IndustrialBuyer):
 
     def __init__(self, model, conf: DefenseConf, index: int) -> None:
         super().__init__(model, conf, index)
-        g = model.cfg.government
-        self.cutoff = None
-        if g.dfars_ban_date is not None:
-            ban = dt.date.fromisoformat(g.dfars_ban_date)
-            self.cutoff = ban - dt.timedelta(days=g.dfars_lead_days)
+        self.china_barred = False  # set by a defense_ban event (lead_days ahead of the ban)
         self.cancelled = False
 
-    @property
-    def china_barred(self) -> bool:
-        """True once Chinese supply is barred (from the cut-off ahead of the ban)."""
-        return self.cutoff is not None and self.model.date >= self.cutoff
+    def bar_china(self) -> None:
+        """From today no Chinese order: unshipped ones are cancelled at the next order."""
+        self.china_barred = True
 
     def _cancel_chinese(self) -> None:
         book = self.model.orders

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..config_markets import GovernmentConf
 from ..products import FEEDSTOCK, MAGNETS
+from ..rules import Layers
 from .firm import Firm
+
+
+class Levers:
+    """The government's levers in force, set by events (`sim.events.KINDS`): price floors,
+    tariffs on Chinese magnets and stockpile purchases. The latest event in force wins."""
+
+    def __init__(self) -> None:
+        self.floors, self.tariffs, self.buys = Layers(), Layers(), Layers()
+
+    def start(self, attr: str, ev) -> None:
+        value = {"floors": lambda: (ev.usd_per_kg, ev.mines), "tariffs": lambda: ev.rate,
+                 "buys": lambda: ev.tonnes_per_day}[attr]()
+        getattr(self, attr).set(None, ev, value)
+
+    def end(self, attr: str, ev) -> None:
+        getattr(self, attr).end(None, ev)
+
+    def floor_for(self, mine: str) -> float | None:
+        for _, (usd, mines) in reversed(self.floors._by_key.get(None, [])):
+            if mines is None or mine in mines:
+                return float(usd)
+        return None
+
+    def tariff(self) -> float:
+        return self.tariffs.get(None, 0.0)
+
+    def buy_tpd(self) -> dict:
+        return self.buys.get(None, None) or {}
 
 
 class Government(Firm):
@@ -31,27 +58,19 @@ class Government(Firm):
         self.conf = conf
         for m, t in conf.stockpile_t.items():
             self.bring_in(m, float(t), "initial")
-        self.floor_start = dt.date.fromisoformat(conf.price_floor_start)
-        self.floor_end = self.floor_start + dt.timedelta(days=round(365.25 *
-                                                                     conf.price_floor_years))
+        self.levers = Levers()
         self.released_today = 0.0
         self.bought_today = 0.0
 
     def floor_for(self, mine: str) -> float | None:
         """The floor price covering ``mine`` today, or None."""
-        c = self.conf
-        if c.price_floor_usd_per_kg is None or not (
-                self.floor_start <= self.model.date < self.floor_end):
-            return None
-        if c.price_floor_mines and mine not in c.price_floor_mines:
-            return None
-        return float(c.price_floor_usd_per_kg)
+        return self.levers.floor_for(mine)
 
     def buy(self) -> None:
         """Buy from non-Chinese makers' spare capacity today (phase 2, after makers): the
         maker makes the tonnes (using oxide) straight into the stockpile."""
         self.bought_today = 0.0
-        for m, rate in self.conf.stockpile_buy_tpd.items():
+        for m, rate in self.levers.buy_tpd().items():
             left = float(rate)
             for mk in self.model.makers:
                 q = min(left, max(0.0, mk.capacity_tpd.get(m, 0.0) - mk.produced_today))

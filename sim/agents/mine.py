@@ -49,6 +49,7 @@ class Mine(Firm):
         self.good_days = 0  # days the expected price cleared the investment bar
         self.bad_days = 0  # days the expected price was below cash cost
         self.closures = 0
+        self.china_takes_concentrate = conf.china_takes_concentrate  # concentrate_route
         self.produced_today = 0.0
         self.to_china_today = 0.0
         self.revenue_price = float("nan")
@@ -124,7 +125,7 @@ class Mine(Firm):
         """Produce oxide, supply the makers, sell the rest to China (phase 2, first)."""
         self._advance_lifecycle()
         home = self.domestic_separation()
-        if not home and not self.conf.china_takes_concentrate:
+        if not home and not self.china_takes_concentrate:
             q = 0.0  # no buyer for the concentrate
         else:
             q = self.capacity_tpd * self.utilisation

@@ -8,7 +8,7 @@ import heapq
 import mesa
 
 from ..config import DelayConf, LicensingConf
-from ..policy import PolicyEvent
+from ..events import PolicyEvent
 from ..rules import GeneralLicence, Rules
 from ..shipments import Decision, Licence, Shipment, Status
 
@@ -154,20 +154,18 @@ class Ministry(mesa.Agent):
                 (self.model.date - s.decided_on).days > self.conf.individual_validity_days)
 
     # ---------------------------------------------------------------- events
-    def apply(self, ev: PolicyEvent) -> None:
-        """Apply a policy event (called on its date, before the day's phases)."""
-        self.rules.apply(ev)
-        if ev.kind == "revoke":
-            dests = set(ev.destinations) if ev.destinations else None
-            for e in self.model.exporters:
-                if ev.firms is not None and e.name not in ev.firms:
-                    continue
-                for s in e.book:
-                    if (s.status == Status.APPROVED and s.licence != Licence.NONE
-                            and (dests is None or s.buyer_country in dests)):
-                        self.model.orders.return_to_seller(s, "revoked",
-                                                           status=Status.REVOKED)
-        ev.fired = True
+    def revoke(self, ev: PolicyEvent) -> None:
+        """A revoke event: suspend general licences and cancel approved, unshipped
+        licensed orders (their tonnes go back to the exporter)."""
+        self.rules.start_revoke(ev)
+        dests = set(ev.destinations) if ev.destinations else None
+        for e in self.model.exporters:
+            if ev.firms is not None and e.name not in ev.firms:
+                continue
+            for s in e.book:
+                if (s.status == Status.APPROVED and s.licence != Licence.NONE
+                        and (dests is None or s.buyer_country in dests)):
+                    self.model.orders.return_to_seller(s, "revoked", status=Status.REVOKED)
 
     def record(self) -> dict:
         return {"agent": self.name, "kind": self.kind, "country": self.country,
