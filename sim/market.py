@@ -24,10 +24,9 @@ after a response lag, and keeps them cut for ``hold_days`` after the trigger cle
 
 from __future__ import annotations
 
+from .agents.mine import ACTIVE, MineStatus
 from .config import MAGNETS, MATERIALS, MarketConf
 from .config_markets import ChinaPricingConf
-
-ACTIVE_MINE = ("rampup", "operating", "restart")
 
 
 class ChinaPricing:
@@ -43,7 +42,7 @@ class ChinaPricing:
     @staticmethod
     def capacity(mines) -> float:
         """Non-Chinese mine capacity ramping or operating (t/yr)."""
-        return sum(m.conf.capacity_tpy for m in mines if m.status in ACTIVE_MINE)
+        return sum(m.conf.capacity_tpy for m in mines if m.status in ACTIVE)
 
     def update(self, mines, oxide_ratio: float) -> float:
         """Today's cut (0 when not flooding)."""
@@ -51,7 +50,7 @@ class ChinaPricing:
         cap = self.capacity(mines)
         if self.base_capacity is None:
             self.base_capacity = cap - sum(m.conf.capacity_tpy for m in mines
-                                           if m.status == "rampup")
+                                           if m.status == MineStatus.RAMPUP)
         if not c.enabled:
             return 0.0
         trigger = (cap - self.base_capacity > c.capacity_trigger_tpy

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .agents.mine import MineStatus
 from .config import MAGNETS, MATERIALS, RunConfig
 from .errors import ConfigError
 from .events import _countries, _date
 
 DISTS = ("fixed", "uniform", "triangular")
-MINE_STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance",
-               "restart")
+MINE_STATES = tuple(s.value for s in MineStatus)
 
 
 def _share(value: float, where: str) -> None:

@@ -71,14 +71,18 @@ class Buyer(Firm):
         for m, share in self.china_share.items():
             self.china_share[m] = share + c.switch_recovery * self.review * (
                 c.china_share - share)
-        w = c.supply_line_weight
         for m, n in self.need.items():
-            cover = self.target_cover + c.cover_response * max(0.0, self.lead_est[m]
-                                                               - self.lead0[m])
-            qty = (n * self.review + (n * cover - self.stock[m])
-                   + w * (n * self.lead_est[m] - self.on_order[m]))
-            if qty > 1e-6:
-                self.model.orders.place(self, m, qty)
+            self.order_toward_target(m, n, c.cover_response)
+
+    def order_toward_target(self, m: str, n: float, cover_response: float) -> None:
+        """The ordering rule (class docstring) for one material with daily need ``n``."""
+        cover = self.target_cover
+        if cover_response:
+            cover += cover_response * max(0.0, self.lead_est[m] - self.lead0[m])
+        qty = (n * self.review + (n * cover - self.stock[m])
+               + self.conf.supply_line_weight * (n * self.lead_est[m] - self.on_order[m]))
+        if qty > 1e-6:
+            self.model.orders.place(self, m, qty)
 
     # ---------------------------------------------------------------- phase 8
     def receive(self, s: Shipment) -> None:

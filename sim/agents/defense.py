@@ -52,14 +52,11 @@ class DefensePrime(IndustrialBuyer):
             self.china_share[m] = 0.0
         if (self.model.day + self.offset) % self.review:
             return
-        w = self.conf.supply_line_weight
         for m, n in self.need.items():
             if not self.model.orders.suppliers(m, china=False):
                 continue  # no lawful supplier: the stockpile must carry it
-            qty = (n * self.review + (n * self.target_cover - self.stock[m])
-                   + w * (n * self.lead_est[m] - self.on_order[m]))
-            if qty > 1e-6:
-                self.model.orders.place(self, m, qty)
+            # lead times learned from Chinese orders no longer apply: no cover response
+            self.order_toward_target(m, n, cover_response=0.0)
 
     def order_failed(self, s) -> None:
         super().order_failed(s)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..config import ExporterConf
-from ..shipments import IN_BOOK, Decision, Licence, Shipment, Status
-from .firm import Firm
+from ..shipments import IN_BOOK, Decision, Licence, Status
+from .firm import Seller
 
 
-class Exporter(Firm):
+class Exporter(Seller):
     """A Chinese magnet maker (JL Mag and peers).
 
     Produces at capacity; keeps ``working_stock_days`` of output for export orders and sells
@@ -21,17 +21,10 @@ class Exporter(Firm):
     kind = "exporter"
 
     def __init__(self, model, conf: ExporterConf) -> None:
-        super().__init__(model, conf.name, conf.country)
-        self.capacity_tpd = {m: v / 365.0 for m, v in conf.capacity_tpy.items()}
+        super().__init__(model, conf.name, conf.country, conf.capacity_tpy)
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
             self.bring_in(m, k, "initial")
-        self.book: list[Shipment] = []
-        self.produced_today = 0.0
-
-    def offers(self, material: str) -> float:
-        """Capacity (t/day) for a material: the weight buyers route orders by."""
-        return self.capacity_tpd.get(material, 0.0)
 
     def produce(self) -> None:
         self.produced_today = 0.0
@@ -82,17 +75,9 @@ class Exporter(Firm):
     def sell_home(self) -> None:
         """Sell stock inside China beyond the working stock and what waiting export
         orders need (so an order larger than the working stock is filled in days)."""
-        backlog: dict[str, float] = {}
-        for s in self.book:
-            if s.status == Status.ORDERED:
-                backlog[s.material] = backlog.get(s.material, 0.0) + s.tonnes
+        backlog = self.backlog()
         for m, keep in self.keep.items():
             k = max(keep, backlog.get(m, 0.0))
             surplus = self.stock[m] - k
             if surplus > 0:
                 self.move(m, surplus, None, "sold_in_china")
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"))
-        return row

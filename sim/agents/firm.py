@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 
 from ..products import MATERIALS
+from ..shipments import Status
 
 
 class Firm(mesa.Agent):
@@ -48,4 +49,31 @@ class Firm(mesa.Agent):
         row = {"agent": self.name, "kind": self.kind, "country": self.country}
         for m in MATERIALS:
             row[f"stock_{m}"] = self.stock[m]
+        return row
+
+
+class Seller(Firm):
+    """A firm that makes magnets to order: capacity per material and a book of orders."""
+
+    def __init__(self, model, name: str, country: str, capacity_tpy: dict) -> None:
+        super().__init__(model, name, country)
+        self.capacity_tpd = {m: v / 365.0 for m, v in capacity_tpy.items()}
+        self.book: list = []
+        self.produced_today = 0.0
+
+    def offers(self, material: str) -> float:
+        """Capacity (t/day) for a material: the weight buyers route orders by."""
+        return self.capacity_tpd.get(material, 0.0)
+
+    def backlog(self) -> dict[str, float]:
+        """Tonnes per material of orders taken but not yet allocated."""
+        out: dict[str, float] = {}
+        for s in self.book:
+            if s.status == Status.ORDERED:
+                out[s.material] = out.get(s.material, 0.0) + s.tonnes
+        return out
+
+    def record(self) -> dict:
+        row = super().record()
+        row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"))
         return row

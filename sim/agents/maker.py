@@ -6,13 +6,13 @@ import datetime as dt
 
 from ..config import MakerConf
 from ..products import FEEDSTOCK
-from ..shipments import Decision, Shipment, Status
-from .firm import Firm
+from ..shipments import Decision, Status
+from .firm import Seller
 
 OXIDE_COVER_DAYS = 30.0  # oxide stock a maker aims to hold [assumption]
 
 
-class MagnetMaker(Firm):
+class MagnetMaker(Seller):
     """A magnet maker outside China (Japan/EU today; US plants later).
 
     Makes to order: produces up to capacity, limited by its oxide stock, only as much as
@@ -25,16 +25,13 @@ class MagnetMaker(Firm):
     kind = "maker"
 
     def __init__(self, model, conf: MakerConf) -> None:
-        super().__init__(model, conf.name, conf.country)
+        super().__init__(model, conf.name, conf.country, conf.capacity_tpy)
         self.conf = conf
-        self.capacity_tpd = {m: v / 365.0 for m, v in conf.capacity_tpy.items()}
         self.oxide_per_t = dict(conf.oxide_per_t)
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
             self.bring_in(m, k, "initial")
         self.bring_in(FEEDSTOCK, self.oxide_target, "initial")
-        self.book: list[Shipment] = []
-        self.produced_today = 0.0
         self.additions = sorted((dt.date.fromisoformat(d), add)
                                 for d, add in conf.capacity_additions.items())
 
@@ -52,16 +49,10 @@ class MagnetMaker(Firm):
         return OXIDE_COVER_DAYS * sum(c * self.oxide_per_t.get(m, 0.0)
                                       for m, c in self.capacity_tpd.items())
 
-    def offers(self, material: str) -> float:
-        return self.capacity_tpd.get(material, 0.0)
-
     def produce(self) -> None:
         self._add_capacity()
         self.produced_today = 0.0
-        backlog: dict[str, float] = {}
-        for s in self.book:
-            if s.status == Status.ORDERED:
-                backlog[s.material] = backlog.get(s.material, 0.0) + s.tonnes
+        backlog = self.backlog()
         for m, cap in self.capacity_tpd.items():
             want = max(0.0, self.keep[m] + backlog.get(m, 0.0) - self.stock[m])
             q = min(cap, want)
@@ -94,8 +85,3 @@ class MagnetMaker(Firm):
             elif s.status == Status.ORDERED:
                 keep.append(s)
         self.book = keep
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"))
-        return row

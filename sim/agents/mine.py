@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from ..config import MineConf
 from ..products import FEEDSTOCK
 from .firm import Firm
 
-PRODUCING = ("rampup", "operating")
+
+class MineStatus(StrEnum):
+    """Where a mine is in its lifecycle (the one list of mine states)."""
+
+    PLANNED = "planned"
+    CONSTRUCTION = "construction"
+    RAMPUP = "rampup"
+    OPERATING = "operating"
+    CARE_AND_MAINTENANCE = "care_and_maintenance"
+    RESTART = "restart"
+
+
+PRODUCING = (MineStatus.RAMPUP, MineStatus.OPERATING)
+ACTIVE = (MineStatus.RAMPUP, MineStatus.OPERATING, MineStatus.RESTART)  # counted as capacity
 
 
 class Mine(Firm):
@@ -40,10 +54,10 @@ class Mine(Firm):
         super().__init__(model, conf.name, conf.country)
         self.conf = conf
         self.capacity_tpd = conf.capacity_tpy / 365.0
-        self.status = conf.status
+        self.status = MineStatus(conf.status)
         self.since: dt.date = model.start
         self.committed = conf.construction_start is not None
-        if conf.status == "planned" and self.committed:
+        if self.status == MineStatus.PLANNED and self.committed:
             self.since = dt.date.fromisoformat(conf.construction_start)
         self.expected = None  # moving average of the realised price (USD/kg)
         self.good_days = 0  # days the expected price cleared the investment bar
@@ -81,7 +95,7 @@ class Mine(Firm):
         self.expected = p if self.expected is None else self.expected + (p - self.expected) / n
 
     # ---------------------------------------------------------------- lifecycle
-    def _to(self, status: str) -> None:
+    def _to(self, status: MineStatus) -> None:
         self.status, self.since = status, self.model.date
         self.good_days = self.bad_days = 0
 
@@ -89,34 +103,35 @@ class Mine(Firm):
         today, c = self.model.date, self.conf
         self._update_expectation()
         age = (today - self.since).days
-        if self.status in ("planned", "care_and_maintenance"):
-            bar = self.breakeven() if self.status == "planned" else c.cash_cost
+        if self.status in (MineStatus.PLANNED, MineStatus.CARE_AND_MAINTENANCE):
+            planned = self.status == MineStatus.PLANNED
+            bar = self.breakeven() if planned else c.cash_cost
             self.good_days = self.good_days + 1 if self.expected >= bar * (1 + c.hurdle) else 0
             floor = self.model.government.floor_for(self.name)
-            if self.status == "planned":
+            if planned:
                 if (self.committed and today >= self.since) or (not self.committed and (
                         self.good_days >= c.invest_days
                         or (floor is not None and floor >= bar * (1 + c.hurdle)))):
-                    self._to("construction")
+                    self._to(MineStatus.CONSTRUCTION)
             elif self.good_days >= c.invest_days:
-                self._to("restart")
-        elif self.status == "construction" and age >= c.construction_days:
-            self._to("rampup")
-        elif self.status == "restart" and age >= c.restart_days:
-            self._to("rampup")
-        elif self.status == "rampup" and age >= c.rampup_days:
-            self.status, self.since = "operating", today
+                self._to(MineStatus.RESTART)
+        elif self.status == MineStatus.CONSTRUCTION and age >= c.construction_days:
+            self._to(MineStatus.RAMPUP)
+        elif self.status == MineStatus.RESTART and age >= c.restart_days:
+            self._to(MineStatus.RAMPUP)
+        elif self.status == MineStatus.RAMPUP and age >= c.rampup_days:
+            self.status, self.since = MineStatus.OPERATING, today
         if self.status in PRODUCING:
             self.bad_days = self.bad_days + 1 if self.expected < c.cash_cost else 0
             if self.bad_days >= c.close_after_days:
-                self._to("care_and_maintenance")
+                self._to(MineStatus.CARE_AND_MAINTENANCE)
                 self.closures += 1
 
     @property
     def utilisation(self) -> float:
-        if self.status == "operating":
+        if self.status == MineStatus.OPERATING:
             return 1.0
-        if self.status == "rampup":
+        if self.status == MineStatus.RAMPUP:
             return min(1.0, (self.model.date - self.since).days / max(1, self.conf.rampup_days))
         return 0.0
 
@@ -146,7 +161,7 @@ class Mine(Firm):
     def record(self) -> dict:
         row = super().record()
         row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"),
-                   status=self.status, capacity_tpy=self.conf.capacity_tpy,
+                   status=str(self.status), capacity_tpy=self.conf.capacity_tpy,
                    price=self.revenue_price, expected_price=self.expected,
                    closures=self.closures)
         return row
