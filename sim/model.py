@@ -24,7 +24,7 @@ import pandas as pd
 
 from .calendar import WorkingCalendar
 from .config import RunConfig
-from .events import EventSchedule, compile_events, lever_events
+from .event_schedule import EventSchedule, compile_events, lever_events
 from .orders import OrderBook
 from .phases import PLAN, phase_table
 from .products import MATERIALS

@@ -7,7 +7,7 @@ import datetime as dt
 from .agents.mine import MineStatus
 from .config import MAGNETS, MATERIALS, RunConfig
 from .errors import ConfigError
-from .events import _countries, _date
+from .event_schedule import _countries, _date
 
 DISTS = ("fixed", "uniform", "triangular")
 MINE_STATES = tuple(s.value for s in MineStatus)
