@@ -1,10 +1,10 @@
 """Policy events: the registry of event kinds and the YAML form of an event.
 
 (Compiling, checking and scheduling live in `sim.event_schedule`.) A scenario's ``events``
-list holds entries such as ``{date: 2025-04-04, set: controls, materials: [ndfeb_hre, smco]}``. Every kind is ONE
-`Kind` entry in `KINDS`: the keys it takes and needs, its target (the Ministry's rule book,
-the government, the market, defence primes, mines), how it starts and how it ends. Adding a
-kind is one entry here plus, for a new target, the state it sets.
+list holds entries such as ``{date: 2025-04-04, set: controls, materials: [ndfeb_hre]}``.
+Every kind is ONE `Kind` entry in `KINDS`: the keys it takes and needs, its target (the
+Ministry's rule book, the government, the market, defence primes, mines), how it starts and
+how it ends. Adding a kind is one entry here plus, for a new target, the state it sets.
 
 Each event is its own interval: a rule is in force while any event that sets it is in
 force. A timed event (``days``) ends only itself; an explicit lift (``lift_controls``,
