@@ -211,6 +211,19 @@ class OrderBook:
         if status == Status.DENIED:
             s.decision = Decision.DENIED
 
+    def cut_to(self, s: Shipment, keep: float, reason: str) -> Shipment:
+        """Cut a reserved order to ``keep`` tonnes; the rest becomes an order of its own,
+        refused for ``reason``, its tonnes back in the seller's stock."""
+        seller = self.model.by_name[s.seller]
+        rest = self.new_order(self.model.by_name[s.buyer], seller, s.material,
+                              s.tonnes - keep, s.ordered_on)
+        ledger = self.model.ledger
+        ledger.move(s.material, s.tonnes, s, seller)
+        s.tonnes = keep
+        ledger.move(s.material, keep, seller, s)
+        self.close(rest, Status.DENIED, reason, decided=True)
+        return rest
+
     # ---------------------------------------------------------------- queries
     def reserved_tonnes(self) -> dict[str, float]:
         """Tonnes held by orders (queued, approved, in transit), per material."""

@@ -12,6 +12,8 @@ from ..events import PolicyEvent
 from ..rules import GeneralLicence, Rules
 from ..shipments import Decision, Licence, Shipment, Status
 
+QUOTA_EPS_T = 1e-6  # tonnes: below this a quota counts as used up
+
 
 class Ministry(mesa.Agent):
     """Decides who may buy Chinese magnets. Its rules (`sim.rules.Rules`) change only
@@ -60,14 +62,19 @@ class Ministry(mesa.Agent):
         """Why an order may not go now ('' when it may)."""
         return self.rules.barred(s.material, s.buyer_country, s.end_use)
 
-    def over_quota(self, s: Shipment) -> bool:
+    def headroom(self, s: Shipment) -> float:
+        """Tonnes of this order's material and destination that may still be released this
+        calendar year under every quota that binds it (infinity: no quota). Releases count
+        from the run's start, so a quota introduced mid-year counts that year's earlier
+        releases, and one introduced below them leaves no room until the next year."""
         year = self.model.date.year
-        return any(self.released.get((year, *key), 0.0) + s.tonnes > cap + 1e-9
-                   for key, cap in self.rules.quota_caps(s.material, s.buyer_country, year))
+        return min((cap - self.released.get((year, *key), 0.0) for key, cap in
+                    self.rules.quota_caps(s.material, s.buyer_country, year)),
+                   default=float("inf"))
 
     def screen(self, s: Shipment) -> str:
         """'ok', 'general', 'licence', or the reason the order is refused outright."""
-        why = self.blocked(s) or ("quota" if self.over_quota(s) else "")
+        why = self.blocked(s) or ("quota" if self.headroom(s) <= QUOTA_EPS_T else "")
         if why:
             return why
         if not self.rules.requires_licence(s.material, s.buyer_country):
@@ -77,8 +84,18 @@ class Ministry(mesa.Agent):
         return "general" if g is not None else "licence"
 
     def release(self, s: Shipment, decision: Decision, licence: Licence | None = None) -> None:
-        """Let a reserved order go: count it against the quotas and mark it to ship."""
+        """Let a reserved order go: count it against the quotas and mark it to ship.
+
+        Quotas hold to the tonne: an order that would cross a cap is split, the part that
+        fits goes and the rest is refused (reason ``quota``); with no room left it is
+        refused whole."""
         today = self.model.date
+        room = self.headroom(s)
+        if s.tonnes > room + QUOTA_EPS_T:
+            if room <= QUOTA_EPS_T:
+                self.model.orders.return_to_seller(s, "quota")
+                return
+            self.model.orders.cut_to(s, room, reason="quota")
         if licence == Licence.GENERAL:
             g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today)
             g.used_t += s.tonnes
@@ -141,7 +158,7 @@ class Ministry(mesa.Agent):
                 continue
             self.decided_today += 1
             s.decided_on = today
-            why = self.blocked(s) or ("quota" if self.over_quota(s) else "")
+            why = self.blocked(s) or ("quota" if self.headroom(s) <= QUOTA_EPS_T else "")
             if not why and self.model.rng_licensing.random() >= self.approval_prob(s):
                 why = "military_end_use" if s.end_use == "military" else "not_approved"
             if why:
