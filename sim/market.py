@@ -75,7 +75,7 @@ class Market:
         self.china = ChinaPricing(conf.china)
         self.flood = 0.0
 
-    def _gap(self, holders) -> float:
+    def gap(self, holders) -> float:
         """Need-weighted scarcity (>0) or surplus (<0) of (need, stock, cover) triples."""
         c = self.conf
         need = gap = 0.0
@@ -115,11 +115,11 @@ class Market:
             if m not in self.p0:
                 continue
             if m in MAGNETS:
-                gap = self._gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
+                gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
                                 for b in model.buyers)
                 r, cn_share = self.restricted_share(model, m)
             else:  # oxide: the makers' feedstock
-                gap = self._gap((mk.oxide_target / 30.0, mk.stock["oxide"], 30.0)
+                gap = self.gap((mk.oxide_target / 30.0, mk.stock["oxide"], 30.0)
                                 for mk in model.makers)
                 r, cn_share = 0.0, 0.0
             scar = 1.0 + c.scarcity_elasticity * gap

@@ -52,9 +52,9 @@ def test_baseline_prices_inside_equal_outside():
 
 def test_surplus_lowers_the_target():
     mk = Market(MarketConf())
-    assert mk._gap([(1.0, 30.0, 30.0)]) == 0.0  # at target: neutral
-    assert mk._gap([(1.0, 100.0, 30.0)]) < 0.0  # far above: surplus
-    assert mk._gap([(1.0, 0.0, 30.0)]) == 1.0  # empty: full scarcity
+    assert mk.gap([(1.0, 30.0, 30.0)]) == 0.0  # at target: neutral
+    assert mk.gap([(1.0, 100.0, 30.0)]) < 0.0  # far above: surplus
+    assert mk.gap([(1.0, 0.0, 30.0)]) == 1.0  # empty: full scarcity
 
 
 def _mine(cap, status):
