@@ -340,6 +340,23 @@ class LicensingConf:
     )
     rfi_delay: DelayConf = field(
         default_factory=lambda: DelayConf(dist="uniform", low=5, mode=10, high=15))
+    provincial_review: DelayConf = field(
+        default_factory=lambda: DelayConf(dist="fixed", low=0, mode=0, high=0))
+    """Provincial commerce department's review before MOFCOM accepts a file; the licence
+    clock (``delay``) runs from acceptance (docs/sources.md: licensing steps, practitioners'
+    guides Jul 2025). Default 0: off. Length [assumption]."""
+    first_file_delay: DelayConf = field(
+        default_factory=lambda: DelayConf(dist="fixed", low=0, mode=0, high=0))
+    """Extra review of the first file for an exporter-customer pair (vetting a new end
+    user); repeats skip it. Default 0: off [assumption]."""
+    rfi_restarts_clock: bool = p(
+        False, help="a request for information stops the clock at the end of the review; "
+        "the answer (rfi_delay) is a resubmission and the clock starts again (a fresh "
+        "delay draw); false: the answer only adds rfi_delay [assumption]")
+    files_per_working_day: Optional[float] = p(
+        None, unit="files/working day", help="the Ministry's processing capacity: at most "
+        "this many decisions per working day, oldest due first; null: unlimited "
+        "[assumption, for sweeps]")
     licence_to_ship_days: int = p(
         5, unit="days", help="from approval to loading, booking and customs [assumption]"
     )

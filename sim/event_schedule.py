@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import ConfigError
-from .events import COMMON, END_USES, KINDS, EventConf, PolicyEvent
+from .events import COMMON, END_USES, KINDS, SECTORS, EventConf, PolicyEvent
 from .products import MAGNETS, MATERIALS
 
 
@@ -48,6 +48,9 @@ def _check_values(ev: EventConf, where: str, firm_names, mine_names) -> None:
         for name in getattr(ev, key) or ():
             if firm_names is not None and name not in firm_names:
                 raise ConfigError(f"{where}.{key}: no firm named {name!r} in the world")
+    for sec in ev.sectors or ():
+        if sec not in SECTORS:
+            raise ConfigError(f"{where}.sectors: {sec!r} not in {list(SECTORS)}")
     for name in ev.mines or ():
         if mine_names is not None and name not in mine_names:
             raise ConfigError(f"{where}.mines: no mine named {name!r} in the world")
@@ -92,6 +95,7 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
         anti_diversion=_countries(ev.anti_diversion or (), f"{where}.anti_diversion"),
         tonnes_per_year=ev.tonnes_per_year, prob=ev.prob, level=ev.level,
         delay_days=ev.delay_days, tonnes=ev.tonnes, end_use=ev.end_use,
+        sectors=tuple(ev.sectors) if ev.sectors is not None else None,
         firms=tuple(ev.firms) if ev.firms is not None else None,
         customers=tuple(ev.customers) if ev.customers is not None else None,
         usd_per_kg=ev.usd_per_kg, mines=tuple(ev.mines) if ev.mines is not None else None,
@@ -119,7 +123,7 @@ def _contradiction(a: PolicyEvent, b: PolicyEvent) -> bool:
         return dests and bool(set(a.materials) & set(b.materials))
     if a.kind != b.kind or a.destinations != b.destinations:
         return False
-    same = {"approval": ("firms", "prob"), "relations": ("level",),
+    same = {"approval": ("firms", "sectors", "prob"), "relations": ("level",),
             "customs_checks": ("delay_days",), "quota": ("materials", "tonnes_per_year"),
             "tariff": ("rate",), "price_floor": ("mines", "usd_per_kg"),
             "concentrate_route": ("mines", "open")}.get(a.kind)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from .products import MAGNETS
 
 END_USES = ("military", "civil", "all")
+SECTORS = ("automaker", "industry", "defense")  # buyer kinds an approval event can name
 
 
 @dataclass
@@ -50,6 +51,7 @@ class EventConf:  # noqa: UP006, UP045 - OmegaConf needs typing generics
     firms: list[str] | None = None
     customers: list[str] | None = None
     end_use: str | None = None
+    sectors: list[str] | None = None
     usd_per_kg: float | None = None
     mines: list[str] | None = None
     rate: float | None = None
@@ -77,6 +79,7 @@ class PolicyEvent:
     firms: tuple[str, ...] | None = None
     customers: tuple[str, ...] | None = None
     end_use: str | None = None
+    sectors: tuple[str, ...] | None = None  # buyer kinds (automaker, industry, defense)
     usd_per_kg: float | None = None
     mines: tuple[str, ...] | None = None
     rate: float | None = None
@@ -171,7 +174,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     _k("quota_topup", "rules", "adds tonnes to this year's quota",
        {"materials", "destinations", "tonnes"}, {"materials", "tonnes"}),
     _k("approval", "rules", "chance that an application (from these firms, to these "
-       "destinations) is approved", {"destinations", "firms", "prob", "days"}, {"prob"},
+       "destinations, for buyers of these sectors) is approved",
+       {"destinations", "firms", "sectors", "prob", "days"}, {"prob"},
        end=_rules_end("approval")),
     _k("general_licence", "rules", "general licence: firms x destinations (x named "
        "customers), validity (days), volume cap (tonnes)",

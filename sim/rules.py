@@ -83,7 +83,7 @@ class Rules:
         self.embargo_entries: list[list] = []  # [event, destinations, anti_diversion]
         self.quotas: dict[tuple[str, str | None], float] = {}
         self.topups: dict[tuple[int, str, str | None], float] = {}
-        self.approval = Layers()  # (firm, destination) -> probability
+        self.approval = Layers()  # (firm, destination, sector) -> probability
         self.relations = Layers()  # destination (None: all) -> level
         self.customs = Layers()  # destination -> extra days
         self.denials: list[tuple] = []  # (event, materials, destinations, end use)
@@ -126,10 +126,15 @@ class Rules:
     def customs_delay(self, dest: str) -> int:
         return self.customs.get(dest, 0)
 
-    def approval_override(self, firm: str, dest: str) -> float | None:
-        for key in ((firm, dest), (firm, None), (None, dest), (None, None)):
-            if key in self.approval:
-                return self.approval.get(key)
+    def approval_override(self, firm: str, dest: str, sector: str | None = None
+                          ) -> float | None:
+        """The most specific approval event in force: firm, then destination, then
+        sector (the buyer's kind), each either named or any."""
+        for f in (firm, None):
+            for d in (dest, None):
+                for s in (sector, None):
+                    if (f, d, s) in self.approval:
+                        return self.approval.get((f, d, s))
         return None
 
     def general_licence(self, seller: str, dest: str, buyer: str, tonnes: float,
@@ -183,12 +188,14 @@ class Rules:
     def start_approval(self, ev) -> None:
         for f in (ev.firms or (None,)):
             for d in _dest_keys(ev):
-                self.approval.set((f, d), ev, ev.prob)
+                for s in (ev.sectors or (None,)):
+                    self.approval.set((f, d, s), ev, ev.prob)
 
     def end_approval(self, ev) -> None:
         for f in (ev.firms or (None,)):
             for d in _dest_keys(ev):
-                self.approval.end((f, d), ev)
+                for s in (ev.sectors or (None,)):
+                    self.approval.end((f, d, s), ev)
 
     def start_general_licence(self, ev) -> None:
         for f in ev.firms:

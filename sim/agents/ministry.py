@@ -52,6 +52,8 @@ class Ministry(mesa.Agent):
         self.released: dict[tuple[int, str, str | None], float] = {}
         self.queue: list[tuple[dt.date, int, Shipment]] = []
         self.decided_today = 0
+        self.known_pairs: set[tuple[str, str]] = set()  # exporter-customer pairs licensed
+        self.credit = 0.0  # decisions the Ministry can still make today (capacity)
 
     # ---------------------------------------------------------------- screening
     @property
@@ -123,24 +125,40 @@ class Ministry(mesa.Agent):
             return day + dt.timedelta(days=n)
         return self.model.calendar.add_working_days(day, n)
 
+    def _wait(self, day: dt.date, d: DelayConf) -> dt.date:
+        """``day`` plus a draw of ``d`` (no draw, no wait for a fixed zero)."""
+        if d.dist == "fixed" and d.mode == 0:
+            return day
+        return self._after(day, d, self.draw(d))
+
     def submit(self, s: Shipment) -> None:
-        """File an individual licence application and set its decision date."""
+        """File an individual licence application and set its decision date:
+        provincial review -> (first file for this pair: extra review) -> acceptance ->
+        the clock (``delay``); an incomplete end-use file (more likely with more supplier
+        tiers) brings a request for information (``rfi_delay`` to answer; with
+        ``rfi_restarts_clock`` the answer is a resubmission and the clock starts again)."""
         today, c = self.model.date, self.conf
         self.model.orders.queue(s)
         fast = s.seller in self.whitelist or s.buyer in self.whitelist
         d = c.fast_track_delay if fast else c.delay
-        due = self._after(today, d, self.draw(d))
+        accepted = self._wait(today, c.provincial_review)
+        if (s.seller, s.buyer) not in self.known_pairs:
+            accepted = self._wait(accepted, c.first_file_delay)
+        due = self._after(accepted, d, self.draw(d))
         tiers = getattr(self.model.by_name[s.buyer].conf, "supplier_tiers", 1)
         if self.model.rng_licensing.random() < 1.0 - (1.0 - c.rfi_prob_per_tier) ** tiers:
             s.rfi = True
             due = self._after(due, c.rfi_delay, self.draw(c.rfi_delay))
+            if c.rfi_restarts_clock:
+                due = self._after(due, d, self.draw(d))
         heapq.heappush(self.queue, (due, s.id, s))
 
     def approval_prob(self, s: Shipment) -> float:
         c = self.conf
         if s.end_use == "military":
             return c.military_approval
-        base = self.rules.approval_override(s.seller, s.buyer_country)
+        base = self.rules.approval_override(s.seller, s.buyer_country,
+                                            self.model.by_name[s.buyer].kind)
         if base is None:
             base = c.approval_by_destination.get(s.buyer_country, c.approval_default)
         p = (base * c.approval_by_material.get(s.material, 1.0)
@@ -152,10 +170,19 @@ class Ministry(mesa.Agent):
         """Decide every application whose clock has run out (phase 6)."""
         today = self.model.date
         self.decided_today = 0
+        cap = self.conf.files_per_working_day
+        if cap is not None:
+            if not self.model.calendar.is_working_day(today):
+                return
+            self.credit = min(self.credit + cap, max(cap, 1.0))
         while self.queue and self.queue[0][0] <= today:
+            if cap is not None and self.credit < 1.0:
+                break  # capacity used up: due files wait, oldest first
             _, _, s = heapq.heappop(self.queue)
             if s.status != Status.QUEUED:
                 continue
+            if cap is not None:
+                self.credit -= 1.0
             self.decided_today += 1
             s.decided_on = today
             why = self.blocked(s) or ("quota" if self.headroom(s) <= QUOTA_EPS_T else "")
@@ -164,6 +191,7 @@ class Ministry(mesa.Agent):
             if why:
                 self.model.orders.return_to_seller(s, why)
             else:
+                self.known_pairs.add((s.seller, s.buyer))
                 self.release(s, Decision.APPROVED)
 
     def expired(self, s: Shipment) -> bool:
