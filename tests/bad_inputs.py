@@ -177,7 +177,7 @@ CASES = [
     _c("licensing_file_wrong_type", ["licensing=bad"], ["approval_default", "high"],
        {"licensing/bad.yaml": "name: bad\napproval_default: high\n"}),
     # ------------------------------------------------------------- experiment files
-    _c("experiment_file_yaml", ["-m", "experiment=bad"], ["bad.yaml", "line 5"],
+    _c("experiment_file_yaml", ["-m", "experiment=bad"], ["bad.yaml", "line 7"],
        {"experiment/bad.yaml": H + EXP_SWEEP + "hydra:\n  sweeper:\n    params: {seed: 1,2\n"}),
     _c("experiment_file_no_header", ["-m", "experiment=bad"], ["bad.yaml", "@package _global_"],
        {"experiment/bad.yaml": EXP_SWEEP + "days: 5\n"}),
