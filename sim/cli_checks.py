@@ -480,6 +480,9 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
             group_files[key] = files
             choices.pop(key, None)
             continue
+        if key.startswith("hydra.sweeper."):
+            rewritten[i] = _sweeper_override(text, key, o)
+            continue
         if key.startswith("hydra.") or key == "hydra":
             continue
         parts = key.split(".")
@@ -517,6 +520,21 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
             rewritten[i] = f"{plus}{resolve_event_key(k[len(plus):], events, 'command line')}" \
                 f"={v}"
     return rewritten
+
+
+def _sweeper_override(text: str, key: str, o: Any) -> str:
+    """Check ``hydra.sweeper.<field>``; its open mappings (params, samples, compare) are
+    merged with ``++`` so that new entries (a parameter to sample) need no ``+``."""
+    from .sampling import SimSweeperConf
+
+    fields = [f.name for f in dataclasses.fields(SimSweeperConf)]
+    part = key.split(".")[2]
+    if part not in fields:
+        raise error("command line", f"unknown key {part!r} in hydra.sweeper"
+                    f"{suggest(part, fields)}", text)
+    if part in ("params", "samples", "compare") and not o.is_delete():
+        return "++" + text.lstrip("+")
+    return text
 
 
 def _composed_events(dirs: list[Path], config_name: str, overrides: list[str]) -> list:

@@ -209,7 +209,7 @@ CASES = [
        ["first_seed", "-1"]),
     _c("samples_unknown_key", [*MC, "+hydra.sweeper.samples.nn=3"], ["nn"]),
     _c("samples_not_mapping", [*MC, "hydra.sweeper.samples=5"], ["samples", "5"]),
-    _c("samples_params_empty", [*MC, f"{SP}={{}}"], ["params"]),
+    _c("samples_params_none", [*MC, f"{SP}=null"], ["params"]),
     _c("dist_unknown", [*MC, f"{SP}={{days: {{dist: gaussian, low: 1, high: 5}}}}"],
        ["gaussian", "uniform"]),
     _c("uniform_low_above_high", [*MC, f"{SP}={{days: {{dist: uniform, low: 9, high: 6}}}}"],
@@ -236,8 +236,10 @@ CASES = [
     _c("spec_not_mapping", [*MC, f"{SP}={{days: 5}}"], ["days", "5"]),
     _c("spec_param_unknown", [*MC, f"{SP}={{world.transit_jitter_dayz: {{low: 1, high: 2}}}}"],
        ["transit_jitter_dayz", "transit_jitter_days"]),
-    _c("spec_value_bad_type", [*MC, f"{SP}={{seed: {{dist: choice, values: [a, b]}}}}"],
-       ["seed", "a"]),
+    _c("spec_value_bad_type", [*MC, f"{SP}={{licensing.approval_default: {{dist: choice, "
+                                  "values: [high, low]}}}}"], ["approval_default", "high"]),
+    _c("spec_seed_per_job", [*MC, f"{SP}={{seed: {{dist: choice, values: [1, 2]}}}}"],
+       ["seed", "per_job"]),
     _c("spec_range_invalid", [*MC, f"{SP}={{licensing.approval_default: {{low: 0.5, "
                                   "high: 3}}}}"], ["licensing.approval_default", "3"]),
     _c("morris_levels", [*SA, "hydra.sweeper.samples.levels=1"], ["levels", "1"]),
