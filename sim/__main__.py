@@ -1,6 +1,8 @@
-"""`python -m sim`: the Hydra entry, nothing else."""
+"""`python -m sim`: the Hydra entry, nothing else (see `sim.entry.cli`)."""
 
-from sim.entry import main
+import sys
+
+from sim.entry import cli
 
 if __name__ == "__main__":
-    main()
+    sys.exit(cli())

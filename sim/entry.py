@@ -1,13 +1,26 @@
 """The Hydra entry: compose a scenario, run it, write the run folder, print KPIs.
 
+`cli` is ``python -m sim``: it checks the command line and the files it names
+(`sim.cli_checks.preflight`), runs Hydra, and turns every user mistake into one line
+``error: <where>: <what>, got <value>`` with exit status 2, no traceback. ``SIM_DEBUG=1``
+(or ``HYDRA_FULL_ERROR=1``) prints the traceback as well. A sweep whose jobs failed exits 1
+after its summary (`sim.sweep.SweepSummary`).
+
 The schema dataclasses of `sim.config` are registered in Hydra's ConfigStore, so an unknown
-key or a wrongly typed value fails while the config is composed, naming the key. Errors in
-the scenario's values (`sim.errors.ConfigError`) print one line and exit with status 2.
+key or a wrongly typed value fails while the config is composed. Errors in the scenario's
+values (`sim.errors.ConfigError`) are recorded in the run folder.
+
+Folder names made from data (``scenario_name``) go through the ``${safe:...}`` resolver:
+nothing a scenario says can write outside ``results/`` unless ``hydra.run.dir`` or
+``hydra.sweep.dir`` are set explicitly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -24,13 +37,28 @@ from .metrics import kpi_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "scenarios"
+EXPERIMENTS_DIR = ROOT / "experiments"
 
 ConfigStore.instance().store(name="schema", node=RunConfig)
 
 
-def register_experiments(folder: Path = ROOT / "experiments") -> None:
+def safe_name(name: object) -> str:
+    """A name from data as one safe folder name: characters other than letters, digits,
+    ``-``, ``_`` and ``.`` become ``_``; leading dots go (no ``..``, no hidden folders)."""
+    s = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name)).lstrip(".")[:100]
+    return s or "unnamed"
+
+
+if not OmegaConf.has_resolver("safe"):
+    OmegaConf.register_new_resolver("safe", safe_name)
+
+
+def register_experiments(folder: Path = EXPERIMENTS_DIR) -> list[Path]:
     """Each ``experiments/NAME.yaml`` becomes ``experiment=NAME`` (a global override file;
-    its sweeper, ``hydra/sweeper: sim``, is registered by `sim.sampling`)."""
+    its sweeper, ``hydra/sweeper: sim``, is registered by `sim.sampling`).
+
+    A file that does not load is skipped here (returned), so it breaks only the command
+    that names it: `sim.cli_checks.preflight` reports it then, with file and line."""
     import hydra_plugins
 
     from . import sampling  # noqa: F401 - registers hydra/sweeper=sim
@@ -39,9 +67,16 @@ def register_experiments(folder: Path = ROOT / "experiments") -> None:
     if (ROOT / "hydra_plugins").is_dir() and str(ROOT / "hydra_plugins") not in list(
             hydra_plugins.__path__):
         hydra_plugins.__path__.append(str(ROOT / "hydra_plugins"))
-    for path in sorted(folder.glob("*.yaml")):
-        ConfigStore.instance().store(group="experiment", name=path.stem,
-                                     node=OmegaConf.load(path), package="_global_")
+    skipped = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            node = OmegaConf.load(path)
+        except Exception:  # noqa: BLE001 - reported when the experiment is named
+            skipped.append(path)
+            continue
+        ConfigStore.instance().store(group="experiment", name=path.stem, node=node,
+                                     package="_global_")
+    return skipped
 
 
 register_experiments()
@@ -65,6 +100,8 @@ def run_job(cfg: DictConfig) -> dict | None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         rc = to_config(cfg)
+        for line in horizon_warnings(rc):
+            print(line, file=sys.stderr)
         out = run(rc)
         save(out, folder, plots=rc.plots)
     except ConfigError as e:
@@ -90,9 +127,103 @@ def run_job(cfg: DictConfig) -> dict | None:
     return out["kpis"]
 
 
-@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
-def main(cfg: DictConfig) -> None:
-    """`python -m sim [scenario=NAME] [key=value ...]`"""
+def horizon_warnings(rc: RunConfig) -> list[str]:
+    """A warning line for each event dated before the start or after the last day."""
+    try:
+        start = dt.date.fromisoformat(str(rc.start))
+    except ValueError:
+        return []  # the validation names a bad start
+    end = start + dt.timedelta(days=int(rc.days) - 1)
+    out = []
+    for i, ev in enumerate(rc.events):
+        try:
+            when = (dt.date.fromisoformat(str(ev.date)) if ev.date is not None
+                    else start + dt.timedelta(days=int(ev.day)) if ev.day is not None else None)
+        except (ValueError, TypeError, OverflowError):
+            continue  # the validation names a bad date
+        if when is not None and not start <= when <= end:
+            name = f" ({ev.label})" if ev.label else f" ({ev.set})"
+            out.append(f"warning: events[{i}]{name}: on {when}, outside the run ({start} to "
+                       f"{end}); it never takes effect")
+    return out
+
+
+def _task(cfg: DictConfig) -> dict | None:
     kpis = run_job(cfg)
     if kpis is None and not HydraConfig.get().mode.name == "MULTIRUN":
         sys.exit(2)
+    return kpis
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+def main(cfg: DictConfig) -> None:
+    """`python -m sim [scenario=NAME] [key=value ...]` (through `cli`, which checks first)."""
+    _task(cfg)
+
+
+def _debug() -> bool:
+    return any(os.environ.get(v, "") not in ("", "0") for v in ("SIM_DEBUG",
+                                                                  "HYDRA_FULL_ERROR"))
+
+
+def _parser():
+    from hydra._internal.utils import get_args_parser
+
+    parser = get_args_parser()
+
+    def refuse(message: str) -> None:
+        raise ConfigError(f"command line: {message}")
+
+    parser.error = refuse  # type: ignore[method-assign]
+    return parser
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """``python -m sim ARGS``: check, run, and return the exit status (0 ok, 1 a sweep with
+    failed jobs, 2 a user mistake or a failed run)."""
+    from hydra._internal.utils import _run_hydra
+
+    from .cli_checks import explain, preflight
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug()
+    saved = os.environ.get("HYDRA_FULL_ERROR")
+    try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        experiments = Path(os.environ.get("SIM_EXPERIMENTS_DIR") or EXPERIMENTS_DIR)
+        if experiments != EXPERIMENTS_DIR:
+            register_experiments(experiments)
+        if not (args.help or args.hydra_help or args.info or args.shell_completion):
+            args.overrides = preflight(args, experiments=experiments)
+        os.environ["HYDRA_FULL_ERROR"] = "1"  # exceptions reach us, not Hydra's printer
+        _run_hydra(args=args, args_parser=parser, task_function=_task,
+                   config_path=str(CONFIG_DIR), config_name="config")
+        return 0
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            return int(e.code or 0)
+        print(e.code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - every failure becomes one line
+        if debug:
+            traceback.print_exc()
+        print(f"error: {explain(e)}", file=sys.stderr)
+        if not debug and not _is_user_error(e):
+            print("(an internal error: SIM_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
+    finally:
+        if saved is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = saved
+
+
+def _is_user_error(e: BaseException) -> bool:
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    return isinstance(e, (ConfigError, HydraException, OmegaConfBaseException))

@@ -1,5 +1,32 @@
-"""Errors a user can cause and fix: the CLI prints them without a traceback."""
+"""Errors a user can cause and fix: the CLI prints them as one line, without a traceback.
+
+The line reads ``error: <where>: <what>, got <value>``; `suggest` adds a "did you mean"
+from the names that exist. ``SIM_DEBUG=1`` (or ``HYDRA_FULL_ERROR=1``) prints the traceback
+as well (see `sim.entry.cli`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
 
 
 class ConfigError(ValueError):
     """A scenario or override names an unknown key or holds a bad value."""
+
+
+def suggest(name: object, options: Iterable[object], listing: bool = False) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of ``options`` (with ``listing``, also
+    the options: ``" (did you mean 'x'?; known: a, b)"``), or ``""``."""
+    opts = sorted({str(o) for o in options})
+    close = difflib.get_close_matches(str(name), opts, n=2, cutoff=0.6)
+    parts = [f"did you mean {' or '.join(map(repr, close))}?"] if close else []
+    if listing and opts:
+        parts.append(f"known: {', '.join(opts)}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def error(where: str, what: str, got: object = None) -> ConfigError:
+    """A ConfigError reading ``<where>: <what>, got <got>`` (``got`` omitted when None)."""
+    tail = "" if got is None else f", got {got}"
+    return ConfigError(f"{where}: {what}{tail}")

@@ -240,5 +240,13 @@ class SweepSummary(Callback):
         if not root.is_dir():
             return
         s = sweep_settings(root)
-        aggregate(job_folders(root), root, s.get("compare"), s.get("samples"))
+        df = aggregate(job_folders(root), root, s.get("compare"), s.get("samples"))
+        failed = df[df["status"] != "ok"] if len(df) else df
+        if len(failed):  # listed last; exit status 1 (Hydra itself would exit 0)
+            print(f"failed jobs ({len(failed)} of {len(df)}):", file=sys.stderr)
+            for _, r in failed.iterrows():
+                print(f"  job {r['job']} ({r['overrides']}): {r['error']}", file=sys.stderr)
+            print(f"error: sweep {root}: {len(failed)} of {len(df)} jobs failed (listed "
+                  f"above; summary in {root / 'summary.csv'})", file=sys.stderr, flush=True)
+            raise SystemExit(1)
 

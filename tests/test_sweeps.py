@@ -21,7 +21,7 @@ EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
 SMALL = {
     "licensing_policies": ['hydra.sweeper.params={licensing:"statutory_45wd,fast_track",'
                            'seed:"1,2"}', "days=150"],
-    "embargo_vs_buffer": ['hydra.sweeper.params={events.0.days:"30,90",'
+    "embargo_vs_buffer": ['hydra.sweeper.params={events.embargo.days:"30,90",'
                           'world.automaker_cover_days:"15,60"}', "days=40"],
     "monte_carlo": ["hydra.sweeper.samples.n=3", "days=40"],
     "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
@@ -76,22 +76,42 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
         assert s["seed"].nunique() == 1
 
 
-def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path):
-    # start=2025-13-01 composes (a string) but raises when the model validates it.
-    args = ["hydra/launcher=basic", "days=20", "start=2025-01-01,2025-13-01",
-            "hydra/sweeper=sim"]
-    r, root = sweep(tmp_path, *args)
-    s = pd.read_csv(root / "summary.csv").set_index("param.start")
-    assert s.loc["2025-01-01", "status"] == "ok"
-    assert s.loc["2025-13-01", "status"] == "failed"
-    assert "start" in s.loc["2025-13-01", "error"]
+def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path, monkeypatch, capsys):
+    """A job that fails at run time (here: seed 2, made to fail) is recorded; the sweep
+    writes its summary, lists the failure last and exits 1; re-running the same sweep into
+    the same folder skips the completed job. (Bad values are refused before the first job,
+    see tests/test_bad_inputs_cli.py, so the failure is injected.)"""
+    import sim.entry
+    from sim.entry import cli
+
+    real = sim.entry.run
+
+    def flaky(cfg):
+        if cfg.seed == 2:
+            raise RuntimeError("injected failure")
+        return real(cfg)
+
+    monkeypatch.setattr(sim.entry, "run", flaky)
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "sweep"
+    args = ["-m", f"hydra.sweep.dir={root}", "hydra/launcher=basic", "hydra/sweeper=sim",
+            "days=20", "plots=false", "seed=1,2"]
+    assert cli(args) == 1
+    out, err = capsys.readouterr()
+    s = pd.read_csv(root / "summary.csv").set_index("seed")
+    assert s.loc[1, "status"] == "ok" and s.loc[2, "status"] == "failed"
+    assert "injected failure" in s.loc[2, "error"]
+    assert "failed jobs (1 of 2)" in err and err.strip().splitlines()[-1].startswith("error:")
+    assert "Traceback" not in err
     good, bad = jobs_in(root)
     assert json.loads((bad / "meta.json").read_text())["status"] == "failed"
     stamp = (good / "kpis.json").stat().st_mtime_ns
-    r, _ = sweep(tmp_path, *args)  # the same sweep into the same folder
-    assert "1 of 2 jobs already complete" in r.stdout
+    monkeypatch.setattr(sim.entry, "run", real)
+    assert cli(args) == 0  # the same sweep into the same folder: only the failed job runs
+    out, err = capsys.readouterr()
+    assert "1 of 2 jobs already complete" in out
     assert (good / "kpis.json").stat().st_mtime_ns == stamp  # not re-run
-    assert len(pd.read_csv(root / "summary.csv")) == 2
+    assert set(pd.read_csv(root / "summary.csv")["status"]) == {"ok"}
 
 
 def test_replot_rebuilds_summary_and_plots(tmp_path):

@@ -1,0 +1,108 @@
+"""The entry layer beyond single bad inputs: safe folder names, the debug switch, horizon
+warnings, a malformed experiment file that breaks only its own experiment, events by id."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+from omegaconf import OmegaConf
+
+from sim.cli_checks import event_ids, resolve_event_key
+from sim.entry import cli, safe_name
+
+from .helpers import ROOT
+
+QUICK = ["days=5", "plots=false"]
+
+
+def test_safe_name():
+    assert safe_name("../../x") == "_.._x" and "/" not in safe_name("a/b\\c")
+    assert safe_name("..") == "unnamed" and safe_name("embargo_us") == "embargo_us"
+
+
+def test_scenario_name_cannot_escape_results(tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert cli(["scenario_name=../../x", *QUICK]) == 0
+    assert not (tmp_path / "x").exists() and not (tmp_path.parent / "x").exists()
+    runs = list((work / "results").glob("*/*/daily.parquet"))
+    assert len(runs) == 1 and runs[0].parent.parent.name == "_.._x"
+    # a sweep's default folder too
+    assert cli(["-m", "scenario_name=../../y", "hydra/launcher=basic", "seed=1", *QUICK]) == 0
+    assert not (tmp_path / "y").exists() and not (tmp_path.parent / "y").exists()
+    assert list((work / "results" / "sweeps" / "_.._y").glob("*/summary.csv"))
+    capsys.readouterr()
+
+
+def test_debug_switch_shows_the_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SIM_DEBUG", "1")
+    assert cli(["dayz=10"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "error: command line: unknown key 'dayz'" in err
+    monkeypatch.delenv("SIM_DEBUG")
+    assert cli(["dayz=10"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_events_outside_the_horizon_warn(tmp_path, capsys):
+    args = [f"hydra.run.dir={tmp_path / 'run'}", *QUICK,
+            "events=[{day: 30, set: embargo, destinations: [US], label: late one},"
+            "{date: '2024-06-01', set: controls}]"]
+    assert cli(args) == 0
+    err = capsys.readouterr().err
+    warn = [ln for ln in err.splitlines() if ln.startswith("warning:")]
+    assert len(warn) == 2
+    assert "events[0] (late one)" in warn[0] and "2025-01-31" in warn[0]
+    assert "events[1]" in warn[1] and "2024-06-01" in warn[1]
+
+
+def test_malformed_experiment_breaks_only_itself(tmp_path, monkeypatch, capsys):
+    exps = tmp_path / "experiments"
+    exps.mkdir()
+    (exps / "bad.yaml").write_text("hydra:\n  sweeper: {params: {seed: 1,2\n")
+    (exps / "good.yaml").write_text((ROOT / "experiments" / "monte_carlo.yaml").read_text())
+    monkeypatch.setenv("SIM_EXPERIMENTS_DIR", str(exps))
+    assert cli([f"hydra.run.dir={tmp_path / 'run'}", *QUICK]) == 0  # a single run works
+    assert cli(["-m", "experiment=bad", f"hydra.sweep.dir={tmp_path / 's'}"]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {exps / 'bad.yaml'}:2: malformed YAML" in err and "Traceback" not in err
+    # and the malformed file does not break imports in a fresh process either
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-c", "import sim.entry as e; "
+                        f"print(e.register_experiments(__import__('pathlib').Path('{exps}')))"],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0 and "bad.yaml" in r.stdout
+
+
+def test_event_ids():
+    evs = [{"set": "embargo"}, {"set": "relations"}, {"set": "relations"}, {"set": "quota"}]
+    assert event_ids(evs) == {"embargo": 0, "relations_1": 1, "relations_2": 2, "quota": 3}
+    assert resolve_event_key("events.relations_2.days", evs) == "events.2.days"
+    assert resolve_event_key("events.3.tonnes", evs) == "events.3.tonnes"
+    assert resolve_event_key("days", evs) == "days"
+
+
+def test_event_by_id_on_the_command_line(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert cli([f"hydra.run.dir={run}", "scenario=embargo_us", "events.embargo.days=3",
+                *QUICK]) == 0
+    assert "events.0.days=3" in list(OmegaConf.load(run / ".hydra" / "overrides.yaml"))
+    assert OmegaConf.load(run / ".hydra" / "config.yaml").events[0].days == 3
+    capsys.readouterr()
+
+
+def test_sweep_addresses_events_by_id(tmp_path, capsys):
+    root = tmp_path / "sweep"
+    assert cli(["-m", "experiment=embargo_vs_buffer", f"hydra.sweep.dir={root}",
+                "hydra/launcher=basic", 'hydra.sweeper.params={events.embargo.days:"3,4",'
+                'world.automaker_cover_days:"30"}', *QUICK]) == 0
+    s = pd.read_csv(root / "summary.csv")
+    assert sorted(s["param.events.0.days"]) == [3, 4]
+    saved = OmegaConf.load(root / "multirun.yaml").hydra.sweeper
+    assert list(saved.compare.grid) == ["events.0.days", "world.automaker_cover_days"]
+    capsys.readouterr()
