@@ -169,7 +169,7 @@ def check_value(value: Any, tp: Any, where: str, src: str) -> None:
 
 
 def _check_event_kind(ev: dict, where: str, src: str) -> None:
-    from .policy import EVENT_KEYS
+    from .events import KINDS as EVENT_KEYS
     kind = ev.get("set")
     if kind is not None and kind not in EVENT_KEYS:
         raise error(f"{src}: {where}.set", f"unknown event kind {kind!r}"
