@@ -200,7 +200,8 @@ def defense(tables: dict, path: Path, title: str) -> None:
         if gov[c].max() > 0:
             a2.plot(gov["date"], gov[c], lw=1.5, label=c[len("stock_"):])
     a2.set_ylabel("stockpile (t)")
-    a2.legend(loc="upper right", fontsize=8)
+    if a2.get_legend_handles_labels()[0]:
+        a2.legend(loc="upper right", fontsize=8)
     _finish(fig, a2, path)
 
 

@@ -138,14 +138,8 @@ def sample_overrides(df: pd.DataFrame) -> list[list[str]]:
 # --------------------------------------------------------------------------- resuming
 def completed(job_dir: Path, overrides: list[str]) -> bool:
     """Whether ``job_dir`` holds a finished, successful run of exactly ``overrides``."""
-    meta, ov = job_dir / "meta.json", job_dir / ".hydra" / "overrides.yaml"
-    if not (meta.exists() and ov.exists() and (job_dir / "kpis.json").exists()):
-        return False
-    try:
-        ok = json.loads(meta.read_text()).get("status") == "ok"
-        return ok and list(OmegaConf.load(ov)) == list(overrides)
-    except (ValueError, OSError):
-        return False
+    from .results import RunFolder
+    return RunFolder(job_dir).completed(list(overrides))
 
 
 class SampleSweeper(Sweeper):

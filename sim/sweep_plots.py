@@ -140,7 +140,8 @@ def sensitivity_bars(sens: pd.DataFrame, path: Path) -> None:
 
 def draw_all(df, folder: Path, kpis: list[str], variant=None, grid=None,
              comparison: pd.DataFrame | None = None,
-             sensitivity: pd.DataFrame | None = None) -> None:
+             sensitivity: pd.DataFrame | None = None,
+             halts: pd.DataFrame | None = None) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if not (df["status"] == "ok").any():

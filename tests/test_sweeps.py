@@ -56,7 +56,7 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
     assert set(s["status"]) == {"ok"}, s["error"].tolist()
     assert {"overrides", "seed", "kpi.lost_vehicles", "kpi.lost_vehicle_share"} <= set(s)
     assert s["folder"].map(lambda f: os.path.exists(f"{f}/kpis.json")).all()
-    assert f"jobs done {len(jobs)}/{len(jobs)}" in r.stderr  # progress
+    assert "job/s" not in r.stderr  # the tqdm progress bar is quiet off a terminal
     assert (root / "plots" / "kpis.png").exists() and (root / "plots" / "fan_charts.png").exists()
     if name == "licensing_policies":
         c = pd.read_csv(root / "comparison.csv")
