@@ -24,7 +24,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from .kpis import check_names
-from .results import RunFolder, read_json
+from .results import RunFolder, read_json, write_json
 
 DEFAULT_KPIS = ["lost_vehicles", "lost_vehicle_share", "licence_wait_days_p50",
                 "licence_wait_days_p90", "exports_t_per_month"]
@@ -225,6 +225,11 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     if samples and samples.get("method") in ("morris", "sobol") and (out / "samples.csv").exists():
         sens = sensitivity(df, out, samples, kpis)
         sens.to_csv(out / "sensitivity.csv", index=False)
+    if compare.get("buffer"):
+        from .buffer import from_grid, grid_lines
+        g = from_grid(df, **compare["buffer"])
+        write_json(out / "buffer_needed.json", g)
+        print("\n".join(grid_lines(g)), flush=True)
     halts = halt_probabilities(df, variant)
     if len(halts):
         halts.to_csv(out / "halt_probability.csv", index=False)

@@ -25,6 +25,9 @@ SMALL = {
                           'world.automaker_cover_days:"15,60"}', "days=40"],
     "monte_carlo": ["hydra.sweeper.samples.n=3", "days=40"],
     "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
+    "buffer_needed": ['hydra.sweeper.params={world.automaker_cover_days:"5,90",seed:"1,2"}',
+                      "scenario=embargo_us", "days=120",
+                      "hydra.sweeper.compare.buffer.search_seeds=1"],
 }
 
 
@@ -69,6 +72,10 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
         assert (root / "plots" / "heatmap_lost_vehicles.png").exists()
     if name == "monte_carlo":  # each job its own seed and its own parameter draw
         assert s["seed"].nunique() == 3 and s["param.world.transit_jitter_days"].nunique() == 3
+    if name == "buffer_needed":  # 5 days halts under the embargo, 90 carries the plants
+        b = json.loads((root / "buffer_needed.json").read_text())
+        assert b["cover_days"] == 90 and b["verify_seeds"] == [2]
+        assert "buffer needed: 90 days" in r.stdout
     if name == "sensitivity":
         x = pd.read_csv(root / "sensitivity.csv")
         assert {"parameter", "kpi", "mu_star"} <= set(x) and len(x) >= 5
