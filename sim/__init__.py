@@ -83,6 +83,7 @@ def save(out: dict, folder: str | Path, plots: bool = True) -> Path:
     rf.write_tables(out)
     rf.write_kpis(out["kpis"])
     if plots:
-        plotting.draw_all(out, rf.path, out["meta"].get("scenario", "run"))
+        _, skipped = plotting.draw_all(out, rf.path, out["meta"].get("scenario", "run"))
+        out["meta"]["plots_skipped"] = skipped
     rf.write_meta({**out["meta"], "git_commit": git_commit()})
     return rf.path

@@ -86,6 +86,8 @@ def run_job(cfg: DictConfig) -> dict | None:
     print(f"\n{rc.scenario_name} ({rc.start} + {rc.days} days, seed {rc.seed}, "
           f"licensing {rc.licensing.name})")
     print("\n".join(summary_lines(out)))
+    for name, why in (out["meta"].get("plots_skipped") or {}).items():
+        print(f"plot {name} skipped: {why}")
     print(f"results: {folder}")
     return out["kpis"]
 
