@@ -27,14 +27,14 @@ class EconomicsConf:
         unit="USD/vehicle",
         help="revenue a plant loses per vehicle not built, by vehicle type (ice, ev)",
         source="[assumption] of the order of 2024 new-vehicle transaction prices "
-        "(ICE ~30,000, EV ~50,000 USD); not from the facts table",
+        "(docs/sources.md#vehicle-value)",
         factory=lambda: {"ice": 30_000.0, "ev": 50_000.0})
     holding_cost_rate: float = _f(
         0.20, unit="1/yr",
         help="yearly cost of holding stock, as a share of its value (capital, storage, "
         "insurance, obsolescence)",
         source="[assumption] inside the 20-30 %/yr range operations textbooks use for "
-        "inventory carrying cost")
+        "inventory carrying cost (docs/sources.md#holding-cost)")
 
     def vehicle_value(self, ev_share: float) -> float:
         """Value of one vehicle of a plant building ``ev_share`` EVs (USD)."""

@@ -225,17 +225,21 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     if samples and samples.get("method") in ("morris", "sobol") and (out / "samples.csv").exists():
         sens = sensitivity(df, out, samples, kpis)
         sens.to_csv(out / "sensitivity.csv", index=False)
+    buffer = None
     if compare.get("buffer"):
         from .buffer import from_grid, grid_lines
-        g = from_grid(df, **compare["buffer"])
-        write_json(out / "buffer_needed.json", g)
-        print("\n".join(grid_lines(g)), flush=True)
+        buffer = from_grid(df, **compare["buffer"])
+        write_json(out / "buffer_needed.json", buffer)
+        print("\n".join(grid_lines(buffer)), flush=True)
     halts = halt_probabilities(df, variant)
     if len(halts):
         halts.to_csv(out / "halt_probability.csv", index=False)
     if plots:
-        sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
-                             comparison=comp, sensitivity=sens, halts=halts)
+        skipped = sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
+                                       comparison=comp, sensitivity=sens, halts=halts,
+                                       buffer=buffer)
+        for name, why in skipped.items():
+            print(f"plot {name} skipped: {why}", flush=True)
     n_bad = int((df["status"] != "ok").sum())
     print(f"summary: {len(df)} jobs ({len(df) - n_bad} ok, {n_bad} failed) -> "
           f"{out / 'summary.csv'}", flush=True)
