@@ -95,13 +95,22 @@ def summarize(folders: list[Path]) -> pd.DataFrame:
     return df
 
 
-def halt_probabilities(df: pd.DataFrame, variant: str | None = None) -> pd.DataFrame:
-    """Each plant's probability of at least one halt across the jobs (per variant), with
-    the number of runs and the mean halt days and lost vehicles."""
+def halt_probabilities(df: pd.DataFrame, variant: str | None = None,
+                       grid: list | None = None) -> pd.DataFrame:
+    """Each plant's probability of at least one halt across the jobs, per variant (or per
+    cell of a designed grid, seeds pooled; never across cells), with the number of runs
+    and the mean halt days and lost vehicles."""
     ok = df[df["status"] == "ok"]
     cols = [c for c in ok if c.startswith("kpi.plants.") and c.endswith(".halt_days")]
-    col = f"param.{variant}" if variant and f"param.{variant}" in ok else None
-    groups = ok.groupby(ok[col].astype(str), sort=True) if col else [("all jobs", ok)]
+    keys = [f"param.{variant}"] if variant and f"param.{variant}" in ok else [
+        f"param.{g}" for g in (grid or []) if g != "seed" and f"param.{g}" in ok]
+    if keys:
+        groups = [(", ".join(f"{k[6:]}={v}" for k, v in zip(
+            keys, c if isinstance(c, tuple) else (c,), strict=False)) if not variant else
+            str(c[0] if isinstance(c, tuple) else c), g)
+            for c, g in ok.groupby(keys, sort=True)]
+    else:
+        groups = [("all jobs", ok)]
     rows = []
     for v, g in groups:
         for c in cols:
@@ -231,7 +240,7 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
         buffer = from_grid(df, **compare["buffer"])
         write_json(out / "buffer_needed.json", buffer)
         print("\n".join(grid_lines(buffer)), flush=True)
-    halts = halt_probabilities(df, variant)
+    halts = halt_probabilities(df, variant, grid)
     if len(halts):
         halts.to_csv(out / "halt_probability.csv", index=False)
     if plots:
@@ -245,9 +254,10 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
           f"{out / 'summary.csv'}", flush=True)
     if len(halts):
         print("probability of at least one halt per plant (share of runs):", flush=True)
-        t = halts.pivot_table(index="plant", columns="variant", values="halt_probability")
+        t = halts.pivot_table(index="variant", columns="plant", values="halt_probability",
+                              sort=False)
         n = int(halts["n_runs"].max())
-        print(t.map(lambda x: f"{x:.0%}").to_string(), f"\n(n = {n} runs per variant)",
+        print(t.map(lambda x: f"{x:.0%}").to_string(), f"\n(n = {n} runs per row)",
               flush=True)
     return df
 

@@ -35,6 +35,7 @@ FAN_SERIES = {"buyer_cover_ndfeb_hre_days": "buyers' Dy/Tb NdFeB cover (days)",
               "lost_vehicles": "cumulative lost vehicles"}
 MIN_BAND = 10      # runs needed before a 10-90% band is drawn
 MAX_FAN_GROUPS = 6  # more grid cells than this: no fan chart (it would be unreadable)
+MAX_BAR_GROUPS = 8  # more than this: no halt probability bars
 
 
 # --------------------------------------------------------------------------- labels
@@ -73,8 +74,14 @@ def num(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _yfmt(ax) -> None:
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: num(v)))
+def _yfmt(ax, axis: str = "y") -> None:
+    """Tick labels rounded, in millions throughout when the axis reaches a million."""
+    def f(v, _):
+        lim = max(abs(x) for x in (ax.get_ylim() if axis == "y" else ax.get_xlim()))
+        return f"{v / 1e6:g} M" if lim >= 1e6 else num(v)
+    a = ax.yaxis if axis == "y" else ax.xaxis
+    a.set_major_locator(mticker.MaxNLocator(5))
+    a.set_major_formatter(mticker.FuncFormatter(f))
 
 
 def _groups(df: pd.DataFrame, variant: str | None):
@@ -257,7 +264,7 @@ def sensitivity_bars(sens: pd.DataFrame, path: Path) -> None:
                 xerr=s[conf] if conf in s else None, color="tab:blue")
         ax.set_title(kpi_label(k), fontsize=9)
         ax.set_xlabel(idx if idx == "ST" else "mu*")
-        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: num(v)))
+        _yfmt(ax, "x")
         ax.tick_params(axis="y", labelsize=8, labelleft=i % 3 == 0)
         ax.grid(alpha=0.3, axis="x")
     fig.suptitle(f"sensitivity ({sens['method'].iloc[0]}): {INDEX_NAMES.get(idx, idx)}")
@@ -265,18 +272,27 @@ def sensitivity_bars(sens: pd.DataFrame, path: Path) -> None:
 
 
 def halt_probability(halts: pd.DataFrame, path: Path) -> None:
-    t = halts.pivot_table(index="plant", columns="variant", values="halt_probability")
+    if halts["variant"].nunique() > MAX_BAR_GROUPS:
+        raise Skip(f"{halts['variant'].nunique()} grid cells: too many for bars (see "
+                   "halt_probability.csv)")
+    t = halts.pivot_table(index="plant", columns="variant", values="halt_probability",
+                          sort=False)
     n = halts.groupby("variant")["n_runs"].max()
     width_in = min(12.0, max(7.0, 1.3 * len(t) * max(1, t.shape[1] / 2) + 3))
     fig, ax = plt.subplots(figsize=(width_in, 4.4))
     width = 0.8 / t.shape[1]
-    for j, v in enumerate(t.columns):
+    cells = all("=" in str(v) for v in t.columns)  # grid cells: ordered, sequential colours
+    colors = plt.cm.viridis(np.linspace(0, 0.9, t.shape[1])) if cells else plt.cm.tab10.colors
+    for j, (v, color) in enumerate(zip(t.columns, colors, strict=False)):
         x = np.arange(len(t)) + (j - (t.shape[1] - 1) / 2) * width
-        bars = ax.bar(x, t[v] * 100, width, label=f"{v} (n={int(n[v])} runs)")
-        for b, val in zip(bars, t[v], strict=False):
-            ax.annotate(f"{val:.0%}", (b.get_x() + b.get_width() / 2, b.get_height()),
-                        ha="center", va="bottom", fontsize=7, xytext=(0, 1),
-                        textcoords="offset points")
+        name = re.sub(r"([\w.]+)=(\S+)", lambda m: f"{param_label(m[1])} {m[2]}", str(v))
+        bars = ax.bar(x, t[v] * 100, width, color=color,
+                      label=f"{name} (n={int(n[v])} runs)")
+        if t.shape[1] <= 4:
+            for b, val in zip(bars, t[v], strict=False):
+                ax.annotate(f"{val:.0%}", (b.get_x() + b.get_width() / 2, b.get_height()),
+                            ha="center", va="bottom", fontsize=7, xytext=(0, 1),
+                            textcoords="offset points")
     ax.set_xticks(range(len(t)), t.index)
     ax.set_ylim(0, 110)
     ax.set_ylabel("runs with at least one halt (%)")
@@ -343,5 +359,6 @@ def draw_all(df, folder: Path, kpis: list[str], variant=None, grid=None,
             fn(folder / f"{name}.png")
         except Skip as e:
             plt.close("all")
+            (folder / f"{name}.png").unlink(missing_ok=True)  # no stale picture left
             skipped[name] = str(e)
     return skipped
