@@ -101,7 +101,7 @@ def _shock_strip(ax, rows: list[dict], start, end) -> None:
 
 def _key(fig, rows: list[dict], x0: float, title: str = "policy events") -> None:
     """The event key: number, date and label, in the right-hand column of ``fig``."""
-    lines = [f"{r['n']:>2}  {r['date']:%Y-%m-%d}  {r["label"][:36]}" for r in rows]
+    lines = [f"{r['n']:>2}  {r['date']:%Y-%m-%d}  {r["label"][:31]}" for r in rows]
     if not lines:
         lines = ["none in this run"]
     fig.text(x0, 0.93, title, fontsize=9, weight="bold", va="top")

@@ -171,7 +171,7 @@ def plants_table(r: RunData) -> pd.DataFrame:
             "lost_share": _r(lost / planned, 6) if planned else 0.0,
             "lost_revenue_usd": _r(lost * econ.vehicle_value(info["ev_share"]), 0)
             if kind == "automaker" and "ev_share" in info else None,
-            "extra_magnet_spend_usd": _r(extra.get(name, 0.0), 0),
+            "extra_magnet_spend_usd": _r(extra.get(name, 0.0), -3),  # nearest 1,000 USD
             "min_cover_days": _r(g["cover_days"].min()),
             "target_cover_days": info.get("target_cover_days"),
             "time_to_survive_days": _tts(r, name, g, first, need) if eps else None,

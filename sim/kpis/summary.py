@@ -50,9 +50,11 @@ def _price_lines(k: dict) -> list[str]:
     for m, sides in moves.items():
         for side, v in sides.items():
             where = "outside CN" if side == "ex_cn" else "inside CN"
+            flat = v["peak"] - v["trough"] < 0.005
             rows.append([f"{m} ({where})", f"{v['start_usd_per_kg']:,.0f} USD/kg",
-                         f"x{v['peak']:.2f} {v['peak_date']}",
-                         f"x{v['trough']:.2f} {v['trough_date']}", f"x{v['end']:.2f}"])
+                         "flat" if flat else f"x{v['peak']:.2f} {v['peak_date']}",
+                         "flat" if flat else f"x{v['trough']:.2f} {v['trough_date']}",
+                         f"x{v['end']:.2f}"])
     return _table(["price", "start", "peak", "trough", "end"], rows) if rows else []
 
 
