@@ -23,7 +23,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from .kpis import check_names
+from .kpis import KpiError, check_names
 from .results import RunFolder, read_json, write_json
 
 DEFAULT_KPIS = ["lost_vehicles", "lost_vehicle_share", "licence_wait_days_p50",
@@ -296,7 +296,11 @@ class SweepSummary(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         compare = config.hydra.sweeper.get("compare") if "sweeper" in config.hydra else None
         if compare is not None and compare.get("kpis") is not None:
-            check_names(list(compare.kpis), "hydra.sweeper.compare.kpis")
+            try:
+                check_names(list(compare.kpis), "hydra.sweeper.compare.kpis")
+            except KpiError as e:  # Hydra turns callback errors into warnings: stop here
+                print(f"error: {e}", file=sys.stderr, flush=True)
+                raise SystemExit(2) from None
         root = Path(config.hydra.sweep.dir)
         (root / "sweep.json").unlink(missing_ok=True)
         _PROGRESS["stop"] = stop = threading.Event()

@@ -190,3 +190,15 @@ def test_common_random_numbers_across_licensing_variants():
     assert not np.array_equal(transit(sa)[:40], transit(so)[:40])
     # after the controls the regimes differ, as they should
     assert a["kpis"]["licence_wait_days_p50"] != b["kpis"]["licence_wait_days_p50"]
+
+
+def test_unknown_kpi_in_compare_stops_the_sweep_before_any_job(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "sim", "-m", "experiment=monte_carlo",
+                        "hydra.sweeper.compare.kpis=[lost_vehicles,lost_cars]",
+                        "hydra.sweeper.samples.n=2", "days=20", "hydra/launcher=basic",
+                        f"hydra.sweep.dir={tmp_path / 'sw'}"], capture_output=True, text=True,
+                       cwd=ROOT, env=env, timeout=120)
+    assert r.returncode == 2 and "unknown KPI lost_cars" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not jobs_in(tmp_path / "sw") if (tmp_path / "sw").exists() else True
