@@ -99,9 +99,14 @@ def _shock_strip(ax, rows: list[dict], start, end) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _key(fig, rows: list[dict], x0: float, title: str = "policy events") -> None:
+def _key(fig, rows: list[dict], x0: float, title: str = "policy events",
+         start=None) -> None:
     """The event key: number, date and label, in the right-hand column of ``fig``."""
-    lines = [f"{r['n']:>2}  {r['date']:%Y-%m-%d}  {r["label"][:31]}" for r in rows]
+    early = [start is not None and r["date"] < start for r in rows]
+    lines = [f"{r['n']:>2}  {r['date']:%Y-%m-%d}{'*' if e else ' '} {r['label'][:31]}"
+             for r, e in zip(rows, early, strict=True)]
+    if any(early):
+        lines.append("   * in force before the run starts")
     if not lines:
         lines = ["none in this run"]
     fig.text(x0, 0.93, title, fontsize=9, weight="bold", va="top")
@@ -171,7 +176,7 @@ def _figure(tables: dict, height: float, nrows_ratios: list[float], title: str, 
     panels[-1].tick_params(axis="x", labelbottom=True)
     _dates(panels[-1])
     fig.suptitle(f"{_title(tables, title)}: {what}", fontsize=12, x=0.02, ha="left", y=0.985)
-    _key(fig, rows, 1 - KEY_WIDTH + 0.035)
+    _key(fig, rows, 1 - KEY_WIDTH + 0.035, start=start)
     return fig, strip, panels, rows, start, end
 
 
