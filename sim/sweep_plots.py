@@ -78,7 +78,7 @@ def _yfmt(ax, axis: str = "y") -> None:
     """Tick labels rounded, in millions throughout when the axis reaches a million."""
     def f(v, _):
         lim = max(abs(x) for x in (ax.get_ylim() if axis == "y" else ax.get_xlim()))
-        return f"{v / 1e6:g} M" if lim >= 1e6 else num(v)
+        return f"{v / 1e6:g} M" if lim >= 1e6 and v else num(v)
     a = ax.yaxis if axis == "y" else ax.xaxis
     a.set_major_locator(mticker.MaxNLocator(5))
     a.set_major_formatter(mticker.FuncFormatter(f))
@@ -132,7 +132,7 @@ def kpi_distributions(df, path: Path, kpis: list[str], variant: str | None) -> N
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    per = f", n={sizes.pop()} per group" if len(sizes) == 1 else ""
+    per = f", n={sizes.pop()} per group" if len(sizes) == 1 and len(groups) > 1 else ""
     fig.suptitle(f"KPIs per {param_label(variant) if variant else 'sweep'} "
                  f"({len(ok)} runs{per}): box = quartiles, points = runs")
     _save(fig, path)
