@@ -148,3 +148,12 @@ def test_printed_summary(controls):
     firsts = [ln.split()[1] for ln in text.split("plants, by first halt:")[1].splitlines()[2:7]]
     assert firsts == sorted(firsts), firsts  # sorted by first halt
     assert rows
+
+
+def test_sweep_defaults_and_summary_columns_are_registered_kpis():
+    from sim.sweep import DEFAULT_KPIS, flat_kpis
+    check_names(DEFAULT_KPIS)
+    flat = flat_kpis({"lost_vehicles": 1.0, "plants": {"Ulsan": {"halt_days": 3, "halts": [
+        {"start": "2025-01-01", "end": "2025-01-03", "days": 3}]}}})
+    assert flat == {"lost_vehicles": 1.0, "plants.Ulsan.halt_days": 3}  # lists left out
+    check_names(list(flat))
