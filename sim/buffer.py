@@ -196,7 +196,26 @@ def from_grid(df: pd.DataFrame, share: float = 0.9, search_seeds: int | None = N
         v = ok[(ok[cover_col] == cover) & ok["seed"].isin(fresh)]["no_halt"]
         out.update(verify_seeds=[int(s) for s in fresh],
                    verify_no_halt_share=float(v.mean()) if len(v) else None)
+    if cover is not None:
+        out["carrying_cost_usd_per_yr"] = _grid_cost(ok["folder"].iloc[0], cover)
     return out
+
+
+def _grid_cost(folder: str, cover: float) -> float | None:
+    """Carrying cost per year of every automaker holding ``cover`` days of magnets, from a
+    job's meta (nodes' use, economics) and first-day prices outside China (kpis)."""
+    from .results import RunFolder
+    rf = RunFolder(folder)
+    meta, k = rf.meta(), rf.kpis()
+    moves = k.get("price_moves") or {}
+    p0 = {m: v["ex_cn"]["start_usd_per_kg"] for m, v in moves.items() if "ex_cn" in v}
+    nodes = meta.get("nodes") or {}
+    if not nodes or not p0:
+        return None
+    per_day = sum(t * 1000.0 * p0.get(m, 0.0) for n in nodes.values()
+                  if n["kind"] == "automaker" for m, t in n["need_tpd"].items())
+    rate = EconomicsConf.from_dict(meta.get("economics")).holding_cost_rate
+    return round(per_day * cover * rate, 0)
 
 
 def grid_lines(g: dict) -> list[str]:
@@ -210,6 +229,9 @@ def grid_lines(g: dict) -> list[str]:
             f"seeds {g['search_seeds']})")
     if g.get("verify_no_halt_share") is not None:
         line += f"; fresh seeds {g['verify_seeds']}: no halt in {g['verify_no_halt_share']:.0%}"
+    if g.get("carrying_cost_usd_per_yr") is not None:
+        from .kpis.summary import usd
+        line += f"; carrying cost {usd(g['carrying_cost_usd_per_yr'])}/yr"
     return [line]
 
 

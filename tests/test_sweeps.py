@@ -75,6 +75,7 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
     if name == "buffer_needed":  # 5 days halts under the embargo, 90 carries the plants
         b = json.loads((root / "buffer_needed.json").read_text())
         assert b["cover_days"] == 90 and b["verify_seeds"] == [2]
+        assert b["carrying_cost_usd_per_yr"] > 0
         assert "buffer needed: 90 days" in r.stdout
     if name == "sensitivity":
         x = pd.read_csv(root / "sensitivity.csv")
