@@ -71,10 +71,10 @@ class BufferResult:
                f"in >= {self.share:.0%} of {n} seeds (searched {self.low:g}-{self.high:g} days)"]
         if self.cover_days is None:
             top = max(self.search, key=lambda t: t.cover_days)
-            out.append(f"  NO COVER SUFFICES: even {top.cover_days:g} days leaves halts in "
-                       f"{sum(top.halted)} of {len(top.halted)} seeds (no halt in "
-                       f"{top.ok_share:.0%}); buffers alone do not carry the plants through "
-                       "this scenario")
+            out.append(f"  NO COVER SUFFICES up to {top.cover_days:g} days: that cover still "
+                       f"leaves halts in {sum(top.halted)} of {len(top.halted)} seeds (no "
+                       f"halt in {top.ok_share:.0%}); a larger buffer (raise --high) or "
+                       "other measures would be needed")
             return out
         out.append(f"  cover needed: {self.cover_days:g} days of each plant's magnet use "
                    f"(plants' own targets: " + ", ".join(
