@@ -58,6 +58,11 @@ def param_label(key: str) -> str:
     return f"{name} ({unit})" if unit else name
 
 
+def _short(key: str) -> str:
+    """A short grid-cell name: ``world.automaker_cover_days`` -> ``automaker cover``."""
+    return param_label(key).split(" (")[0]
+
+
 def num(v: float) -> str:
     """A rounded, readable number: 1.23 M, 45,600, 3.14, 0.0123."""
     if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -102,9 +107,10 @@ class Skip(Exception):
 
 
 # --------------------------------------------------------------------------- plots
-def kpi_distributions(df, path: Path, kpis: list[str], variant: str | None) -> None:
+def kpi_distributions(df, path: Path, kpis: list[str], variant: str | None,
+                      grid=None) -> None:
     ok = df[df["status"] == "ok"]
-    groups = _groups(ok, variant)
+    groups = _fan_groups(ok, variant, grid, MAX_BAR_GROUPS)
     n = len(kpis)
     cols = min(n, 3)
     rows = -(-n // cols)
@@ -129,11 +135,15 @@ def kpi_distributions(df, path: Path, kpis: list[str], variant: str | None) -> N
             title += "\n(axis not from 0)"
         ax.set_title(title, fontsize=9)
         _yfmt(ax)
+        if np.all(np.mod(allv, 1) == 0):  # counts: whole-number ticks
+            ax.yaxis.set_major_locator(mticker.MaxNLocator(5, integer=True))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     per = f", n={sizes.pop()} per group" if len(sizes) == 1 and len(groups) > 1 else ""
-    fig.suptitle(f"KPIs per {param_label(variant) if variant else 'sweep'} "
+    what = param_label(variant) if variant else ("grid cell (seeds pooled)" if len(groups) > 1
+                                                 else "sweep")
+    fig.suptitle(f"KPIs per {what} "
                  f"({len(ok)} runs{per}): box = quartiles, points = runs")
     _save(fig, path)
 
@@ -148,16 +158,16 @@ def _series(folder: str, cols: list[str]) -> pd.DataFrame | None:
     return d
 
 
-def _fan_groups(ok: pd.DataFrame, variant: str | None, grid) -> list:
+def _fan_groups(ok: pd.DataFrame, variant: str | None, grid,
+                limit: int = MAX_FAN_GROUPS) -> list:
     if variant and f"param.{variant}" in ok:
         return _groups(ok, variant)
     keys = [f"param.{g}" for g in (grid or []) if g != "seed" and f"param.{g}" in ok]
     if keys:  # a designed grid: one group per cell, never pooled
         cells = list(ok.groupby(keys, sort=True))
-        if len(cells) > MAX_FAN_GROUPS:
-            raise Skip(f"{len(cells)} grid cells: too many for one fan chart (see the "
-                       "heatmaps)")
-        return [(", ".join(f"{param_label(k[6:])} {num(v)}" for k, v in zip(
+        if len(cells) > limit:
+            raise Skip(f"{len(cells)} grid cells: too many for one chart (see the heatmaps)")
+        return [(", ".join(f"{_short(k[6:])} {num(v)}" for k, v in zip(
             keys, c if isinstance(c, tuple) else (c,), strict=False)), g) for c, g in cells]
     return [("all runs", ok)]
 
@@ -338,7 +348,7 @@ def draw_all(df, folder: Path, kpis: list[str], variant=None, grid=None,
     skipped: dict[str, str] = {}
     if not (df["status"] == "ok").any():
         return {"all": "no successful run"}
-    todo = [("kpis", lambda p: kpi_distributions(df, p, kpis, variant)) if kpis else None,
+    todo = [("kpis", lambda p: kpi_distributions(df, p, kpis, variant, grid)) if kpis else None,
             ("fan_charts", lambda p: fan_charts(df, p, variant, grid))]
     if grid and len(grid) == 2 and all(f"param.{g}" in df for g in grid):
         todo += [(f"heatmap_{k}", lambda p, k=k: heatmap(df, p, k, grid[0], grid[1]))
