@@ -66,6 +66,11 @@ def parameters() -> list[tuple[str, str, str, str]]:
                          f.metadata.get("unit", ""), f.metadata.get("help", "")))
 
     walk(RunConfig, RunConfig(), "")
+    from .config_economics import EconomicsConf
+    for f in dataclasses.fields(EconomicsConf):
+        rows.append((f"(economics) {f.name}", repr(getattr(EconomicsConf(), f.name)),
+                     f.metadata["unit"], f"{f.metadata['help']}; {f.metadata['source']}; set "
+                     "with sim.run(cfg, economics=EconomicsConf(...)), not yet a key=value"))
     return rows
 
 
