@@ -248,6 +248,10 @@ def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
             if c.startswith("price_") and c.endswith("_ex_cn")]
     if not mats:
         raise Skip("no prices recorded")
+    cols = [c for c in d.columns if c.startswith("price_")]
+    if all(d[c].max() - d[c].min() <= 0.005 * abs(d[c].iloc[0]) for c in cols):
+        raise Skip("every price flat all run (" + ", ".join(
+            f"{m} {d[f'price_{m}_ex_cn'].iloc[0]:g}" for m in mats) + " USD/kg)")
     what = ("prices inside China (dashed) and outside (solid), USD/kg" if inside
             else "magnet prices outside China, USD/kg")
     fig, strip, (ax,), rows, start, end = _figure(tables, 6.5, [1.0], title, what)
