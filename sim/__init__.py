@@ -14,40 +14,76 @@ import time
 from pathlib import Path
 
 from .config import RunConfig
+from .config_economics import EconomicsConf
 from .errors import ConfigError
+from .results import RunFolder
 from .results import load_run as load
 
 __version__ = "0.1.0"
-__all__ = ["ConfigError", "RunConfig", "load", "run", "save", "__version__"]
+__all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "load", "run", "save",
+           "__version__"]
 
 
-def run(cfg: RunConfig) -> dict:
-    """Simulate ``cfg``; return its tables, ``kpis`` and ``meta``."""
-    from .metrics import kpis
+def _levers(cfg: RunConfig) -> list[dict]:
+    """Government levers that are config fields, not events, as dated lines for the
+    summary and plots (they are not in the events table)."""
+    g, out = cfg.government, []
+    if g.dfars_ban_date:
+        out.append({"date": g.dfars_ban_date, "label": "defence ban on Chinese magnets "
+                    f"(primes stop Chinese orders {g.dfars_lead_days} days before)"})
+    if g.price_floor_usd_per_kg is not None:
+        out.append({"date": g.price_floor_start, "label": f"price floor "
+                    f"{g.price_floor_usd_per_kg:g} USD/kg for {g.price_floor_years:g} years"})
+    if g.tariff_cn_magnets:
+        out.append({"date": cfg.start, "label": f"tariff {g.tariff_cn_magnets:.0%} on "
+                    "Chinese magnets"})
+    return out
+
+
+def run(cfg: RunConfig, economics: EconomicsConf | None = None,
+        progress: bool | None = None) -> dict:
+    """Simulate ``cfg``; return its tables (with ``plants``), ``kpis`` and ``meta``.
+
+    ``economics`` sets vehicle values and the holding-cost rate of the money KPIs.
+    ``progress``: a tqdm bar (None: only on a terminal, and only after 2 seconds).
+    """
+    from tqdm.auto import tqdm
+
+    from .kpis import RunData, kpis
+    from .kpis.plants import nodes_meta, plants_for_file
     from .model import SupplyChainModel
 
     t0 = time.perf_counter()
-    model = SupplyChainModel(cfg).run()
+    model = SupplyChainModel(cfg)
+    with tqdm(total=cfg.days, unit="day", desc=cfg.scenario_name, leave=False, delay=2,
+              disable=None if progress is None else not progress) as bar:
+        while model.running:
+            model.step()
+            bar.update()
     out = model.tables()
-    out["kpis"] = kpis(out)
     out["meta"] = {
         "version": __version__, "scenario": cfg.scenario_name, "seed": cfg.seed,
         "start": model.start.isoformat(), "end": model.end.isoformat(), "days": cfg.days,
         "licensing": cfg.licensing.name, "wall_time_s": round(time.perf_counter() - t0, 3),
-        "status": "ok",
+        "status": "ok", "nodes": nodes_meta(model),
+        "economics": (economics or EconomicsConf()).as_dict(), "levers": _levers(cfg),
     }
+    data = RunData(out, out["meta"])
+    out["kpis"] = kpis(out, out["meta"])
+    out["plants"] = plants_for_file(data.plants)
     return out
 
 
 def save(out: dict, folder: str | Path, plots: bool = True) -> Path:
     """Write a run's tables, KPIs, meta and plots into ``folder``."""
     from . import plots as plotting
-    from .results import git_commit, write_json, write_tables
+    from .results import git_commit
 
-    folder = Path(folder)
-    write_tables(folder, out)
-    write_json(folder / "kpis.json", out["kpis"])
+    rf = RunFolder(folder)
+    rf.write_tables(out)
+    rf.write_kpis(out["kpis"])
     if plots:
-        plotting.draw_all(out, folder, out["meta"].get("scenario", "run"))
-    write_json(folder / "meta.json", {**out["meta"], "git_commit": git_commit()})
-    return folder
+        _, skipped = plotting.draw_all(out, rf.path, out["meta"].get("scenario", "run"))
+        out["meta"]["plots_skipped"] = skipped
+    rf.write_meta({**out["meta"], "git_commit": git_commit()})
+    return rf.path

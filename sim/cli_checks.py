@@ -26,8 +26,9 @@ import dataclasses
 import re
 import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from omegaconf import OmegaConf
@@ -73,9 +74,9 @@ def _kind(tp: Any) -> str:
     if dataclasses.is_dataclass(tp):
         return "a section of keys"
     origin = typing.get_origin(tp)
-    if origin in (list, typing.List):
+    if origin in (list, list):
         return "a list"
-    if origin in (dict, typing.Dict):
+    if origin in (dict, dict):
         return "a mapping"
     return {int: "an integer", float: "a number", bool: "true or false", str: "a text"}.get(
         tp, "a value")
@@ -148,14 +149,14 @@ def check_value(value: Any, tp: Any, where: str, src: str) -> None:
             _check_event_kind(value, where, src)
         return
     origin = typing.get_origin(tp)
-    if origin in (list, typing.List):
+    if origin in (list, list):
         if not isinstance(value, list):
             raise error(f"{src}: {where}", f"expected {_kind(tp)}", _show(value))
         (item,) = typing.get_args(tp) or (Any,)
         for i, v in enumerate(value):
             check_value(v, item, f"{where}[{i}]", src)
         return
-    if origin in (dict, typing.Dict):
+    if origin in (dict, dict):
         if not isinstance(value, dict):
             raise error(f"{src}: {where}", f"expected {_kind(tp)}", _show(value))
         args = typing.get_args(tp)
@@ -190,12 +191,12 @@ def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] =
                             f"{' in ' + '.'.join(parts[:i]) if i else ''}{suggest(part, opts)}",
                             text)
             tp = fields[part]
-        elif typing.get_origin(tp) in (list, typing.List):
+        elif typing.get_origin(tp) in (list, list):
             if not part.isdigit():
                 raise error(src, f"{'.'.join(parts[:i])} is a list: address its items by "
                             "number", text)
             tp = (typing.get_args(tp) or (Any,))[0]
-        elif typing.get_origin(tp) in (dict, typing.Dict):
+        elif typing.get_origin(tp) in (dict, dict):
             args = typing.get_args(tp)
             tp = args[1] if len(args) == 2 else Any
         elif tp is Any:

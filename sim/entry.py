@@ -33,7 +33,7 @@ from omegaconf import DictConfig, OmegaConf
 from . import run, save
 from .config import RunConfig
 from .errors import ConfigError
-from .metrics import kpi_lines
+from .kpis import summary_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "scenarios"
@@ -122,7 +122,9 @@ def run_job(cfg: DictConfig) -> dict | None:
         return out["kpis"]
     print(f"\n{rc.scenario_name} ({rc.start} + {rc.days} days, seed {rc.seed}, "
           f"licensing {rc.licensing.name})")
-    print("\n".join(kpi_lines(out["kpis"])))
+    print("\n".join(summary_lines(out)))
+    for name, why in (out["meta"].get("plots_skipped") or {}).items():
+        print(f"plot {name} skipped: {why}")
     print(f"results: {folder}")
     return out["kpis"]
 

@@ -16,11 +16,9 @@ import argparse
 import time
 from pathlib import Path
 
+from .kpis import KpiError, check_names
+from .results import RunFolder
 from .sweep import aggregate, job_folders, sweep_settings
-
-
-def _is_run(p: Path) -> bool:
-    return (p / "meta.json").exists() or (p / ".hydra").is_dir()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,14 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(f) for f in a.folders if not f.is_dir()]
     if missing:
         ap.error(f"not a folder: {', '.join(missing)}")
+    try:
+        check_names(a.kpis, "--kpis")
+    except KpiError as e:
+        ap.error(str(e))
     settings: dict = {}
-    if len(a.folders) == 1 and not _is_run(a.folders[0]):
+    if len(a.folders) == 1 and not RunFolder(a.folders[0]).is_run():
         root = a.folders[0]
         folders = job_folders(root)
         settings = sweep_settings(root)
         out = a.out or root
     else:
-        folders = [f for f in a.folders if _is_run(f)]
+        folders = [f for f in a.folders if RunFolder(f).is_run()]
         out = a.out or Path("results/replot") / time.strftime("%Y-%m-%d_%H-%M-%S")
     if not folders:
         ap.error("no run folders found (a run folder has meta.json or .hydra/)")

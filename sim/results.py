@@ -1,4 +1,16 @@
-"""Write and read a run folder (see DESIGN.md section 5).
+"""The run folder: one type (`RunFolder`) that every reader and writer of runs uses.
+
+Layout::
+
+    <folder>/
+      .hydra/config.yaml, overrides.yaml   the composed config (written by Hydra)
+      meta.json                            version, commit, seed, dates, wall time, status,
+                                           nodes (static facts), economics, levers
+      daily.parquet agents.parquet shipments.parquet events.parquet   the model's tables
+      plants.parquet                       per plant / buyer figures (from the tables)
+      kpis.json                            the headline numbers (`sim.kpis`)
+      plots/*.png                          figures (`sim.plots`)
+      error.txt                            traceback of an unexpected failure
 
 Files are written to a temporary name and renamed into place, so a crash never leaves a
 half-written table and nothing already in the folder is corrupted.
@@ -9,11 +21,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-TABLES = ("daily", "agents", "shipments", "events")
+TABLES = ("daily", "agents", "shipments", "events")  # recorded by the model
+DERIVED = ("plants",)                                # computed from them
 
 
 def _atomic(path: Path, write) -> None:
@@ -26,13 +40,12 @@ def write_json(path: Path, obj) -> None:
     _atomic(Path(path), lambda t: t.write_text(json.dumps(obj, indent=2, default=str) + "\n"))
 
 
-def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        if name in tables:
-            _atomic(folder / f"{name}.parquet",
-                    lambda t, df=tables[name]: df.to_parquet(t, index=False))
+def read_json(path: Path) -> dict:
+    """A JSON file's content; {} when missing or unreadable."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def git_commit() -> str | None:
@@ -44,14 +57,136 @@ def git_commit() -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class RunFolder:
+    """A run folder: the paths of its files, whether it is one, reading and writing."""
+
+    path: Path
+
+    def __init__(self, path: str | Path) -> None:
+        object.__setattr__(self, "path", Path(path))
+
+    # ------------------------------------------------------------------ paths
+    def table_path(self, name: str) -> Path:
+        return self.path / f"{name}.parquet"
+
+    @property
+    def meta_path(self) -> Path:
+        return self.path / "meta.json"
+
+    @property
+    def kpis_path(self) -> Path:
+        return self.path / "kpis.json"
+
+    @property
+    def plots_dir(self) -> Path:
+        return self.path / "plots"
+
+    @property
+    def error_path(self) -> Path:
+        return self.path / "error.txt"
+
+    @property
+    def hydra_dir(self) -> Path:
+        return self.path / ".hydra"
+
+    @property
+    def overrides_path(self) -> Path:
+        return self.hydra_dir / "overrides.yaml"
+
+    @property
+    def config_path(self) -> Path:
+        return self.hydra_dir / "config.yaml"
+
+    # ------------------------------------------------------------------ tests
+    def is_run(self) -> bool:
+        """A run folder, finished or not: it has ``meta.json`` or Hydra's ``.hydra/``."""
+        return self.meta_path.exists() or self.hydra_dir.is_dir()
+
+    def has_tables(self) -> bool:
+        return self.table_path("daily").exists()
+
+    def is_ok(self) -> bool:
+        """Finished successfully: status ok in meta and the KPIs written."""
+        return self.meta().get("status") == "ok" and self.kpis_path.exists()
+
+    def completed(self, overrides: list[str]) -> bool:
+        """Finished successfully with exactly ``overrides`` (a sweep's resume check)."""
+        return self.is_ok() and self.overrides() == [str(o) for o in overrides]
+
+    # ------------------------------------------------------------------ reading
+    def meta(self) -> dict:
+        return read_json(self.meta_path)
+
+    def kpis(self) -> dict:
+        return read_json(self.kpis_path)
+
+    def overrides(self) -> list[str]:
+        if not self.overrides_path.exists():
+            return []
+        from omegaconf import OmegaConf
+        try:
+            return [str(o) for o in OmegaConf.load(self.overrides_path)]
+        except Exception:  # noqa: BLE001 - an unreadable file is "no overrides"
+            return []
+
+    def config(self) -> dict:
+        if not self.config_path.exists():
+            return {}
+        from omegaconf import OmegaConf
+        return OmegaConf.to_container(OmegaConf.load(self.config_path), resolve=False)
+
+    def read_table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+        f = self.table_path(name)
+        return pd.read_parquet(f, columns=columns) if f.exists() else None
+
+    def read(self) -> dict:
+        """Tables, ``kpis`` and ``meta``; raise FileNotFoundError if there are no tables."""
+        if not self.has_tables():
+            raise FileNotFoundError(f"{self.path} is not a run folder (no daily.parquet)")
+        out: dict = {n: self.read_table(n) for n in (*TABLES, *DERIVED)
+                     if self.table_path(n).exists()}
+        out["kpis"], out["meta"] = self.kpis(), self.meta()
+        return out
+
+    # ------------------------------------------------------------------ writing
+    def write_tables(self, tables: dict) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        for name in (*TABLES, *DERIVED):
+            if name in tables and tables[name] is not None:
+                _atomic(self.table_path(name),
+                        lambda t, df=tables[name]: df.to_parquet(t, index=False))
+
+    def write_kpis(self, kpis: dict) -> None:
+        write_json(self.kpis_path, kpis)
+
+    def write_meta(self, meta: dict) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        write_json(self.meta_path, meta)
+
+    def write_failure(self, error: str, traceback_text: str | None = None) -> None:
+        """Record a failed run: ``meta.json`` with status failed (and ``error.txt``)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        if traceback_text:
+            self.error_path.write_text(traceback_text)
+        self.write_meta({"status": "failed", "error": error})
+
+    # ------------------------------------------------------------------ sweeps
+    @staticmethod
+    def jobs(root: str | Path) -> list[RunFolder]:
+        """A sweep root's job folders (those Hydra made: with ``.hydra/``), in job order."""
+        subs = [RunFolder(p) for p in Path(root).iterdir()
+                if p.is_dir() and (p / ".hydra").is_dir()]
+        return sorted(subs, key=lambda r: (not r.path.name.isdigit(),
+                                           int(r.path.name) if r.path.name.isdigit() else 0,
+                                           r.path.name))
+
+
+def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write the tables of a run into ``folder`` (see `RunFolder.write_tables`)."""
+    RunFolder(folder).write_tables(tables)
+
+
 def load_run(folder: str | Path) -> dict:
     """Read a run folder: its tables, ``kpis`` and ``meta``."""
-    folder = Path(folder)
-    if not (folder / "daily.parquet").exists():
-        raise FileNotFoundError(f"{folder} is not a run folder (no daily.parquet)")
-    out: dict = {n: pd.read_parquet(folder / f"{n}.parquet") for n in TABLES
-                 if (folder / f"{n}.parquet").exists()}
-    for n in ("kpis", "meta"):
-        f = folder / f"{n}.json"
-        out[n] = json.loads(f.read_text()) if f.exists() else {}
-    return out
+    return RunFolder(folder).read()

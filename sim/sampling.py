@@ -135,6 +135,7 @@ class Compare:
     variant: str | None = None
     reference: Any = None
     grid: tuple | None = None
+    buffer: dict | None = None  # {share, search_seeds}: sim.buffer.from_grid
 
 
 def _keys(node: dict, allowed, where: str) -> None:
@@ -274,7 +275,8 @@ def parse_compare(raw: Any, where: str = "hydra.sweeper.compare") -> Compare:
     if raw is None:
         return Compare()
     if not isinstance(raw, dict):
-        raise error(where, "expected a mapping (kpis, variant, reference, grid)", _show(raw))
+        raise error(where, "expected a mapping (kpis, variant, reference, grid, buffer)",
+                    _show(raw))
     _keys(raw, Compare.__dataclass_fields__, where)
     kpis = raw.get("kpis")
     if isinstance(kpis, str):
@@ -292,8 +294,22 @@ def parse_compare(raw: Any, where: str = "hydra.sweeper.compare") -> Compare:
     if raw.get("reference") is not None and variant is None:
         raise error(f"{where}.reference", "needs a variant (the swept key it is a value of)",
                     _show(raw["reference"]))
+    buffer = raw.get("buffer")
+    if buffer is not None:
+        if not isinstance(buffer, dict):
+            raise error(f"{where}.buffer", "expected a mapping (share, search_seeds)",
+                        _show(buffer))
+        _keys(buffer, ("share", "search_seeds"), f"{where}.buffer")
+        share = buffer.get("share", 0.9)
+        if not (isinstance(share, (int, float)) and 0 < share <= 1):
+            raise error(f"{where}.buffer.share", "expected a share in (0, 1]", _show(share))
+        n = buffer.get("search_seeds")
+        if n is not None and not (isinstance(n, int) and n >= 1):
+            raise error(f"{where}.buffer.search_seeds", "expected a whole number >= 1",
+                        _show(n))
     return Compare(kpis=tuple(kpis) if kpis is not None else None, variant=variant,
-                   reference=raw.get("reference"), grid=tuple(grid) if grid else None)
+                   reference=raw.get("reference"), grid=tuple(grid) if grid else None,
+                   buffer=buffer)
 
 
 # --------------------------------------------------------------------------- sampling
@@ -375,14 +391,8 @@ def sample_overrides(df: pd.DataFrame) -> list[list[str]]:
 # --------------------------------------------------------------------------- resuming
 def completed(job_dir: Path, overrides: list[str]) -> bool:
     """Whether ``job_dir`` holds a finished, successful run of exactly ``overrides``."""
-    meta, ov = job_dir / "meta.json", job_dir / ".hydra" / "overrides.yaml"
-    if not (meta.exists() and ov.exists() and (job_dir / "kpis.json").exists()):
-        return False
-    try:
-        ok = json.loads(meta.read_text()).get("status") == "ok"
-        return ok and list(OmegaConf.load(ov)) == list(overrides)
-    except (ValueError, OSError):
-        return False
+    from .results import RunFolder
+    return RunFolder(job_dir).completed(list(overrides))
 
 
 class SampleSweeper(Sweeper):

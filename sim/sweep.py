@@ -13,10 +13,9 @@ What to compare comes from the sweeper's ``compare`` node (see ``experiments/*.y
 
 from __future__ import annotations
 
-import json
 import math
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,62 +23,51 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from .kpis import KpiError, check_names
+from .results import RunFolder, read_json, write_json
+
 DEFAULT_KPIS = ["lost_vehicles", "lost_vehicle_share", "licence_wait_days_p50",
                 "licence_wait_days_p90", "exports_t_per_month"]
 META_COLS = ["job", "folder", "status", "error", "seed", "overrides", "wall_time_s"]
 
 
 # --------------------------------------------------------------------------- collecting
-def _flat(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(_flat(v, key + "."))
-        else:
-            out[key] = v
-    return out
+def flat_kpis(k: dict) -> dict:
+    """KPIs flattened with dots (``price_peak_ratio.ndfeb``); lists (halt episodes) left out."""
+    if not k:
+        return {}
+    row = pd.json_normalize(k, sep=".").iloc[0].to_dict()
+    return {c: v for c, v in row.items() if not isinstance(v, (list, dict))}
 
 
 def job_folders(root: Path) -> list[Path]:
     """A sweep root's job folders (those Hydra made: with ``.hydra/``), in job order."""
-    subs = [p for p in Path(root).iterdir() if p.is_dir() and (p / ".hydra").is_dir()]
-    return sorted(subs, key=lambda p: (not p.name.isdigit(), int(p.name) if p.name.isdigit()
-                                       else 0, p.name))
+    return [r.path for r in RunFolder.jobs(root)]
 
 
 def read_job(folder: Path) -> dict:
     """One summary row: overrides, seed, status (ok | failed + error) and flat KPIs."""
-    folder = Path(folder)
-    row: dict[str, Any] = {"job": folder.name, "folder": str(folder)}
-    ov_file = folder / ".hydra" / "overrides.yaml"
-    overrides = [str(o) for o in OmegaConf.load(ov_file)] if ov_file.exists() else []
+    rf = RunFolder(folder)
+    row: dict[str, Any] = {"job": rf.path.name, "folder": str(rf.path)}
+    overrides = rf.overrides()
     row["overrides"] = " ".join(overrides)
     for o in overrides:
         k, _, v = o.partition("=")
         if k.lstrip("+~") != "experiment":
             row[f"param.{k.lstrip('+~')}"] = _value(v)
-    meta = _json(folder / "meta.json")
+    meta = rf.meta()
     row["status"] = meta.get("status", "failed")
     row["error"] = meta.get("error") if row["status"] != "ok" else None
     if not meta:
         row["error"] = "no meta.json: the job did not finish"
     row["wall_time_s"] = meta.get("wall_time_s")
-    cfg_file = folder / ".hydra" / "config.yaml"
     seed = meta.get("seed")
-    if seed is None and cfg_file.exists():
-        seed = OmegaConf.load(cfg_file).get("seed")
+    if seed is None:
+        seed = rf.config().get("seed")
     row["seed"] = seed
     if row["status"] == "ok":
-        row.update({f"kpi.{k}": v for k, v in _flat(_json(folder / "kpis.json")).items()})
+        row.update({f"kpi.{k}": v for k, v in flat_kpis(rf.kpis()).items()})
     return row
-
-
-def _json(path: Path) -> dict:
-    try:
-        return json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return {}
 
 
 def _value(v: str):
@@ -99,17 +87,56 @@ def summarize(folders: list[Path]) -> pd.DataFrame:
             df[c] = None
     params = sorted(c for c in df if c.startswith("param."))
     kpis = sorted(c for c in df if c.startswith("kpi."))
-    df = df[META_COLS + params + kpis]
-    for c in kpis:  # first halts are dates (strings); the rest numeric
-        if not c.startswith("kpi.first_halt"):
-            df[c] = pd.to_numeric(df[c], errors="coerce")
+    df = df[META_COLS + params + kpis].copy()
+    for c in kpis:  # numbers numeric; dates, kinds and countries stay text
+        num = pd.to_numeric(df[c], errors="coerce")
+        if num.notna().sum() >= df[c].notna().sum():
+            df[c] = num
     return df
 
 
+def halt_probabilities(df: pd.DataFrame, variant: str | None = None,
+                       grid: list | None = None) -> pd.DataFrame:
+    """Each plant's probability of at least one halt across the jobs, per variant (or per
+    cell of a designed grid, seeds pooled; never across cells), with the number of runs
+    and the mean halt days and lost vehicles."""
+    ok = df[df["status"] == "ok"]
+    cols = [c for c in ok if c.startswith("kpi.plants.") and c.endswith(".halt_days")]
+    keys = [f"param.{variant}"] if variant and f"param.{variant}" in ok else [
+        f"param.{g}" for g in (grid or []) if g != "seed" and f"param.{g}" in ok]
+    if keys:
+        groups = [(", ".join(f"{k[6:]}={v}" for k, v in zip(
+            keys, c if isinstance(c, tuple) else (c,), strict=False)) if not variant else
+            str(c[0] if isinstance(c, tuple) else c), g)
+            for c, g in ok.groupby(keys, sort=True)]
+    else:
+        groups = [("all jobs", ok)]
+    rows = []
+    for v, g in groups:
+        for c in cols:
+            node = c[len("kpi.plants."):-len(".halt_days")]
+            if g.get(f"kpi.plants.{node}.kind", pd.Series(["automaker"])).iloc[0] != \
+                    "automaker":
+                continue
+            h = g[c].dropna()
+            lv = g.get(f"kpi.plants.{node}.lost_vehicles")
+            rows.append({"variant": v, "plant": node, "n_runs": len(h),
+                         "halt_probability": float((h > 0).mean()) if len(h) else None,
+                         "mean_halt_days": float(h.mean()) if len(h) else None,
+                         "mean_lost_vehicles": float(lv.mean()) if lv is not None else None})
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- comparing
-def _t95(n: int) -> float:
+def _ci95(d) -> tuple[float, float]:
+    """95% t confidence interval of the mean of paired differences ``d`` (scipy.stats)."""
     from scipy import stats
-    return float(stats.t.ppf(0.975, n - 1)) if n > 1 else math.nan
+    if len(d) < 2:
+        return math.nan, math.nan
+    if float(d.std()) == 0.0:
+        return float(d.mean()), float(d.mean())
+    ci = stats.ttest_1samp(d, 0.0).confidence_interval(0.95)
+    return float(ci.low), float(ci.high)
 
 
 def paired_differences(df: pd.DataFrame, variant: str, reference: Any,
@@ -135,11 +162,11 @@ def paired_differences(df: pd.DataFrame, variant: str, reference: Any,
             d = (m[c] - m[f"{c}_ref"]).dropna().to_numpy(float)
             n = len(d)
             mean = float(d.mean()) if n else math.nan
-            half = _t95(n) * float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
+            low, high = _ci95(d)
             rows.append({"variant": v, "reference": str(reference), "kpi": k, "n_pairs": n,
                          "mean_variant": float(m[c].mean()), "mean_reference":
                          float(m[f"{c}_ref"].mean()), "mean_diff": mean,
-                         "ci95_low": mean - half, "ci95_high": mean + half})
+                         "ci95_low": low, "ci95_high": high})
     return pd.DataFrame(rows)
 
 
@@ -186,12 +213,14 @@ def sweep_settings(root: Path) -> dict:
 
 def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
               samples: dict | None = None, plots: bool = True) -> pd.DataFrame:
-    """Write the summary, comparison, sensitivity and plots of ``folders`` into ``out``."""
+    """Write the summary, comparison, sensitivity, halt probabilities and plots of
+    ``folders`` into ``out``. Unknown KPIs in ``compare.kpis`` are a `KpiError`."""
     from . import sweep_plots
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     compare = dict(compare or {})
+    check_names(compare.get("kpis"))
+    out.mkdir(parents=True, exist_ok=True)
     df = summarize(folders)
     df.to_parquet(out / "summary.parquet", index=False)
     df.to_csv(out / "summary.csv", index=False)
@@ -205,37 +234,85 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     if samples and samples.get("method") in ("morris", "sobol") and (out / "samples.csv").exists():
         sens = sensitivity(df, out, samples, kpis)
         sens.to_csv(out / "sensitivity.csv", index=False)
+    buffer = None
+    if compare.get("buffer"):
+        from .buffer import from_grid, grid_lines
+        buffer = from_grid(df, **compare["buffer"])
+        write_json(out / "buffer_needed.json", buffer)
+        print("\n".join(grid_lines(buffer)), flush=True)
+    halts = halt_probabilities(df, variant, grid)
+    if len(halts):
+        halts.to_csv(out / "halt_probability.csv", index=False)
     if plots:
-        sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
-                             comparison=comp, sensitivity=sens)
+        skipped = sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
+                                       comparison=comp, sensitivity=sens, halts=halts,
+                                       buffer=buffer)
+        for name, why in skipped.items():
+            print(f"plot {name} skipped: {why}", flush=True)
     n_bad = int((df["status"] != "ok").sum())
     print(f"summary: {len(df)} jobs ({len(df) - n_bad} ok, {n_bad} failed) -> "
           f"{out / 'summary.csv'}", flush=True)
+    if len(halts):
+        print("probability of at least one halt per plant (share of runs):", flush=True)
+        t = halts.pivot_table(index="variant", columns="plant", values="halt_probability",
+                              sort=False)
+        n = int(halts["n_runs"].max())
+        print(t.map(lambda x: f"{x:.0%}").to_string(), f"\n(n = {n} runs per row)",
+              flush=True)
     return df
 
 
-class SweepSummary(Callback):
-    """Progress while a multirun runs; aggregation when it ends."""
+def _progress(root: Path, stop: threading.Event) -> None:
+    """A tqdm bar of finished jobs (those whose folder has ``meta.json``), polled from the
+    sweep root: works with any launcher (jobs in other processes). Quiet off a terminal."""
+    from tqdm.auto import tqdm
 
-    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
-        # With the joblib launcher this runs in the worker: count finished job folders.
-        try:
-            root = Path(config.hydra.sweep.dir)
-            info = _json(root / "sweep.json")
-            total = info.get("total")
-            done = sum((p / "meta.json").exists() for p in job_folders(root))
-        except Exception:  # noqa: BLE001 - progress must never fail a job
-            return
-        if not total:
-            return
-        ran = done - info.get("already_done", 0)
-        elapsed = time.time() - info.get("started", time.time())
-        left = (total - done) * elapsed / ran if ran > 0 else math.nan
-        eta = f", ~{left:.0f} s left" if not math.isnan(left) else ""
-        print(f"[sweep] jobs done {done}/{total} ({elapsed:.0f} s{eta})", file=sys.stderr,
-              flush=True)
+    while not stop.is_set() and not (root / "sweep.json").exists():
+        stop.wait(0.2)
+    info = read_json(root / "sweep.json")
+    if not info.get("total"):
+        return
+    with tqdm(total=info["total"], initial=info.get("already_done", 0), unit="job",
+              desc="sweep", disable=None, file=sys.stderr) as bar:
+        while True:
+            try:
+                done = sum(r.meta_path.exists() for r in RunFolder.jobs(root))
+            except OSError:
+                done = bar.n
+            bar.update(max(0, done - bar.n))
+            if stop.is_set() or done >= info["total"]:
+                break
+            stop.wait(0.5)
+
+
+_PROGRESS: dict = {}
+
+
+class SweepSummary(Callback):
+    """Checks the experiment's KPI names, shows progress while a multirun runs, and
+    aggregates when it ends."""
+
+    # the progress thread lives in the module, not on the callback: joblib pickles callbacks
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        compare = config.hydra.sweeper.get("compare") if "sweeper" in config.hydra else None
+        if compare is not None and compare.get("kpis") is not None:
+            try:
+                check_names(list(compare.kpis), "hydra.sweeper.compare.kpis")
+            except KpiError as e:  # Hydra turns callback errors into warnings: stop here
+                print(f"error: {e}", file=sys.stderr, flush=True)
+                raise SystemExit(2) from None
+        root = Path(config.hydra.sweep.dir)
+        (root / "sweep.json").unlink(missing_ok=True)
+        _PROGRESS["stop"] = stop = threading.Event()
+        _PROGRESS["thread"] = t = threading.Thread(target=_progress, args=(root, stop),
+                                                   daemon=True)
+        t.start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        if _PROGRESS.get("stop") is not None:
+            _PROGRESS["stop"].set()
+            _PROGRESS["thread"].join(timeout=5)
+            _PROGRESS.clear()
         root = Path(config.hydra.sweep.dir)
         if not root.is_dir():
             return

@@ -25,6 +25,9 @@ SMALL = {
                           'world.automaker_cover_days:"15,60"}', "days=40"],
     "monte_carlo": ["hydra.sweeper.samples.n=3", "days=40"],
     "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
+    "buffer_needed": ['hydra.sweeper.params={world.automaker_cover_days:"5,90",seed:"1,2"}',
+                      "scenario=embargo_us", "days=120",
+                      "hydra.sweeper.compare.buffer.search_seeds=1"],
 }
 
 
@@ -56,7 +59,7 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
     assert set(s["status"]) == {"ok"}, s["error"].tolist()
     assert {"overrides", "seed", "kpi.lost_vehicles", "kpi.lost_vehicle_share"} <= set(s)
     assert s["folder"].map(lambda f: os.path.exists(f"{f}/kpis.json")).all()
-    assert f"jobs done {len(jobs)}/{len(jobs)}" in r.stderr  # progress
+    assert "job/s" not in r.stderr  # the tqdm progress bar is quiet off a terminal
     assert (root / "plots" / "kpis.png").exists() and (root / "plots" / "fan_charts.png").exists()
     if name == "licensing_policies":
         c = pd.read_csv(root / "comparison.csv")
@@ -69,6 +72,11 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
         assert (root / "plots" / "heatmap_lost_vehicles.png").exists()
     if name == "monte_carlo":  # each job its own seed and its own parameter draw
         assert s["seed"].nunique() == 3 and s["param.world.transit_jitter_days"].nunique() == 3
+    if name == "buffer_needed":  # 5 days halts under the embargo, 90 carries the plants
+        b = json.loads((root / "buffer_needed.json").read_text())
+        assert b["cover_days"] == 90 and b["verify_seeds"] == [2]
+        assert b["carrying_cost_usd_per_yr"] > 0
+        assert "buffer needed: 90 days" in r.stdout
     if name == "sensitivity":
         x = pd.read_csv(root / "sensitivity.csv")
         assert {"parameter", "kpi", "mu_star"} <= set(x) and len(x) >= 5
@@ -203,3 +211,15 @@ def test_common_random_numbers_across_licensing_variants():
     assert not np.array_equal(transit(sa)[:40], transit(so)[:40])
     # after the controls the regimes differ, as they should
     assert a["kpis"]["licence_wait_days_p50"] != b["kpis"]["licence_wait_days_p50"]
+
+
+def test_unknown_kpi_in_compare_stops_the_sweep_before_any_job(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "sim", "-m", "experiment=monte_carlo",
+                        "hydra.sweeper.compare.kpis=[lost_vehicles,lost_cars]",
+                        "hydra.sweeper.samples.n=2", "days=20", "hydra/launcher=basic",
+                        f"hydra.sweep.dir={tmp_path / 'sw'}"], capture_output=True, text=True,
+                       cwd=ROOT, env=env, timeout=120)
+    assert r.returncode == 2 and "unknown KPI lost_cars" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not jobs_in(tmp_path / "sw") if (tmp_path / "sw").exists() else True
