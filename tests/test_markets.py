@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from sim.config import EventConf, MarketConf, RunConfig
-from sim.config_markets import ChinaPricingConf
+from sim.config import ChinaPricingConf
 from sim.market import ChinaPricing, Market
 from sim.metrics import kpis
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..config import MAGNETS
-from ..config_markets import GovernmentConf
+from ..config import GovernmentConf
 from .firm import Firm
 
 

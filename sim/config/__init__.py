@@ -1,0 +1,28 @@
+"""Typed configuration schema, grouped by concept: firms, world, policy, markets, run.
+
+Plain dataclasses, free of Hydra: the entry layer (`sim.entry`) registers them in Hydra's
+ConfigStore, and a notebook can build them directly (`RunConfig()` is the baseline).
+Every leaf field is declared with `registry.p`: type, unit (from `registry.UNITS`),
+default, bounds or choices, description and source (``FACTS: ...`` points to a row of the
+project's facts table with its citation; ``[assumption]`` marks a number chosen by us).
+`sim.validate` derives its checks and ``python -m sim.parameters`` its table from them.
+The default world's firms are data in ``sim/worlds/2024`` (see `sim.worlds`).
+"""
+
+# ruff: noqa: F401  (re-exports)
+from ..products import MAGNETS, MATERIALS
+from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
+                    DefenseConf, ExporterConf, IndustryConf, MakerConf, MineConf)
+from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
+from .policy import DelayConf, EventConf, GovernmentConf, LicensingConf
+from .registry import UNITS, Spec, p
+from .run import MetricsConf, RunConfig
+from .world import WorldConf
+
+__all__ = [
+    "MAGNETS", "MATERIALS", "UNITS", "AutomakerConf", "BuyerConf", "ChinaPricingConf",
+    "DefenseConf", "DelayConf", "EventConf", "ExporterConf", "GovernmentConf",
+    "IndustryConf", "LicensingConf", "MakerConf", "MarketConf", "MetricsConf", "MineConf",
+    "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
+    "SELLER_KINDS",
+]
