@@ -336,19 +336,29 @@ def _default(f: dataclasses.Field) -> Any:
     return None
 
 
-def rows(cls: type, prefix: str = "") -> list[Row]:
+def rows(cls: type, prefix: str = "", _seen: dict | None = None) -> list[Row]:
     """The parameter table of config class ``cls``: one row per leaf field (nested
-    configs are walked; a list of firm configs contributes ``list[].field`` rows)."""
+    configs are walked; a list of configs gets a row, then ``list[].field`` rows the first
+    time its item class appears, e.g. ``world.mines[]`` but not ``world.add_mines[]``)."""
     out: list[Row] = []
     th = hints(cls)
+    seen = {} if _seen is None else _seen
     for f in dataclasses.fields(cls):
         path = f"{prefix}.{f.name}" if prefix else f.name
         typ, _ = unwrap(th[f.name])
         if dataclasses.is_dataclass(typ):
-            out += rows(typ, path)
+            out += rows(typ, path, seen)
             continue
         if get_origin(typ) is list and dataclasses.is_dataclass(get_args(typ)[0]):
-            out += rows(get_args(typ)[0], f"{path}[]")
+            item = get_args(typ)[0]
+            desc = f.metadata.get("group", "")
+            if item in seen:
+                desc += f" (fields as {seen[item]}[])"
+            out.append(Row(path, type_name(th[f.name]), "-", _default(f), "", desc,
+                           "see the fields' rows"))
+            if item not in seen:
+                seen[item] = path
+                out += rows(item, f"{path}[]", seen)
             continue
         s = spec_of(f)
         if s is None:

@@ -33,7 +33,7 @@ class RunConfig:
     scenario_name: str = p("baseline", unit="-", desc="name of the scenario (names the "
                            "results folder)", source="scenarios/scenario/*.yaml")
     seed: int = p(42, unit="1", desc="the one seed all random streams derive from",
-                  source="[assumption]", lo=0, hi=2**63 - 1)
+                  source="[assumption]", lo=0)
     start: str = p("2025-01-01", unit="date", desc="first simulated day",
                    source="[assumption]", kind="date")
     days: int = p(1095, unit="days", desc="horizon; three years by default (at most 100 "

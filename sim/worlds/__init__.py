@@ -152,7 +152,7 @@ def _override(firm: Any, changes: dict, where: str) -> None:
     names = [f.name for f in dataclasses.fields(firm)]
     for key, value in changes.items():
         if key not in names or key == "name":
-            raise ConfigError(f"{where}.{key}: not a field of a {type(firm).__name__} that "
+            raise ConfigError(f"{where}.{key}: not a field of {type(firm).__name__} that "
                               f"can be overridden{suggest(key, names)}")
         old = getattr(firm, key)
         if isinstance(old, dict) and isinstance(value, dict):
