@@ -24,8 +24,7 @@ after a response lag, and keeps them cut for ``hold_days`` after the trigger cle
 
 from __future__ import annotations
 
-from .config import MAGNETS, MATERIALS, MarketConf
-from .config import ChinaPricingConf
+from .config import MAGNETS, MATERIALS, ChinaPricingConf, MarketConf
 
 ACTIVE_MINE = ("rampup", "operating", "restart")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import MAGNETS
-from ..config import GovernmentConf
+from ..config import MAGNETS, GovernmentConf
 from .firm import Firm
 
 

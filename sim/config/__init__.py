@@ -9,7 +9,7 @@ project's facts table with its citation; ``[assumption]`` marks a number chosen 
 The default world's firms are data in ``sim/worlds/2024`` (see `sim.worlds`).
 """
 
-# ruff: noqa: F401  (re-exports)
+# ruff: noqa: F401, I001  (re-exports, kept compact)
 from ..products import MAGNETS, MATERIALS
 from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
                     DefenseConf, ExporterConf, IndustryConf, MakerConf, MineConf)

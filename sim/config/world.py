@@ -17,8 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from .firms import (FIRM_KINDS, AutomakerConf, DefenseConf, ExporterConf, IndustryConf,
-                    MakerConf, MineConf)
+from .firms import (
+    FIRM_KINDS,
+    AutomakerConf,
+    DefenseConf,
+    ExporterConf,
+    IndustryConf,
+    MakerConf,
+    MineConf,
+)
 from .registry import from_mapping, p
 
 
