@@ -59,6 +59,19 @@ def _world(cfg: RunConfig) -> None:
     if not any(getattr(w, g) for g in BUYER_KINDS):
         raise ConfigError(f"world: the world needs at least one buyer ({', '.join(BUYER_KINDS)}"
                           "), got none")
+    made = {m for f in [*w.exporters, *w.makers] for m, t in f.capacity_tpy.items() if t > 0}
+    made |= {m for f in w.makers for add in f.capacity_additions.values() for m in add}
+    for group in ("industries", "defense"):
+        for i, f in enumerate(getattr(w, group)):
+            for m, t in f.need_tpd.items():
+                if t > 0 and m not in made:
+                    raise ConfigError(f"world.{group}[{i}].need_tpd.{m}: no exporter or maker "
+                                      f"makes {m!r}, got {t} t/day")
+    for vt, kg in w.vehicle_magnet_kg.items():
+        for m, x in kg.items():
+            if x > 0 and w.automakers and m not in made:
+                raise ConfigError(f"world.vehicle_magnet_kg.{vt}.{m}: no exporter or maker "
+                                  f"makes {m!r}, got {x} kg/vehicle")
 
 
 def validate(cfg: RunConfig) -> dt.date:
@@ -70,7 +83,10 @@ def validate(cfg: RunConfig) -> dt.date:
 
     if not isinstance(cfg, RunConfig):
         raise ConfigError(f"config: must be a RunConfig, got {type(cfg).__name__}")
-    check(cfg.world, "world", types_only=True)  # firm_overrides and adds need types first
+    check(cfg, types_only=True)  # a wrong type first, so later checks compare numbers
+    if cfg.days > MAX_DAYS:
+        raise ConfigError(f"days: a run lasts at most {MAX_DAYS} days (100 years), got "
+                          f"{cfg.days}")
     resolve(cfg.world)
     names, ctx = _names(cfg)
     check(cfg, ctx=ctx)

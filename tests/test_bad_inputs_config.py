@@ -37,7 +37,10 @@ CLI = [
      "world.automakers[0].initial_cover_days: must be >= 0, got -5"),
     (["world.automakers=[]", "world.industries=[]", "world.defense=[]"],
      "world: the world needs at least one buyer"),
-    (["days=1000000"], "days: must be > 0 and <= 36525, got 1000000"),
+    (["days=1000000"], "days: a run lasts at most 36525 days (100 years), got 1000000"),
+    (["world.exporters.0.capacity_tpy.smco=0", "world.exporters.1.capacity_tpy.smco=0",
+      "world.exporters.2.capacity_tpy.smco=0", "world.exporters.3.capacity_tpy.smco=0",
+      "world.makers=[]"], "world.industries[0].need_tpd.smco: no exporter or maker makes"),
     # horizon and dates
     (["days=0"], "days: must be > 0"),
     (["days=-5"], "days: must be > 0"),
@@ -202,7 +205,7 @@ def test_python_api_bad_input_is_a_config_error(build, message):
 
 @pytest.mark.parametrize("attr,value,message", [
     ("days", "10", "days: must be an integer"),
-    ("days", 36_526, "days: must be > 0 and <= 36525"),
+    ("days", 36_526, "days: a run lasts at most 36525 days"),
     ("start", "2025-02-29", "start: '2025-02-29' is not a date"),
     ("seed", -1, "seed: must be >= 0, got -1"),
 ])
