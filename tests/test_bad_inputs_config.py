@@ -167,17 +167,17 @@ API = [
     (lambda: RunConfig(events=[{"set": "controls", "day": 1, "bogus": 1}]),
      "events[0].bogus: unknown key"),
     (lambda: RunConfig(events=[{"set": "embargo", "dat": "2025-01-01"}]),
-     "events[0].dat: unknown key for a EventConf; did you mean 'date'?"),
-    (lambda: RunConfig(events=["controls"]), "events[0]: must be a EventConf or a mapping"),
+     "events[0].dat: unknown key for EventConf; did you mean 'date'?"),
+    (lambda: RunConfig(events=["controls"]), "events[0]: must be EventConf or a mapping"),
     (lambda: RunConfig(events=[{"set": "controls", "day": "1"}]),
      "events[0].day: must be an integer, got '1'"),
     (lambda: WorldConf(mines=[{"name": "M", "capcity_tpy": 5}]),
-     "world.mines[0].capcity_tpy: unknown key for a MineConf; did you mean 'capacity_tpy'?"),
+     "world.mines[0].capcity_tpy: unknown key for MineConf; did you mean 'capacity_tpy'?"),
     (lambda: RunConfig(world=WorldConf(firm_overrides={"Detroit-A": {"vehicles_per_day":
                                                                      "many"}})),
      "world.automakers[0].vehicles_per_day: must be a number, got 'many'"),
     (lambda: RunConfig(licensing={"approval_default": 0.5}),
-     "licensing: must be a LicensingConf"),
+     "licensing: must be LicensingConf"),
     (lambda: RunConfig(world=WorldConf(transit_days={"US": "30"})),
      "world.transit_days.US: must be a number, got '30'"),
     (lambda: RunConfig(world=WorldConf(tables="2009")), "world.tables: no world vintage"),
@@ -285,3 +285,34 @@ def test_world_folder_without_buyers_is_refused_at_load(tmp_path):
                           tmp_path / "w")
     with pytest.raises(ConfigError, match="world: the world needs at least one buyer"):
         validate(load("baseline", f"world.tables={folder}"))
+
+
+# ------------------------------------------------------------------ scenario files
+BAD_SCENARIOS = [
+    ("world:\n  firm_overrides:\n    Nobody: {capacity_tpy: 5}\n",
+     "world.firm_overrides.Nobody: no firm named 'Nobody'"),
+    ("world:\n  add_mines:\n    - {name: M2, capacity_tpy: .nan}\n",
+     "world.mines[1].capacity_tpy: must be a finite number, got nan"),
+    ("market:\n  adjust_per_day: 5\n", "market.adjust_per_day: must be between 0 and 1"),
+    ("licensing:\n  approval_by_firm: {Nobody: 0.5}\n",
+     "licensing.approval_by_firm.Nobody: no exporter named 'Nobody'"),
+]
+
+
+@pytest.mark.parametrize("body,message", BAD_SCENARIOS, ids=[m for _, m in BAD_SCENARIOS])
+def test_bad_scenario_file_is_refused(tmp_path, body, message):
+    import shutil
+
+    from hydra import compose, initialize_config_dir
+
+    from sim.entry import CONFIG_DIR, to_config
+
+    conf = tmp_path / "scenarios"
+    shutil.copytree(CONFIG_DIR, conf)
+    (conf / "scenario" / "bad.yaml").write_text("# @package _global_\nscenario_name: bad\n"
+                                                 + body)
+    with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=["scenario=bad"])
+    with pytest.raises(ConfigError) as e:
+        validate(to_config(cfg))
+    assert message in str(e.value)

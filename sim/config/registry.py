@@ -241,7 +241,7 @@ def check_value(value: Any, typ: Any, s: Spec | None, where: str, ctx: dict | No
         return
     if dataclasses.is_dataclass(typ):
         if not isinstance(value, typ):
-            raise ConfigError(f"{where}: must be a {typ.__name__} (a mapping of its "
+            raise ConfigError(f"{where}: must be {typ.__name__} (a mapping of its "
                               f"fields), got {value!r}")
         check(value, where, ctx, types_only)
         return
@@ -305,11 +305,11 @@ def from_mapping(cls: type, data: Any, where: str) -> Any:
     if isinstance(data, cls):
         return data
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: must be a {cls.__name__} or a mapping, got {data!r}")
+        raise ConfigError(f"{where}: must be {cls.__name__} or a mapping, got {data!r}")
     names = [f.name for f in dataclasses.fields(cls)]
     for k in data:
         if k not in names:
-            raise ConfigError(f"{where}.{k}: unknown key for a {cls.__name__}{suggest(k, names)}"
+            raise ConfigError(f"{where}.{k}: unknown key for {cls.__name__}{suggest(k, names)}"
                               f"; known: {names}")
     return cls(**data)
 

@@ -136,8 +136,18 @@ def read_table(kind: str, text: str, label: str) -> list:
     return firms
 
 
-@functools.lru_cache(maxsize=8)
 def _load(tables: str) -> dict[str, tuple]:
+    """A vintage's tables are read once per process; a user's folder at every call (so
+    edits to it are seen)."""
+    return _load_vintage(tables) if tables in VINTAGES else _read(tables)
+
+
+@functools.lru_cache(maxsize=len(VINTAGES))
+def _load_vintage(tables: str) -> dict[str, tuple]:
+    return _read(tables)
+
+
+def _read(tables: str) -> dict[str, tuple]:
     label, files = _folder_files(tables)
     return {k: tuple(read_table(k, files[f"{k}.csv"], label)) if f"{k}.csv" in files else ()
             for k in FIRM_KINDS}
