@@ -168,7 +168,8 @@ API = [
      "events[0].bogus: unknown key"),
     (lambda: RunConfig(events=[{"set": "embargo", "dat": "2025-01-01"}]),
      "events[0].dat: unknown key for EventConf; did you mean 'date'?"),
-    (lambda: RunConfig(events=["controls"]), "events[0]: must be EventConf or a mapping"),
+    (lambda: RunConfig(events=["controls"]),
+     "events[0]: must be EventConf (a mapping of its fields), got 'controls'"),
     (lambda: RunConfig(events=[{"set": "controls", "day": "1"}]),
      "events[0].day: must be an integer, got '1'"),
     (lambda: WorldConf(mines=[{"name": "M", "capcity_tpy": 5}]),
@@ -176,11 +177,15 @@ API = [
     (lambda: RunConfig(world=WorldConf(firm_overrides={"Detroit-A": {"vehicles_per_day":
                                                                      "many"}})),
      "world.automakers[0].vehicles_per_day: must be a number, got 'many'"),
-    (lambda: RunConfig(licensing={"approval_default": 0.5}),
-     "licensing: must be LicensingConf"),
     (lambda: RunConfig(world=WorldConf(transit_days={"US": "30"})),
      "world.transit_days.US: must be a number, got '30'"),
     (lambda: RunConfig(world=WorldConf(tables="2009")), "world.tables: no world vintage"),
+    (lambda: RunConfig(licensing={"aproval_default": 0.5}),
+     "licensing.aproval_default: unknown key for LicensingConf; did you mean "
+     "'approval_default'?"),
+    (lambda: RunConfig(licensing={"delay": {"dist": "normal"}}),
+     "licensing.delay.dist: 'normal' not in"),
+    (lambda: RunConfig(licensing="strict"), "licensing: must be LicensingConf"),
     (lambda: RunConfig(world=WorldConf(firm_overrides={
         "JP-EU makers": {"capacity_additions": {"2028-13-01": {"ndfeb": 1.0}}}})),
      "world.makers[0].capacity_additions.2028-13-01: '2028-13-01' is not a date"),

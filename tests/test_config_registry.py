@@ -197,6 +197,10 @@ def test_python_api_takes_firms_and_events_as_mappings():
                   world=WorldConf(add_mines=[{"name": "New", "country": "US"}],
                                   firm_overrides={"Detroit-A": {"vehicles_per_day": 10.0}}))
     assert c.events[0].set == "controls"
+    c2 = RunConfig(licensing={"approval_default": 0.5, "delay": {"dist": "fixed"}},
+                   world={"add_mines": [{"name": "New", "country": "US"}]})
+    assert c2.licensing.delay.dist == "fixed" and c2.world.mines[-1].name == "New"
+    validate(c2)
     assert c.world.mines[-1].name == "New"
     assert c.world.automakers[0].vehicles_per_day == 10.0
     validate(c)

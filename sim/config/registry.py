@@ -311,7 +311,28 @@ def from_mapping(cls: type, data: Any, where: str) -> Any:
         if k not in names:
             raise ConfigError(f"{where}.{k}: unknown key for {cls.__name__}{suggest(k, names)}"
                               f"; known: {names}")
-    return cls(**data)
+    return coerce(cls(**data), where)
+
+
+def coerce(obj: Any, where: str = "") -> Any:
+    """Turn mappings given for nested configs (``licensing={...}``, events, firms) into
+    their dataclasses, recursively; returns ``obj``. For the Python API."""
+    th = hints(type(obj))
+    for f in dataclasses.fields(obj):
+        path = f"{where}.{f.name}" if where else f.name
+        typ, _ = unwrap(th[f.name])
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(typ):
+            if isinstance(value, dict):
+                setattr(obj, f.name, from_mapping(typ, value, path))
+            elif isinstance(value, typ):
+                coerce(value, path)
+        elif (get_origin(typ) is list and dataclasses.is_dataclass(get_args(typ)[0])
+              and isinstance(value, (list, tuple))):
+            item = get_args(typ)[0]
+            setattr(obj, f.name, [from_mapping(item, v, f"{path}[{i}]") if isinstance(v, dict)
+                                  else v for i, v in enumerate(value)])
+    return obj
 
 
 # --------------------------------------------------------------------------- the table

@@ -8,7 +8,7 @@ from typing import List
 
 from .markets import MarketConf, SubstitutionConf
 from .policy import EventConf, GovernmentConf, LicensingConf
-from .registry import MAX_DAYS, check, from_mapping, group, p
+from .registry import MAX_DAYS, check, coerce, group, p
 from .world import WorldConf
 
 
@@ -49,8 +49,5 @@ class RunConfig:
                     source="[assumption]")
 
     def __post_init__(self) -> None:
-        # the Python API may give events as mappings: make them typed configs
-        if isinstance(self.events, (list, tuple)):
-            self.events = [from_mapping(EventConf, e, f"events[{i}]")
-                           for i, e in enumerate(self.events)]
+        coerce(self)  # the Python API may give groups, events and firms as mappings
         check(self, types_only=True)  # a wrongly typed value names its field at once

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .firms import (
-    FIRM_KINDS,
     AutomakerConf,
     DefenseConf,
     ExporterConf,
@@ -26,7 +25,7 @@ from .firms import (
     MakerConf,
     MineConf,
 )
-from .registry import from_mapping, p
+from .registry import coerce, p
 
 
 def _firms(kind: str) -> Any:
@@ -86,13 +85,7 @@ class WorldConf:
         source="[assumption]", lo=0, hi=1)
 
     def __post_init__(self) -> None:
-        # the Python API may give firms as mappings: make them typed configs
-        for kind, cls in FIRM_KINDS.items():
-            for attr in (kind, f"add_{kind}"):
-                firms = getattr(self, attr)
-                if isinstance(firms, (list, tuple)):
-                    setattr(self, attr, [from_mapping(cls, f, f"world.{attr}[{i}]")
-                                         for i, f in enumerate(firms)])
+        coerce(self, "world")  # the Python API may give firms as mappings
         from ..worlds import resolve  # the world tables (package data or the user's folder)
 
         resolve(self)
