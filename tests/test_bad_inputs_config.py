@@ -321,3 +321,20 @@ def test_bad_scenario_file_is_refused(tmp_path, body, message):
     with pytest.raises(ConfigError) as e:
         validate(to_config(cfg))
     assert message in str(e.value)
+
+
+def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .helpers import ROOT
+
+    r = subprocess.run([sys.executable, "-m", "sim", f"hydra.run.dir={tmp_path / 'run'}",
+                        "+licensing.approval_by_firm.Nobody=0.5"], capture_output=True,
+                       text=True, cwd=tmp_path, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith(
+        "error: licensing.approval_by_firm.Nobody: no exporter named 'Nobody'")

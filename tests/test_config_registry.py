@@ -201,6 +201,10 @@ def test_python_api_takes_firms_and_events_as_mappings():
                    world={"add_mines": [{"name": "New", "country": "US"}]})
     assert c2.licensing.delay.dist == "fixed" and c2.world.mines[-1].name == "New"
     validate(c2)
+    import datetime as dt
+    c3 = RunConfig(start=dt.date(2026, 1, 1), events=[{"set": "controls",
+                                                       "date": dt.date(2026, 2, 1)}])
+    assert c3.start == "2026-01-01" and c3.events[0].date == "2026-02-01"
     assert c.world.mines[-1].name == "New"
     assert c.world.automakers[0].vehicles_per_day == 10.0
     validate(c)

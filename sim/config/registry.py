@@ -316,13 +316,17 @@ def from_mapping(cls: type, data: Any, where: str) -> Any:
 
 def coerce(obj: Any, where: str = "") -> Any:
     """Turn mappings given for nested configs (``licensing={...}``, events, firms) into
-    their dataclasses, recursively; returns ``obj``. For the Python API."""
+    their dataclasses, and `datetime.date` values of date fields into ``YYYY-MM-DD``,
+    recursively; returns ``obj``. For the Python API."""
     th = hints(type(obj))
     for f in dataclasses.fields(obj):
         path = f"{where}.{f.name}" if where else f.name
         typ, _ = unwrap(th[f.name])
         value = getattr(obj, f.name)
-        if dataclasses.is_dataclass(typ):
+        s = spec_of(f)
+        if s is not None and s.kind == "date" and isinstance(value, dt.date):
+            setattr(obj, f.name, value.isoformat())
+        elif dataclasses.is_dataclass(typ):
             if isinstance(value, dict):
                 setattr(obj, f.name, from_mapping(typ, value, path))
             elif isinstance(value, typ):
