@@ -8,11 +8,82 @@ registry entries of `sim.config` (see `sim.config.registry.p`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, get_args, get_origin
 
 from .config import RunConfig
-from .config.registry import DATE_MAX, DATE_MIN, MAX_DAYS, REGIONS, UNITS, Row, rows
+from .config.registry import (
+    DATE_MAX,
+    DATE_MIN,
+    MAX_DAYS,
+    REGIONS,
+    UNITS,
+    hints,
+    spec_of,
+    type_name,
+    unwrap,
+)
+
+
+@dataclass
+class Row:
+    """One line of the parameter table."""
+
+    path: str
+    type: str
+    unit: str
+    default: Any
+    bounds: str
+    desc: str
+    source: str
+
+
+def _default(f: dataclasses.Field) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return None
+
+
+def rows(cls: type, prefix: str = "", _seen: dict | None = None) -> list[Row]:
+    """The parameter table of config class ``cls``: one row per leaf field (nested
+    configs are walked; a list of configs gets a row, then ``list[].field`` rows the first
+    time its item class appears, e.g. ``world.mines[]`` but not ``world.add_mines[]``)."""
+    out: list[Row] = []
+    th = hints(cls)
+    seen = {} if _seen is None else _seen
+    for f in dataclasses.fields(cls):
+        path = f"{prefix}.{f.name}" if prefix else f.name
+        typ, _ = unwrap(th[f.name])
+        if dataclasses.is_dataclass(typ):
+            out += rows(typ, path, seen)
+            continue
+        if get_origin(typ) is list and dataclasses.is_dataclass(get_args(typ)[0]):
+            item = get_args(typ)[0]
+            desc = f.metadata.get("group", "")
+            if item in seen:
+                desc += f" (fields as {seen[item]}[])"
+            out.append(Row(path, type_name(th[f.name]), "-", _default(f), "", desc,
+                           "see the fields' rows"))
+            if item not in seen:
+                seen[item] = path
+                out += rows(item, f"{path}[]", seen)
+            continue
+        s = spec_of(f)
+        if s is None:
+            out.append(Row(path, type_name(th[f.name]), "", _default(f), "", "", ""))
+            continue
+        bounds = s.bounds_text()
+        vocab = [f"keys: {k}" for k in s.keys] + ([f"names a {s.kind}"] if s.kind else [])
+        bounds = "; ".join(x for x in [bounds, *vocab] if x)
+        out.append(Row(path, type_name(th[f.name]), s.unit, _default(f), bounds, s.desc,
+                       s.source))
+    return out
+
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 COLUMNS = ("path", "type", "unit", "default", "bounds", "desc", "source")

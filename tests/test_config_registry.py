@@ -9,9 +9,9 @@ import math
 import pytest
 
 from sim.config import FIRM_KINDS, RunConfig, WorldConf
-from sim.config.registry import UNITS, Spec, p, rows
+from sim.config.registry import UNITS, Spec, p
 from sim.errors import ConfigError
-from sim.parameters import DOC, main, markdown, table
+from sim.parameters import DOC, main, markdown, rows, table
 from sim.validate import validate
 from sim.worlds import load_tables, write_tables
 
@@ -208,6 +208,20 @@ def test_python_api_takes_firms_and_events_as_mappings():
     assert c.world.mines[-1].name == "New"
     assert c.world.automakers[0].vehicles_per_day == 10.0
     validate(c)
+
+
+def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
+    import typing
+
+    from sim.config.registry import hints, unwrap
+    th = hints(WorldConf)
+    lists = {}
+    for f in dataclasses.fields(WorldConf):
+        typ, _ = unwrap(th[f.name])
+        if typing.get_origin(typ) is list:
+            lists[f.name] = typing.get_args(typ)[0]
+    expected = {**FIRM_KINDS, **{f"add_{k}": c for k, c in FIRM_KINDS.items()}}
+    assert lists == expected
 
 
 def test_rows_cover_nested_groups_once():

@@ -7,6 +7,15 @@ default, bounds or choices, description and source (``FACTS: ...`` points to a r
 project's facts table with its citation; ``[assumption]`` marks a number chosen by us).
 `sim.validate` derives its checks and ``python -m sim.parameters`` its table from them.
 The default world's firms are data in ``sim/worlds/2024`` (see `sim.worlds`).
+
+Adding a parameter is one place: a ``p(default, unit=..., desc=..., source=..., lo=...)``
+field in the module of its concept (``firms``, ``world``, ``policy``, ``markets``, ``run``);
+its checks, its row in ``python -m sim.parameters`` and ``docs/parameters.md`` (rerun
+``--write``) and, for a firm field, its world-table column follow. Adding a firm kind: its
+config class in ``firms.py``, one `FIRM_KINDS` entry and its two typed lists
+``<kind>``/``add_<kind>`` in `WorldConf` (OmegaConf needs them declared; a test checks they
+match `FIRM_KINDS`); its table ``<kind>.csv``, table checks, name-by-name edits and
+parameter rows follow. The model then needs its agent.
 """
 
 # ruff: noqa: F401, I001  (re-exports, kept compact)
