@@ -186,8 +186,9 @@ def resolve(world: WorldConf) -> WorldConf:
             setattr(world, kind, base[kind])
     for kind in FIRM_KINDS:
         added = getattr(world, f"add_{kind}")
-        getattr(world, kind).extend(added)
-        setattr(world, f"add_{kind}", [])
+        if added:  # a new list: the caller's own list object is left as it was
+            setattr(world, kind, [*getattr(world, kind), *added])
+            setattr(world, f"add_{kind}", [])
     by_name = {f.name: f for kind in FIRM_KINDS for f in getattr(world, kind)}
     for name, changes in world.firm_overrides.items():
         where = f"world.firm_overrides.{name}"
