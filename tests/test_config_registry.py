@@ -229,3 +229,15 @@ def test_rows_cover_nested_groups_once():
     assert "licensing.delay.high" in paths and "market.china.cut" in paths
     assert not any(p.startswith("world.add_mines[]") for p in paths)
     assert len(paths) == len(set(paths))
+
+
+def test_worlds_command_exports_and_checks_a_folder(tmp_path, capsys):
+    from sim.worlds.__main__ import main as worlds
+
+    assert worlds(["export", str(tmp_path / "w")]) == 0
+    assert worlds(["check", str(tmp_path / "w")]) == 0
+    assert "4 exporters, 5 automakers" in capsys.readouterr().out
+    (tmp_path / "w" / "exporters.csv").unlink()
+    assert worlds(["check", str(tmp_path / "w")]) == 2
+    assert "world.exporters: the world needs at least one Chinese exporter" in \
+        capsys.readouterr().err
