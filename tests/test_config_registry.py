@@ -172,6 +172,13 @@ def test_world_tables_round_trip(tmp_path):
         assert getattr(again, kind) == getattr(w, kind), kind
 
 
+def test_world_table_saved_by_excel_with_a_bom_loads(tmp_path):
+    folder = write_tables(RunConfig().world, tmp_path / "w")
+    f = folder / "mines.csv"
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    assert WorldConf(tables=str(folder)).mines == RunConfig().world.mines
+
+
 def test_world_tables_from_a_folder_on_the_command_line(tmp_path):
     w = RunConfig().world
     w.automakers = w.automakers[:2]

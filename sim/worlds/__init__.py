@@ -53,7 +53,7 @@ def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
     files = {}
     for entry in root.iterdir():
         if entry.name.endswith(".csv"):
-            files[entry.name] = entry.read_text(encoding="utf-8")
+            files[entry.name] = entry.read_text(encoding="utf-8-sig")  # Excel's BOM too
     known = [f"{k}.csv" for k in FIRM_KINDS]
     for name in files:
         if name not in known:
@@ -112,6 +112,11 @@ def read_table(kind: str, text: str, label: str) -> list:
     if not head:
         return []
     cols = [_header(c, cls, f"{where}: header") for c in head]
+    seen = [".".join(path) for path, _ in cols]
+    for name in seen:
+        if seen.count(name) > 1:
+            raise ConfigError(f"{where}: header: column {name!r} appears {seen.count(name)} "
+                              "times")
     firms = []
     for line, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
