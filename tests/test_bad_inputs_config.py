@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 import sim
-from sim.config import LicensingConf, RunConfig, WorldConf
+from sim.config import EventConf, LicensingConf, RunConfig, WorldConf
 from sim.errors import ConfigError
 from sim.validate import validate
 from sim.worlds import write_tables
@@ -23,7 +23,7 @@ CLI = [
     # the issue's known cases
     (["market.adjust_per_day=5"], "market.adjust_per_day: must be between 0 and 1, got 5"),
     (["world.automaker_cover_days=nan"], "world.automaker_cover_days: must be a finite"),
-    (["world.transit_days.US=-3"], "world.transit_days.US: must be >= 0, got -3"),
+    (["world.transit_days.US=-3"], "world.transit_days.US: must be between 0 and 36525, got -3"),
     (["world.exporters.0.capacity_tpy.ndfeb=nan"], "world.exporters[0].capacity_tpy.ndfeb"),
     (["world.exporters.0.capacity_tpy.ndfeb=inf"], "must be a finite number, got inf"),
     (["world.mines.0.capacity_tpy=-inf"], "world.mines[0].capacity_tpy"),
@@ -34,7 +34,7 @@ CLI = [
     (["seed=-1"], "seed: must be >= 0, got -1"),
     (["start=9999-12-01"], "start: 9999-12-01 is outside the supported range"),
     (["world.automakers.0.initial_cover_days=-5"],
-     "world.automakers[0].initial_cover_days: must be >= 0, got -5"),
+     "world.automakers[0].initial_cover_days: must be between 0 and 36525, got -5"),
     (["world.automakers=[]", "world.industries=[]", "world.defense=[]"],
      "world: the world needs at least one buyer"),
     (["days=1000000"], "days: a run lasts at most 36525 days (100 years), got 1000000"),
@@ -51,8 +51,8 @@ CLI = [
     (["government.dfars_ban_date=soon"], "government.dfars_ban_date: 'soon' is not a date"),
     (["world.mines.0.construction_start=2025-02-30"], "world.mines[0].construction_start"),
     # world constants
-    (["world.transit_days_default=-1"], "world.transit_days_default: must be >= 0"),
-    (["world.domestic_transit_days=-1"], "world.domestic_transit_days: must be >= 0"),
+    (["world.transit_days_default=-1"], "world.transit_days_default: must be between 0 and 36525"),
+    (["world.domestic_transit_days=-1"], "world.domestic_transit_days: must be between 0 and"),
     (["world.transit_jitter_days=inf"], "world.transit_jitter_days: must be a finite"),
     (["+world.transit_days.XX=5"], "world.transit_days.XX: 'XX' is not an ISO 3166"),
     (["+world.transit_days.EU=5"], "world.transit_days.EU: 'EU' is a region"),
@@ -79,7 +79,7 @@ CLI = [
     (["world.defense.0.target_cover_days=-1"], "world.defense[0].target_cover_days"),
     (["world.mines.0.status=closed"], "world.mines[0].status: 'closed' not in"),
     (["world.mines.0.separation=moon"], "world.mines[0].separation: 'moon' not in"),
-    (["world.mines.0.rampup_days=-1"], "world.mines[0].rampup_days: must be >= 0"),
+    (["world.mines.0.rampup_days=-1"], "world.mines[0].rampup_days: must be between 0 and 36525"),
     (["world.makers.0.oxide_per_t.ndfeb=-0.3"], "world.makers[0].oxide_per_t.ndfeb"),
     (["world.add_mines=[{name: Lynas-like}]"], "duplicate firm name 'Lynas-like'"),
     (["world.add_automakers=[{name: New, country: ZZ}]"], "'ZZ' is not an ISO 3166"),
@@ -117,6 +117,8 @@ CLI = [
     (["market.scarcity_elasticity=-1"], "market.scarcity_elasticity"),
     (["market.surplus_elasticity=inf"], "market.surplus_elasticity"),
     (["market.cn_price_ratio=0"], "market.cn_price_ratio: must be > 0"),
+    (["market.scarcity_reference=0"], "market.scarcity_reference: must be > 0 and <= 1"),
+    (["market.surplus_reference=0"], "market.surplus_reference: must be > 0, got 0"),
     (["government.price_floor_mines=[Nobody]"],
      "government.price_floor_mines[0]: no mine named 'Nobody'"),
     (["government.price_floor_usd_per_kg=-110"], "government.price_floor_usd_per_kg"),
@@ -140,8 +142,8 @@ CLI = [
     ([EV % ("controls", ", materials: [gold]")], "events[0].materials[0]: unknown material"),
     ([EV % ("controls", ", days: 0")], "events[0].days: must be > 0"),
     ([EV % ("customs_checks", ", destinations: [US], delay_days: -3")],
-     "events[0].delay_days: must be >= 0"),
-    (["events=[{set: controls, day: -1}]"], "events[0].day: must be >= 0, got -1"),
+     "events[0].delay_days: must be between 0 and 36525"),
+    (["events=[{set: controls, day: -1}]"], "events[0].day: must be between 0 and 36525, got -1"),
     (["events=[{set: controls, date: 2025-02-30}]"], "events[0].date: '2025-02-30' is not"),
     (["events=[{set: controls, date: '1900-01-01'}]"], "events[0].date: 1900-01-01 is outside"),
     (["events=[{set: nonsense, day: 1}]"], "events[0].set: unknown event kind 'nonsense'"),
@@ -260,7 +262,7 @@ TABLES = [
     ("automakers", "Detroit-A,US,21.0,7", "Detroit-A,US,21.0,seven",
      "automakers.csv:2.review_days: must be int, got 'seven'"),
     ("automakers", "Detroit-A,US,21.0", "Detroit-A,US,-21.0",
-     "automakers.csv:2.target_cover_days: must be >= 0"),
+     "automakers.csv:2.target_cover_days: must be between 0 and 36525"),
     ("mines", "operating", "dormant", "mines.csv:2.status: 'dormant' not in"),
     ("mines", ",true,", ",maybe,", "mines.csv:2.china_takes_concentrate: must be bool"),
     ("makers", ",[assumption]", ",", "makers.csv:3: the 'source' cell is empty"),
@@ -339,3 +341,30 @@ def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path):
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines()[-1].startswith(
         "error: licensing.approval_by_firm.Nobody: no exporter named 'Nobody'")
+
+
+# ------------------------------------------- any value in any field: ConfigError or valid
+def _leaf_paths():
+    from sim.parameters import table
+    return [r.path for r in table() if r.source != "see the fields' rows"]
+
+
+JUNK = ["x", None, [1], {"a": 1}, 1.5, -1, True, float("nan"), "", 10**30]
+
+
+@pytest.mark.parametrize("path", _leaf_paths())
+def test_any_value_in_any_field_is_valid_or_a_config_error(path):
+    """Fuzz: no wrongly typed or out-of-range value escapes as a raw Python error."""
+    parts = path.split(".")
+    for junk in JUNK:
+        cfg = RunConfig()
+        obj = cfg
+        cfg.events = [EventConf(set="controls", day=1)]
+        for part in parts[:-1]:
+            obj = getattr(obj, part[:-2])[0] if part.endswith("[]") else getattr(obj, part)
+        setattr(obj, parts[-1], junk)
+        try:
+            validate(cfg)
+        except ConfigError as e:
+            assert parts[-1] in str(e) or parts[-2].rstrip("[]") in str(e) or "world" in str(e), \
+                f"{path}={junk!r}: {e}"

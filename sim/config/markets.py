@@ -42,7 +42,8 @@ class MarketConf:
     scarcity_elasticity: float = p(3.0, unit="1", desc="target price rises by this x the "
                                    "cover gap share", source="[assumption]", lo=0)
     scarcity_reference: float = p(0.75, unit="0-1", desc="cover share of target below which "
-                                  "prices rise", source="[assumption]", lo=0, hi=1)
+                                  "prices rise (> 0: a divisor)", source="[assumption]", lo=0,
+                                  lo_open=True, hi=1)
     adjust_per_day: float = p(0.05, unit="1/day", desc="share of the gap to the target "
                               "price closed daily", source="[assumption]", lo=0, hi=1)
     cn_price_ratio: float = p(1.0, unit="x", desc="opening price inside China / outside",
@@ -51,8 +52,8 @@ class MarketConf:
         0.2, unit="0-1", desc="inside-China price falls by this share when all exports of a "
         "material are restricted (tonnes stay home)", source="[assumption]", lo=0, hi=1)
     surplus_reference: float = p(
-        1.5, unit="x", desc="stock above this multiple of target cover depresses prices",
-        source="[assumption]", lo=0)
+        1.5, unit="x", desc="stock above this multiple of target cover depresses prices "
+        "(> 0: a divisor)", source="[assumption]", lo=0, lo_open=True)
     surplus_elasticity: float = p(
         0.3, unit="1", desc="target price falls by this x the surplus share (capped at 1)",
         source="[assumption]", lo=0, hi=1)

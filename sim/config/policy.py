@@ -89,7 +89,7 @@ class EventConf:
     day: Optional[int] = p(None, unit="days", desc="days after the start the event takes "
                            "effect", source="scenario", lo=0)
     days: Optional[int] = p(None, unit="days", desc="length of a timed event",
-                            source="scenario", lo=0, lo_open=True, hi=36_525)
+                            source="scenario", lo=0, lo_open=True)
     materials: Optional[List[str]] = p(None, unit="-", desc="materials covered",
                                        source="scenario", kind="material")
     destinations: Optional[List[str]] = p(None, unit="-", desc="destination countries "

@@ -112,7 +112,8 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
         desc: what the field means.
         source: a citation, ``FACTS: ...`` or ``[assumption]``.
         lo, hi, lo_open, hi_open: numeric bounds (inclusive unless open), applied to the
-            value or, for maps and lists, to every number in it.
+            value or, for maps and lists, to every number in it. A duration (unit
+            ``days`` or ``working days``) is at most `MAX_DAYS` unless ``hi`` says less.
         choices: the allowed values of a string field.
         kind: vocabulary of a string value or of list items (``date``, ``country``,
             ``material``, ``magnet``, ``firm``, ``exporter``, ``mine``).
@@ -122,6 +123,8 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
     """
     if unit not in UNITS:
         raise ValueError(f"unit {unit!r} is not in the unit vocabulary {sorted(UNITS)}")
+    if unit in ("days", "working days") and hi is None:
+        hi = MAX_DAYS  # every duration fits the calendar: at most 100 years
     spec = Spec(unit=unit, desc=desc, source=source, lo=lo, hi=hi, lo_open=lo_open,
                 hi_open=hi_open, choices=tuple(choices) if choices else None, kind=kind,
                 keys=tuple(keys), finite=finite)
