@@ -27,7 +27,8 @@ def _names(cfg: RunConfig) -> tuple[set[str], dict[str, set[str]]]:
                 raise ConfigError(f"world.{group}[{i}].name: duplicate firm name {name!r}")
             names.add(name)
     ctx = {"firm": names, "exporter": {f.name for f in w.exporters},
-           "mine": {f.name for f in w.mines}}
+           "mine": {f.name for f in w.mines},
+           "buyer": {f.name for g in BUYER_KINDS for f in getattr(w, g)}}
     return names, ctx
 
 

@@ -71,7 +71,7 @@ class LicensingConf:
         lambda: DelayConf(dist="fixed", low=10, mode=10, high=10), "clock of fast-track files")
     general_licence_customers: List[str] = p(
         unit="-", desc="buyers covered by a standing general licence from every exporter "
-        "(the general_licences variant)", source="FACTS: Reuters Dec 2025", kind="firm",
+        "(the general_licences variant)", source="FACTS: Reuters Dec 2025", kind="buyer",
         factory=list)
 
 
@@ -107,10 +107,11 @@ class EventConf:
                                   source="scenario", lo=0)
     tonnes: Optional[float] = p(None, unit="t", desc="tonnes added or allowed",
                                 source="scenario", lo=0)
-    firms: Optional[List[str]] = p(None, unit="-", desc="firms the event names",
-                                   source="scenario", kind="firm")
-    customers: Optional[List[str]] = p(None, unit="-", desc="named customers of a general "
-                                       "licence", source="scenario", kind="firm")
+    firms: Optional[List[str]] = p(None, unit="-", desc="exporters the event names (the "
+                                   "applicants or licence holders)", source="scenario",
+                                   kind="exporter")
+    customers: Optional[List[str]] = p(None, unit="-", desc="named customers (buyers) of a "
+                                       "general licence", source="scenario", kind="buyer")
     end_use: Optional[str] = p(None, unit="-", desc="end use refused",
                                source="scenario", choices=("military", "civil", "all"))
     label: Optional[str] = p(None, unit="-", desc="label in plots", source="scenario")

@@ -65,7 +65,7 @@ VEHICLE_TYPES = ("ice", "ev")
 STATIC_VOCAB: dict[str, tuple[str, ...]] = {
     "material": MATERIALS, "magnet": MAGNETS, "vehicle": VEHICLE_TYPES,
 }
-"""Vocabularies known without a world; ``firm``, ``exporter``, ``mine`` come from the
+"""Vocabularies known without a world; ``firm``, ``exporter``, ``buyer``, ``mine`` come from the
 world being checked (see `check`), ``country`` from ISO 3166, ``date`` from the calendar."""
 
 
@@ -116,7 +116,7 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
             ``days`` or ``working days``) is at most `MAX_DAYS` unless ``hi`` says less.
         choices: the allowed values of a string field.
         kind: vocabulary of a string value or of list items (``date``, ``country``,
-            ``material``, ``magnet``, ``firm``, ``exporter``, ``mine``).
+            ``material``, ``magnet``, ``firm``, ``exporter``, ``buyer``, ``mine``).
         keys: vocabulary of map keys per nesting level (same names, plus ``vehicle``).
         finite: refuse NaN and infinity (the default).
         factory: default factory for lists and maps.
