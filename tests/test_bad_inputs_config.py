@@ -194,6 +194,10 @@ API = [
     (lambda: RunConfig(licensing={"delay": {"dist": "normal"}}),
      "licensing.delay.dist: 'normal' not in"),
     (lambda: RunConfig(licensing="strict"), "licensing: must be LicensingConf"),
+    (lambda: RunConfig(dayz=5), "dayz: unknown key for RunConfig; did you mean 'days'?"),
+    (lambda: LicensingConf(aproval_default=0.5), "aproval_default: unknown key for "
+     "LicensingConf; did you mean 'approval_default'?"),
+    (lambda: WorldConf(mine=[]), "mine: unknown key for WorldConf; did you mean 'mines'?"),
     (lambda: RunConfig(world=WorldConf(firm_overrides={
         "JP-EU makers": {"capacity_additions": {"2028-13-01": {"ndfeb": 1.0}}}})),
      "world.makers[0].capacity_additions.2028-13-01: '2028-13-01' is not a date"),

@@ -24,9 +24,14 @@ from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerC
                     DefenseConf, ExporterConf, IndustryConf, MakerConf, MineConf)
 from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
 from .policy import DelayConf, EventConf, GovernmentConf, LicensingConf
-from .registry import UNITS, Spec, p
+from .registry import UNITS, Spec, p, refuse_unknown_keywords
 from .run import MetricsConf, RunConfig
 from .world import WorldConf
+
+refuse_unknown_keywords(
+    ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
+    WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
+    MarketConf, SubstitutionConf, MetricsConf, RunConfig)
 
 __all__ = [
     "MAGNETS", "MATERIALS", "UNITS", "AutomakerConf", "BuyerConf", "ChinaPricingConf",

@@ -317,6 +317,23 @@ def from_mapping(cls: type, data: Any, where: str) -> Any:
     return coerce(cls(**data), where)
 
 
+def refuse_unknown_keywords(*classes: type) -> None:
+    """Make ``Cls(unknown=...)`` a ConfigError naming the key (with a suggestion) instead
+    of Python's TypeError, for configs built in Python."""
+    for cls in classes:
+        init, names = cls.__init__, [f.name for f in dataclasses.fields(cls)]
+
+        def __init__(self, *args, _init=init, _names=names, _cls=cls, **kwargs):
+            for k in kwargs:
+                if k not in _names:
+                    raise ConfigError(f"{k}: unknown key for {_cls.__name__}{suggest(k, _names)}"
+                                      f"; known: {_names}")
+            _init(self, *args, **kwargs)
+
+        __init__.__doc__, __init__.__wrapped__ = init.__doc__, init
+        cls.__init__ = __init__
+
+
 def coerce(obj: Any, where: str = "") -> Any:
     """Turn mappings given for nested configs (``licensing={...}``, events, firms) into
     their dataclasses, and `datetime.date` values of date fields into ``YYYY-MM-DD``,
