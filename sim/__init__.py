@@ -13,8 +13,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .config import RunConfig
-from .config_economics import EconomicsConf
+from .config import EconomicsConf, RunConfig
 from .errors import ConfigError
 from .results import RunFolder
 from .results import load_run as load
@@ -22,22 +21,6 @@ from .results import load_run as load
 __version__ = "0.1.0"
 __all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "load", "run", "save",
            "__version__"]
-
-
-def _levers(cfg: RunConfig) -> list[dict]:
-    """Government levers that are config fields, not events, as dated lines for the
-    summary and plots (they are not in the events table)."""
-    g, out = cfg.government, []
-    if g.dfars_ban_date:
-        out.append({"date": g.dfars_ban_date, "label": "defence ban on Chinese magnets "
-                    f"(primes stop Chinese orders {g.dfars_lead_days} days before)"})
-    if g.price_floor_usd_per_kg is not None:
-        out.append({"date": g.price_floor_start, "label": f"price floor "
-                    f"{g.price_floor_usd_per_kg:g} USD/kg for {g.price_floor_years:g} years"})
-    if g.tariff_cn_magnets:
-        out.append({"date": cfg.start, "label": f"tariff {g.tariff_cn_magnets:.0%} on "
-                    "Chinese magnets"})
-    return out
 
 
 def run(cfg: RunConfig, economics: EconomicsConf | None = None,
@@ -66,7 +49,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
         "start": model.start.isoformat(), "end": model.end.isoformat(), "days": cfg.days,
         "licensing": cfg.licensing.name, "wall_time_s": round(time.perf_counter() - t0, 3),
         "status": "ok", "nodes": nodes_meta(model),
-        "economics": (economics or EconomicsConf()).as_dict(), "levers": _levers(cfg),
+        "economics": (economics or cfg.economics).as_dict(),
     }
     data = RunData(out, out["meta"])
     out["kpis"] = kpis(out, out["meta"])

@@ -28,8 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import RunConfig
-from .config_economics import EconomicsConf
+from .config import EconomicsConf, RunConfig
 
 
 @dataclass

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -46,32 +45,11 @@ def _named(folder: Path) -> list[tuple[str, str]]:
 
 
 def parameters() -> list[tuple[str, str, str, str]]:
-    """(key, default, unit, help) of every RunConfig field, walking nested dataclasses
-    (lists of firms are one row each: their fields are set per firm in a scenario)."""
-    from .config import RunConfig
+    """(key, default, unit, description) of every parameter, from the parameter registry
+    (`sim.parameters`)."""
+    from .parameters import _fmt, table
 
-    rows = []
-
-    def walk(cls, obj, prefix: str) -> None:
-        for f in dataclasses.fields(cls):
-            key, val = f"{prefix}{f.name}", getattr(obj, f.name)
-            if dataclasses.is_dataclass(val):
-                walk(type(val), val, key + ".")
-                continue
-            if isinstance(val, list) and val and dataclasses.is_dataclass(val[0]):
-                rows.append((key, f"[{len(val)} {type(val[0]).__name__}]", "",
-                             f"list of {type(val[0]).__name__} (see sim/config.py)"))
-                continue
-            rows.append((key, repr(val) if not isinstance(val, str) else val,
-                         f.metadata.get("unit", ""), f.metadata.get("help", "")))
-
-    walk(RunConfig, RunConfig(), "")
-    from .config_economics import EconomicsConf
-    for f in dataclasses.fields(EconomicsConf):
-        rows.append((f"(economics) {f.name}", repr(getattr(EconomicsConf(), f.name)),
-                     f.metadata["unit"], f"{f.metadata['help']}; {f.metadata['source']}; set "
-                     "with sim.run(cfg, economics=EconomicsConf(...)), not yet a key=value"))
-    return rows
+    return [(r.path, _fmt(r.default), r.unit, r.desc) for r in table()]
 
 
 def _table(rows, header) -> str:

@@ -218,7 +218,7 @@ def event_ids(events: list) -> dict[str, int]:
     out: dict[str, int] = {}
     kinds = [str((e or {}).get("set", "")) for e in events]
     seen: dict[str, int] = {}
-    for i, (e, kind) in enumerate(zip(events, kinds)):
+    for i, (e, kind) in enumerate(zip(events, kinds, strict=True)):
         explicit = (e or {}).get("id")
         if explicit:
             out[str(explicit)] = i
@@ -437,7 +437,7 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
     group_files: dict[str, list[Path]] = {}
     rewritten = list(texts)
     needs_events: list[int] = []
-    for i, (text, o) in enumerate(zip(texts, overrides)):
+    for i, (text, o) in enumerate(zip(texts, overrides, strict=True)):
         key = o.key_or_group
         if not key:
             raise error("command line", "an override needs a key before '='", text)
@@ -493,7 +493,10 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
                       extra_roots=known_groups)
         if i in needs_events:
             tp = key_type(["events", "0", *parts[2:]], "command line", text)
-        if o.is_add() and not o.is_force_add():
+        into_map = len(parts) > 1 and i not in needs_events and typing.get_origin(_unwrap(
+            key_type(parts[:-1], "command line", text, extra_roots=known_groups))) in (
+            dict, dict)
+        if o.is_add() and not o.is_force_add() and not into_map:  # '+' adds a map's key
             raise error("command line", f"{key} is already a setting: set it without '+', "
                         f"e.g. {text[1:]}", text)
         if o.is_delete():

@@ -22,44 +22,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .config import EventConf  # noqa: F401 - the YAML form of an event
 from .products import MAGNETS
 
 END_USES = ("military", "civil", "all")
 SECTORS = ("automaker", "industry", "defense")  # buyer kinds an approval event can name
-
-
-@dataclass
-class EventConf:  # noqa: UP006, UP045 - OmegaConf needs typing generics
-    """A dated policy event as written in a scenario. Give ``date`` (YYYY-MM-DD) or
-    ``day`` (days after start). ``set`` names the kind (`KINDS`); each kind takes some of
-    the other keys. (The key is ``date``, not ``on``: YAML reads a bare ``on`` as true.)
-    """
-
-    set: str = ""
-    id: str | None = None
-    date: str | None = None
-    day: int | None = None
-    days: int | None = None
-    materials: list[str] | None = None
-    destinations: list[str] | None = None
-    anti_diversion: list[str] | None = None
-    tonnes_per_year: float | None = None
-    prob: float | None = None
-    level: float | None = None
-    delay_days: int | None = None
-    tonnes: float | None = None
-    firms: list[str] | None = None
-    customers: list[str] | None = None
-    end_use: str | None = None
-    sectors: list[str] | None = None
-    usd_per_kg: float | None = None
-    mines: list[str] | None = None
-    rate: float | None = None
-    tonnes_per_day: dict[str, float] | None = None
-    open: bool | None = None
-    lead_days: int | None = None
-    label: str | None = None
-    source: str | None = None
 
 
 @dataclass

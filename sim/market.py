@@ -25,8 +25,7 @@ after a response lag, and keeps them cut for ``hold_days`` after the trigger cle
 from __future__ import annotations
 
 from .agents.mine import ACTIVE, MineStatus
-from .config import MAGNETS, MATERIALS, MarketConf
-from .config_markets import ChinaPricingConf
+from .config import MAGNETS, MATERIALS, ChinaPricingConf, MarketConf
 
 
 class ChinaPricing:

@@ -24,13 +24,13 @@ import pandas as pd
 
 from .calendar import WorkingCalendar
 from .config import RunConfig
-from .event_schedule import EventSchedule, compile_events, lever_events
+from .event_schedule import EventSchedule
 from .orders import OrderBook
 from .phases import PLAN, phase_table
 from .products import MATERIALS
 from .recorder import Recorder
 from .shipments import Ledger, Shipment
-from .validate import validate
+from .validate import checked
 from .world import populate
 
 __doc__ = __doc__.format(phases=phase_table())
@@ -47,7 +47,7 @@ class SupplyChainModel(mesa.Model):
     plan = PLAN
 
     def __init__(self, cfg: RunConfig) -> None:
-        self.start = validate(cfg)
+        self.start, events = checked(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.end = self.start + dt.timedelta(days=cfg.days - 1)
@@ -61,8 +61,6 @@ class SupplyChainModel(mesa.Model):
         self.orders = OrderBook(self)
         self.recorder = Recorder()
         populate(self)  # agents, the warm-start pipeline
-        events = compile_events(cfg.events, self.start, set(self.by_name),
-                                {x.name for x in self.mines}, lever_events(cfg.government))
         self.policy = EventSchedule(events, self.start, self)
 
     @property

@@ -30,21 +30,15 @@ class Skip(Exception):
 
 # --------------------------------------------------------------------------- events
 def event_rows(tables: dict) -> list[dict]:
-    """Policy events applied (events table, fired) and government levers in the run,
+    """Policy events applied (events table, fired; government levers are events too),
     numbered by date: [{n, date, end, kind, label}]."""
-    ev, meta = tables.get("events"), tables.get("meta") or {}
-    start, end = tables["daily"]["date"].min(), tables["daily"]["date"].max()
+    ev = tables.get("events")
     rows = []
     if ev is not None and len(ev):
         for _, e in ev[ev["fired"].astype(bool)].iterrows():
             rows.append({"date": e["date"], "end": e["end"] if pd.notna(e["end"]) else None,
                          "kind": e["kind"], "label": str(e["label"]),
                          "what": f"{e['materials']} to {e['destinations']}"})
-    for lv in meta.get("levers", []):
-        d = pd.Timestamp(lv["date"])
-        if start <= d <= end:
-            rows.append({"date": d, "end": None, "kind": "lever", "label": lv["label"],
-                         "what": ""})
     rows.sort(key=lambda r: r["date"])
     for i, r in enumerate(rows, 1):
         r["n"] = i

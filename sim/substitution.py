@@ -17,7 +17,7 @@ of oxide a day go to the non-Chinese makers with an oxide need, a ledger source
 
 from __future__ import annotations
 
-from .config_markets import SubstitutionConf
+from .config import SubstitutionConf
 from .products import FEEDSTOCK
 
 SHIFT = {"ndfeb_hre": "ndfeb", "ndfeb": None}  # where substituted need goes

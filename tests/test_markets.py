@@ -5,8 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.config import EventConf, MarketConf, RunConfig
-from sim.config_markets import ChinaPricingConf
+from sim.config import ChinaPricingConf, EventConf, MarketConf, RunConfig
 from sim.market import ChinaPricing, Market
 from sim.metrics import kpis
 

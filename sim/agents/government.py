@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..config_markets import GovernmentConf
+from ..config import GovernmentConf
 from ..products import FEEDSTOCK, MAGNETS
 from ..rules import Layers
 from .firm import Firm

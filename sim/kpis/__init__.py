@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..config_economics import EconomicsConf
+from ..config import EconomicsConf
 from ..errors import ConfigError
 
 

@@ -3,7 +3,7 @@
 Computed from the agents table (per node per day: ``stock_<material>``, ``cover_days``,
 ``output``, ``lost``), the shipments table (deliveries) and the daily prices, plus the
 nodes' static facts and the economic inputs recorded in the run's meta (``nodes``,
-``economics``; see `nodes_meta` and `sim.config_economics`). Nodes are rows keyed by name
+``economics``; see `nodes_meta` and `sim.config.economics`). Nodes are rows keyed by name
 with their ``kind``, so tier-1 suppliers, when they arrive as agents with ``output`` and
 ``lost``, get the same figures.
 

@@ -59,18 +59,14 @@ def _price_lines(k: dict) -> list[str]:
 
 
 def event_lines(out: dict) -> list[str]:
-    """One line per policy event applied (events table, fired) and per government lever."""
+    """One line per policy event applied (events table, fired; government levers are events
+    too)."""
     rows = []
     ev = out.get("events")
     if ev is not None and len(ev):
         for _, e in ev[ev["fired"].astype(bool)].iterrows():
             end = f" until {e['end']:%Y-%m-%d}" if pd.notna(e["end"]) else ""
             rows.append((e["date"].date().isoformat(), f"{e['label']} [{e['kind']}]{end}"))
-    meta = out.get("meta") or {}
-    for lv in meta.get("levers", []):
-        if meta.get("end") and lv["date"] > meta["end"]:
-            continue
-        rows.append((lv["date"], f"{lv['label']} [government lever]"))
     return [f"  {i:>2}. {d}  {lab}" for i, (d, lab) in enumerate(sorted(rows), 1)]
 
 

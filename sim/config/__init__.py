@@ -1,0 +1,43 @@
+"""Typed configuration schema, grouped by concept: firms, world, policy, markets, run.
+
+Plain dataclasses, free of Hydra: the entry layer (`sim.entry`) registers them in Hydra's
+ConfigStore, and a notebook can build them directly (`RunConfig()` is the baseline).
+Every leaf field is declared with `registry.p`: type, unit (from `registry.UNITS`),
+default, bounds or choices, description and source (``FACTS: ...`` points to a row of the
+project's facts table with its citation; ``[assumption]`` marks a number chosen by us).
+`sim.validate` derives its checks and ``python -m sim.parameters`` its table from them.
+The default world's firms are data in ``sim/worlds/2024`` (see `sim.worlds`).
+
+Adding a parameter is one place: a ``p(default, unit=..., desc=..., source=..., lo=...)``
+field in the module of its concept (``firms``, ``world``, ``policy``, ``markets``, ``run``);
+its checks, its row in ``python -m sim.parameters`` and ``docs/parameters.md`` (rerun
+``--write``) and, for a firm field, its world-table column follow. Adding a firm kind: its
+config class in ``firms.py``, one `FIRM_KINDS` entry and its two typed lists
+``<kind>``/``add_<kind>`` in `WorldConf` (OmegaConf needs them declared; a test checks they
+match `FIRM_KINDS`); its table ``<kind>.csv``, table checks, name-by-name edits and
+parameter rows follow. The model then needs its agent.
+"""
+
+# ruff: noqa: F401, I001  (re-exports, kept compact)
+from ..products import MAGNETS, MATERIALS
+from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
+                    DefenseConf, ExporterConf, IndustryConf, MakerConf, MineConf)
+from .economics import EconomicsConf
+from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
+from .policy import DelayConf, EventConf, GovernmentConf, LicensingConf
+from .registry import UNITS, Spec, p, refuse_unknown_keywords
+from .run import MetricsConf, RunConfig
+from .world import WorldConf
+
+refuse_unknown_keywords(
+    ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
+    WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
+    MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
+
+__all__ = [
+    "MAGNETS", "MATERIALS", "UNITS", "AutomakerConf", "BuyerConf", "ChinaPricingConf",
+    "DefenseConf", "DelayConf", "EconomicsConf", "EventConf", "ExporterConf", "GovernmentConf",
+    "IndustryConf", "LicensingConf", "MakerConf", "MarketConf", "MetricsConf", "MineConf",
+    "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
+    "SELLER_KINDS",
+]

@@ -1,0 +1,190 @@
+"""Firm configs: one dataclass per firm kind, each field declared in the registry.
+
+The default world's firms are data (``sim/worlds/2024/*.csv``, read by `sim.worlds`);
+these classes are their schema. `FIRM_KINDS` maps each firm list of ``world`` to its
+class: adding a firm kind is one entry there (plus its agent in ``sim/agents``).
+"""
+
+# ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+from .registry import p
+
+_ISO = "ISO 3166-1 alpha-2"
+_NAME = dict(unit="-", desc="unique firm name (used by events, licences and overrides)",
+             source="[assumption]: a label")
+_NOTE = dict(unit="-", desc="sources of this firm's numbers, or [assumption]",
+             source="the firm's own citation")
+
+
+@dataclass
+class ExporterConf:
+    """A Chinese magnet maker that exports (JL Mag and peers)."""
+
+    name: str = p("exporter", **_NAME)
+    country: str = p("CN", unit="-", desc="country of the firm (exporters are Chinese)",
+                     source=_ISO, kind="country")
+    capacity_tpy: Dict[str, float] = p(
+        unit="t/yr", desc="output per magnet per year", source="FACTS: Adamas 2019",
+        lo=0, keys=("magnet",), factory=dict)
+    working_stock_days: float = p(
+        14.0, unit="days", desc="days of output kept as finished stock for export orders; "
+        "the rest is sold in China", source="[assumption]", lo=0)
+    note: str = p("", **_NOTE)
+
+
+@dataclass
+class BuyerConf:
+    """Fields shared by every buyer outside China."""
+
+    name: str = p("buyer", **_NAME)
+    country: str = p("US", unit="-", desc="country of the buyer (outside China)",
+                     source=_ISO, kind="country")
+    target_cover_days: float = p(
+        30.0, unit="days", desc="stock the buyer aims to hold, in days of use",
+        source="FACTS: weeks to months [assumption]", lo=0)
+    review_days: int = p(7, unit="days", desc="days between orders", source="[assumption]",
+                         lo=0, lo_open=True)
+    supply_line_weight: float = p(
+        1.0, unit="0-1", desc="how much orders already placed count when ordering",
+        source="FACTS: Sterman 1989", lo=0, hi=1)
+    china_share: float = p(1.0, unit="0-1", desc="share of orders placed with Chinese "
+                           "exporters", source="[assumption]", lo=0, hi=1)
+    initial_cover_days: Optional[float] = p(
+        None, unit="days", desc="opening stock in days of use; null means target_cover_days",
+        source="[assumption]", lo=0)
+    supplier_tiers: int = p(
+        1, unit="1", desc="supplier tiers between magnet maker and this buyer; more tiers, "
+        "more incomplete end-use files", source="FACTS: seeds 004 [assumption]", lo=0)
+    cover_response: float = p(
+        0.5, unit="days/day", desc="extra target cover per day of lead time above the "
+        "first estimate", source="[assumption]", lo=0)
+    switch_step: float = p(0.05, unit="0-1", desc="share moved to non-Chinese makers after "
+                           "each denied Chinese order", source="[assumption]", lo=0, hi=1)
+    max_switch: float = p(0.3, unit="0-1", desc="largest share a buyer can move away from "
+                          "China", source="[assumption]", lo=0, hi=1)
+    switch_recovery: float = p(0.01, unit="1/day", desc="daily return toward china_share "
+                               "once supply flows", source="[assumption]", lo=0, hi=1)
+    lead_smoothing: float = p(
+        0.25, unit="0-1", desc="weight of each observed lead time in the buyer's lead-time "
+        "estimate (exponential smoothing; was LEAD_SMOOTHING in sim/agents/buyer.py)",
+        source="[assumption]", lo=0, hi=1)
+    note: str = p("", **_NOTE)
+
+
+@dataclass
+class AutomakerConf(BuyerConf):
+    """A carmaker with its supplier tiers."""
+
+    vehicles_per_day: float = p(1000.0, unit="vehicles/day", desc="planned output",
+                                source="[assumption]", lo=0)
+    ev_share: float = p(0.1, unit="0-1", desc="share of EVs in output", source="[assumption]",
+                        lo=0, hi=1)
+
+
+@dataclass
+class IndustryConf(BuyerConf):
+    """Other magnet users of a country (motors, electronics, wind), one aggregate agent."""
+
+    need_tpd: Dict[str, float] = p(unit="t/day", desc="magnet use per magnet grade",
+                                   source="FACTS: China customs 2024 [assumption: split]",
+                                   lo=0, keys=("magnet",), factory=dict)
+
+
+@dataclass
+class DefenseConf(BuyerConf):
+    """A defence prime: military end use, deep stock."""
+
+    cover_response: float = p(
+        0.0, unit="days/day", desc="extra target cover per day of lead time above the first "
+        "estimate. Primes hold deep stock, so a new prime does not chase lead times; note "
+        "that DefensePrime.order uses it (via Buyer.order) until the DFARS cut-off, so the "
+        "2024 world's prime keeps 0.5 in its table to keep results unchanged",
+        source="[assumption]", lo=0)
+    need_tpd: Dict[str, float] = p(unit="t/day", desc="magnet use per magnet grade",
+                                   source="FACTS: US DoD 2012 [assumption: SmCo]",
+                                   lo=0, keys=("magnet",), factory=dict)
+
+
+MINE_STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance",
+               "restart")
+
+
+@dataclass
+class MineConf:
+    """A non-Chinese mine with separation, producing NdPr oxide."""
+
+    name: str = p("mine", **_NAME)
+    country: str = p("AU", unit="-", desc="country of the mine", source=_ISO, kind="country")
+    capacity_tpy: float = p(10500.0, unit="t/yr", desc="nameplate output of NdPr oxide",
+                            source="FACTS: Lynas", lo=0)
+    status: str = p("operating", unit="-", desc="state at the start", source="[assumption]",
+                    choices=MINE_STATES)
+    construction_start: Optional[str] = p(
+        None, unit="date", desc="date construction starts (status planned); null: invests "
+        "on prices", source="[assumption]", kind="date")
+    construction_days: int = p(2920, unit="days", desc="build time",
+                               source="FACTS: IEA, ~8 years for new facilities", lo=0)
+    rampup_days: int = p(730, unit="days", desc="linear ramp to nameplate",
+                         source="[assumption]", lo=0)
+    cash_cost: float = p(40.0, unit="USD/kg", desc="operating cash cost per kg of oxide; "
+                         "closes after prices stay below it", source="[assumption]", lo=0)
+    breakeven_price: float = p(70.0, unit="USD/kg", desc="full cost per kg of oxide incl. "
+                               "capital; invests above it", source="[assumption]", lo=0)
+    hurdle: float = p(0.15, unit="0-1", desc="margin over break-even needed to invest or "
+                      "restart", source="[assumption]", lo=0)
+    price_window_days: int = p(90, unit="days", desc="moving average of the expected price",
+                               source="[assumption]", lo=0, lo_open=True)
+    invest_days: int = p(180, unit="days", desc="days the expected price must clear the "
+                         "hurdle before investing or restarting", source="[assumption]", lo=0)
+    close_after_days: int = p(180, unit="days", desc="days below cash cost before care and "
+                              "maintenance", source="[assumption]", lo=0)
+    restart_days: int = p(365, unit="days", desc="restart works before ramp-up",
+                          source="[assumption]", lo=0)
+    separation: str = p("domestic", unit="-", desc="where concentrate is separated",
+                        source="FACTS: USGS (Mountain Pass shipped to China until 2025)",
+                        choices=("domestic", "china"))
+    separation_ready: Optional[str] = p(
+        None, unit="date", desc="with separation=china: domestic separation takes over from "
+        "this date", source="FACTS: IEA ~8 years for new facilities", kind="date")
+    china_takes_concentrate: bool = p(
+        True, unit="-", desc="Chinese policy lets concentrate in for separation; if not, a "
+        "mine without domestic separation cannot sell", source="[assumption]")
+    note: str = p("", **_NOTE)
+
+
+@dataclass
+class MakerConf:
+    """A non-Chinese magnet maker turning oxide into magnets."""
+
+    name: str = p("maker", **_NAME)
+    country: str = p("JP", unit="-", desc="country of the maker (outside China)", source=_ISO,
+                     kind="country")
+    capacity_tpy: Dict[str, float] = p(unit="t/yr", desc="output per magnet grade",
+                                       source="FACTS: 94% China share", lo=0,
+                                       keys=("magnet",), factory=dict)
+    oxide_per_t: Dict[str, float] = p(
+        unit="t/t", desc="oxide used per tonne of magnet; 0 means feedstock not modelled",
+        source="[assumption]", lo=0, keys=("magnet",), factory=dict)
+    working_stock_days: float = p(21.0, unit="days", desc="days of output kept as finished "
+                                  "stock", source="[assumption]", lo=0)
+    oxide_cover_days: float = p(
+        30.0, unit="days", desc="oxide stock the maker aims to hold, in days of full-capacity "
+        "use (was OXIDE_COVER_DAYS in sim/agents/maker.py)", source="[assumption]", lo=0)
+    capacity_additions: Dict[str, Dict[str, float]] = p(
+        unit="t/yr", desc="dated capacity plans {YYYY-MM-DD: {magnet: t/yr}}",
+        source="e.g. MP's 10,000 t/yr plant from 2028 (FACTS: MP Materials/DoD Jul 2025)",
+        lo=0, keys=("date", "magnet"), factory=dict)
+    note: str = p("", **_NOTE)
+
+
+FIRM_KINDS: dict[str, type] = {
+    "exporters": ExporterConf, "automakers": AutomakerConf, "industries": IndustryConf,
+    "defense": DefenseConf, "mines": MineConf, "makers": MakerConf,
+}
+"""Each firm list of ``world`` and its config class (one place to add a firm kind)."""
+BUYER_KINDS = ("automakers", "industries", "defense")
+SELLER_KINDS = ("exporters", "makers")

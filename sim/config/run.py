@@ -1,0 +1,55 @@
+"""The run: scenario name, seed, dates, horizon and every group of parameters."""
+
+# ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+from .economics import EconomicsConf
+from .markets import MarketConf, SubstitutionConf
+from .policy import EventConf, GovernmentConf, LicensingConf
+from .registry import MAX_DAYS, check, coerce, group, p
+from .world import WorldConf
+
+
+@dataclass
+class MetricsConf:
+    """Windows of recorded series and KPIs (read from the result tables)."""
+
+    end_window_days: int = p(
+        90, unit="days", desc="the 'end' of a run for share KPIs: its last days (was "
+        "END_WINDOW_DAYS in sim/metrics_markets.py)", source="[assumption]", lo=0,
+        lo_open=True)
+    supply_share_window_days: float = p(
+        30.0, unit="days", desc="running mean of daily shipments behind the daily "
+        "non_china_supply_share (a plain mean until this many days have passed; was 30.0 in "
+        "SupplyChainModel._record)", source="[assumption]", lo=1)
+
+
+@dataclass
+class RunConfig:
+    """One run: a world, a scenario's events, a licensing regime and a horizon."""
+
+    scenario_name: str = p("baseline", unit="-", desc="name of the scenario (names the "
+                           "results folder)", source="scenarios/scenario/*.yaml")
+    seed: int = p(42, unit="1", desc="the one seed all random streams derive from",
+                  source="[assumption]", lo=0)
+    start: str = p("2025-01-01", unit="date", desc="first simulated day",
+                   source="[assumption]", kind="date")
+    days: int = p(1095, unit="days", desc="horizon; three years by default (at most 100 "
+                  "years)", source="[assumption]", lo=0, lo_open=True, hi=MAX_DAYS)
+    world: WorldConf = group(WorldConf, "firms and trade constants")
+    licensing: LicensingConf = group(LicensingConf, "China's licensing regime")
+    market: MarketConf = group(MarketConf, "prices")
+    events: List[EventConf] = group(list, "dated policy events")
+    government: GovernmentConf = group(GovernmentConf, "a Western government's levers")
+    substitution: SubstitutionConf = group(SubstitutionConf, "substitution and recycling")
+    metrics: MetricsConf = group(MetricsConf, "windows of recorded series and KPIs")
+    economics: EconomicsConf = group(EconomicsConf, "money: vehicle values, holding cost")
+    plots: bool = p(True, unit="-", desc="draw plots into the run folder",
+                    source="[assumption]")
+
+    def __post_init__(self) -> None:
+        coerce(self)  # the Python API may give groups, events and firms as mappings
+        check(self, types_only=True)  # a wrongly typed value names its field at once

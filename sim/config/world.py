@@ -1,0 +1,91 @@
+"""The world: its firms (from world tables, then edited by name) and trade constants.
+
+The firm lists default to ``None``: "the firms of the tables named by ``tables``" (the
+2024 vintage, or a folder of the user's own tables with the same schema, see
+`sim.worlds`). On construction `sim.worlds.resolve` fills them, appends the ``add_*``
+firms and applies ``firm_overrides`` (then clears those edits), so a scenario names the
+firms it adds or changes instead of copying whole lists, and ``RunConfig().world.makers``
+is the default world's list. Giving a list (``world.mines: [...]``) replaces that kind's
+table; a list equal to the 2024 vintage's counts as not given when ``tables`` names
+another world (so ``world.tables=PATH`` works on the command line, where the schema's
+defaults are the 2024 lists).
+"""
+
+# ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from .firms import (
+    AutomakerConf,
+    DefenseConf,
+    ExporterConf,
+    IndustryConf,
+    MakerConf,
+    MineConf,
+)
+from .registry import coerce, p
+
+
+def _firms(kind: str) -> Any:
+    return field(default=None, metadata={"group": f"{kind} of the world; null: the firms "
+                                         "of the world tables"})
+
+
+def _adds(kind: str) -> Any:
+    return field(default_factory=list, metadata={"group": f"{kind} added to the world "
+                                                 "tables' (names must be new)"})
+
+
+@dataclass
+class WorldConf:
+    """Who is in the world and the physical constants of trade."""
+
+    tables: str = p("2024", unit="-", desc="world tables: a vintage shipped with the model "
+                    "(2024) or a folder of tables with the same schema (sim/worlds)",
+                    source="sim/worlds/<vintage>/*.csv (each row cites its source)")
+    exporters: Optional[List[ExporterConf]] = _firms("Chinese exporters")
+    automakers: Optional[List[AutomakerConf]] = _firms("automakers")
+    industries: Optional[List[IndustryConf]] = _firms("industrial buyers")
+    defense: Optional[List[DefenseConf]] = _firms("defence primes")
+    mines: Optional[List[MineConf]] = _firms("non-Chinese mines")
+    makers: Optional[List[MakerConf]] = _firms("non-Chinese magnet makers")
+    add_exporters: List[ExporterConf] = _adds("exporters")
+    add_automakers: List[AutomakerConf] = _adds("automakers")
+    add_industries: List[IndustryConf] = _adds("industrial buyers")
+    add_defense: List[DefenseConf] = _adds("defence primes")
+    add_mines: List[MineConf] = _adds("mines")
+    add_makers: List[MakerConf] = _adds("makers")
+    firm_overrides: Dict[str, Dict[str, Any]] = p(
+        unit="-", desc="changes to named firms {firm name: {field: value}}; map fields are "
+        "updated key by key", source="the scenario's own comments", keys=("firm",),
+        factory=dict)
+    vehicle_magnet_kg: Dict[str, Dict[str, float]] = p(
+        unit="kg/vehicle", desc="magnet per vehicle type and magnet grade",
+        source="ICE ~0.1 kg NdFeB (FACTS, seeds); EV traction motor 1.5 kg Dy/Tb-grade "
+        "NdFeB, middle of FACTS' 1-2 kg [assumption]", lo=0, keys=("vehicle", "magnet"),
+        factory=lambda: {"ice": {"ndfeb": 0.1}, "ev": {"ndfeb": 0.1, "ndfeb_hre": 1.5}})
+    automaker_cover_days: Optional[float] = p(
+        None, unit="days", desc="if set, overrides every automaker's target cover (sweeps)",
+        source="[assumption]", lo=0)
+    transit_days: Dict[str, float] = p(
+        unit="days", desc="sea and customs time from China by destination",
+        source="[assumption]", lo=0, keys=("country",),
+        factory=lambda: {"US": 30.0, "DE": 35.0, "JP": 7.0, "KR": 5.0, "VN": 6.0, "IN": 18.0})
+    transit_days_default: float = p(25.0, unit="days", desc="transit from China to other "
+                                    "destinations", source="[assumption]", lo=0)
+    transit_jitter_days: float = p(3.0, unit="days", desc="transit varies uniformly by +- "
+                                   "this", source="[assumption]", lo=0)
+    domestic_transit_days: float = p(10.0, unit="days", desc="transit from a non-Chinese "
+                                     "maker to a buyer", source="[assumption]", lo=0)
+    routing_snap_share: float = p(
+        0.99, unit="0-1", desc="a buyer's China share above this routes the whole order to "
+        "China (no slivers; was the 0.99 cut-off in SupplyChainModel._split)",
+        source="[assumption]", lo=0, hi=1)
+
+    def __post_init__(self) -> None:
+        coerce(self, "world")  # the Python API may give firms as mappings
+        from ..worlds import resolve  # the world tables (package data or the user's folder)
+
+        resolve(self)
