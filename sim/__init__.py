@@ -10,6 +10,7 @@ Public API (no Hydra needed)::
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
         "licensing": cfg.licensing.name, "wall_time_s": round(time.perf_counter() - t0, 3),
         "status": "ok", "nodes": nodes_meta(model),
         "economics": (economics or cfg.economics).as_dict(),
+        "metrics": dataclasses.asdict(cfg.metrics),
     }
     data = RunData(out, out["meta"])
     out["kpis"] = kpis(out, out["meta"])

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from .agents.mine import ACTIVE, MineStatus
 from .config import MAGNETS, MATERIALS, ChinaPricingConf, MarketConf
+from .products import FEEDSTOCK
 
 
 class ChinaPricing:
@@ -108,8 +109,8 @@ class Market:
         """Move every price toward its target (phase 9)."""
         c = self.conf
         tariff = model.government.levers.tariff()
-        self.flood = self.china.update(model.mines, self.price.get("oxide", 1.0)
-                                       / self.p0.get("oxide", 1.0))
+        self.flood = self.china.update(model.mines, self.price.get(FEEDSTOCK, 1.0)
+                                       / self.p0.get(FEEDSTOCK, 1.0))
         for m in MATERIALS:
             if m not in self.p0:
                 continue
@@ -117,10 +118,12 @@ class Market:
                 gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
                                 for b in model.buyers)
                 r, cn_share = self.restricted_share(model, m)
-            else:  # oxide: the makers' feedstock
-                gap = self.gap((mk.oxide_target / 30.0, mk.stock["oxide"], 30.0)
-                                for mk in model.makers)
+            elif m == FEEDSTOCK:  # the makers' feedstock: scarcity of their oxide stocks
+                gap = self.gap((mk.oxide_target / mk.conf.oxide_cover_days, mk.stock[m],
+                                mk.conf.oxide_cover_days) for mk in model.makers)
                 r, cn_share = 0.0, 0.0
+            else:  # a raw material nobody in the model uses yet: no scarcity signal
+                gap, r, cn_share = 0.0, 0.0, 0.0
             scar = 1.0 + c.scarcity_elasticity * gap
             base = self.p0[m] * (1.0 - self.flood)
             goal_ex = base * (1.0 + tariff * cn_share) * scar

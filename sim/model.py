@@ -59,7 +59,7 @@ class SupplyChainModel(mesa.Model):
         self.rng_licensing, _, self.rng_routing = (np.random.default_rng(s) for s in seqs)
         self.ledger = Ledger()
         self.orders = OrderBook(self)
-        self.recorder = Recorder()
+        self.recorder = Recorder(cfg.metrics.supply_share_window_days)
         populate(self)  # agents, the warm-start pipeline
         self.policy = EventSchedule(events, self.start, self)
 

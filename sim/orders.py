@@ -71,7 +71,7 @@ class OrderBook:
         out = []
         makers = self.suppliers(material, china=False)
         cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
-        if cn_share > 0.99:  # no slivers: they would only add noise to the books
+        if cn_share > self.model.cfg.world.routing_snap_share:  # no slivers of an order
             cn_share = 1.0
         rng = self.model.rng_routing
         for pool, t in ((self.chinese_sellers(b, material, qty * cn_share), qty * cn_share),

@@ -7,8 +7,6 @@ from ..products import MAGNETS
 from ..shipments import Shipment
 from .firm import Firm
 
-LEAD_SMOOTHING = 0.25  # weight of each observed lead time in the estimate [assumption]
-
 
 class Buyer(Firm):
     """A magnet user that orders by an anchoring-and-adjustment rule (Sterman 1989).
@@ -93,7 +91,7 @@ class Buyer(Firm):
         est = self.lead_est[s.material]
         # weight by size: a sliver from a fast supplier says little about the lead time
         weight = min(1.0, s.tonnes / (self.need[s.material] * self.review))
-        self.lead_est[s.material] = est + LEAD_SMOOTHING * weight * (lead - est)
+        self.lead_est[s.material] = est + self.conf.lead_smoothing * weight * (lead - est)
 
     def order_failed(self, s: Shipment) -> None:
         """An order was denied or cancelled: it no longer counts as on order. A failed
@@ -104,7 +102,7 @@ class Buyer(Firm):
             return
         c, m = self.conf, s.material
         waited = (self.model.date - s.ordered_on).days + self.lead_est[m]
-        self.lead_est[m] += LEAD_SMOOTHING * (waited - self.lead_est[m])
+        self.lead_est[m] += c.lead_smoothing * (waited - self.lead_est[m])
         self.china_share[m] = max(c.china_share - c.max_switch,
                                   self.china_share[m] - c.switch_step)
 

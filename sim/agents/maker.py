@@ -9,8 +9,6 @@ from ..products import FEEDSTOCK
 from ..shipments import Decision, Status
 from .firm import Seller
 
-OXIDE_COVER_DAYS = 30.0  # oxide stock a maker aims to hold [assumption]
-
 
 class MagnetMaker(Seller):
     """A magnet maker outside China (Japan/EU today; US plants later).
@@ -45,8 +43,8 @@ class MagnetMaker(Seller):
 
     @property
     def oxide_target(self) -> float:
-        """Oxide stock wanted: OXIDE_COVER_DAYS of full-capacity use."""
-        return OXIDE_COVER_DAYS * sum(c * self.oxide_per_t.get(m, 0.0)
+        """Oxide stock wanted: ``oxide_cover_days`` of full-capacity use."""
+        return self.conf.oxide_cover_days * sum(c * self.oxide_per_t.get(m, 0.0)
                                       for m, c in self.capacity_tpd.items())
 
     def produce(self) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import EconomicsConf
+from ..config import EconomicsConf, MetricsConf
 from ..errors import ConfigError
 
 
@@ -73,6 +73,12 @@ class RunData:
     @cached_property
     def economics(self) -> EconomicsConf:
         return EconomicsConf.from_dict(self.meta.get("economics"))
+
+    @property
+    def end_window_days(self) -> int:
+        """The run's 'end' for share KPIs (``metrics.end_window_days``, recorded in meta)."""
+        return int((self.meta.get("metrics") or {}).get(
+            "end_window_days", MetricsConf().end_window_days))
 
     @cached_property
     def plants(self) -> pd.DataFrame:

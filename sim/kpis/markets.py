@@ -7,8 +7,6 @@ import pandas as pd
 from . import RunData, kpi
 from .supply import num
 
-END_WINDOW_DAYS = 90  # the "end" of a run for share KPIs: its last 90 days [assumption]
-
 
 @kpi("mines_closed", "closures", "mine closures (care and maintenance) in the run")
 def _mines_closed(r: RunData) -> int:
@@ -17,17 +15,17 @@ def _mines_closed(r: RunData) -> int:
 
 
 def _end_mean(r: RunData, col: str) -> float | None:
-    return num(r.daily[col].tail(END_WINDOW_DAYS).mean()) if col in r.daily else None
+    return num(r.daily[col].tail(r.end_window_days).mean()) if col in r.daily else None
 
 
 @kpi("non_china_supply_share_end", "0-1", "share of magnets reaching buyers from outside "
-     f"China, mean of the last {END_WINDOW_DAYS} days")
+     "China, mean of the run's last metrics.end_window_days (90) days")
 def _ncs(r: RunData) -> float | None:
     return _end_mean(r, "non_china_supply_share")
 
 
 @kpi("substitution_share_end", "0-1", "share of magnet demand designed out, mean of the "
-     f"last {END_WINDOW_DAYS} days")
+     "run's last metrics.end_window_days (90) days")
 def _subst(r: RunData) -> float | None:
     return _end_mean(r, "substitution_share")
 
