@@ -26,8 +26,9 @@ import dataclasses
 import re
 import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from omegaconf import OmegaConf
@@ -73,9 +74,9 @@ def _kind(tp: Any) -> str:
     if dataclasses.is_dataclass(tp):
         return "a section of keys"
     origin = typing.get_origin(tp)
-    if origin in (list, typing.List):
+    if origin in (list, list):
         return "a list"
-    if origin in (dict, typing.Dict):
+    if origin in (dict, dict):
         return "a mapping"
     return {int: "an integer", float: "a number", bool: "true or false", str: "a text"}.get(
         tp, "a value")
@@ -148,14 +149,14 @@ def check_value(value: Any, tp: Any, where: str, src: str) -> None:
             _check_event_kind(value, where, src)
         return
     origin = typing.get_origin(tp)
-    if origin in (list, typing.List):
+    if origin in (list, list):
         if not isinstance(value, list):
             raise error(f"{src}: {where}", f"expected {_kind(tp)}", _show(value))
         (item,) = typing.get_args(tp) or (Any,)
         for i, v in enumerate(value):
             check_value(v, item, f"{where}[{i}]", src)
         return
-    if origin in (dict, typing.Dict):
+    if origin in (dict, dict):
         if not isinstance(value, dict):
             raise error(f"{src}: {where}", f"expected {_kind(tp)}", _show(value))
         args = typing.get_args(tp)
@@ -195,13 +196,13 @@ def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] =
                             f"{' in ' + '.'.join(parts[:i]) if i else ''}{suggest(part, opts)}",
                             text)
             tp = fields[part]
-        elif typing.get_origin(tp) in (list, typing.List):
+        elif typing.get_origin(tp) in (list, list):
             if not part.isdigit():
                 raise error(src, f"{'.'.join(parts[:i])} is a list: address its items by "
                             "number", text)
             info["lists"].append(parts[:i + 1])
             tp = (typing.get_args(tp) or (Any,))[0]
-        elif typing.get_origin(tp) in (dict, typing.Dict):
+        elif typing.get_origin(tp) in (dict, dict):
             args = typing.get_args(tp)
             tp = args[1] if len(args) == 2 else Any
             info["map_entry"] = i == len(parts) - 1
@@ -223,7 +224,7 @@ def event_ids(events: list) -> dict[str, int]:
     out: dict[str, int] = {}
     kinds = [str((e or {}).get("set", "")) for e in events]
     seen: dict[str, int] = {}
-    for i, (e, kind) in enumerate(zip(events, kinds)):
+    for i, (e, kind) in enumerate(zip(events, kinds, strict=True)):
         explicit = (e or {}).get("id")
         if explicit:
             out[str(explicit)] = i
@@ -294,7 +295,8 @@ def check_file(path: Path, group: str, needs_header: bool) -> None:
     data = read_yaml(path)
     head = _header(path)
     if needs_header and (head is None or head.split() != GLOBAL_HEADER.split()):
-        raise error(f"{path}:1", f"{'an' if group[0] in 'aeiou' else 'a'} {group} file starts with the line '{GLOBAL_HEADER}' "
+        article = "an" if group[0] in "aeiou" else "a"
+        raise error(f"{path}:1", f"{article} {group} file starts with the line '{GLOBAL_HEADER}' "
                     "(its keys are the run's own keys)", repr(head) if head else "no header")
     if data is None:
         return
@@ -442,11 +444,11 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
     group_files: dict[str, list[Path]] = {}
     rewritten = list(texts)
     needs_compose: list[int] = []
-    for i, (text, o) in enumerate(zip(texts, overrides)):
+    for i, (text, o) in enumerate(zip(texts, overrides, strict=True)):
         key = o.key_or_group
         if not key:
             raise error("command line", "an override needs a key before '='", text)
-        if o.is_sweep_override() and not multirun and (o.is_sweep_override()):
+        if o.is_sweep_override() and not multirun:
             raise error("command line", f"{key} has several values (a sweep): add -m to run "
                         f"one job per value, e.g. python -m sim -m {text}", text)
         is_group = "/" in key or key in known_groups

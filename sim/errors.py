@@ -8,7 +8,7 @@ as well (see `sim.entry.cli`).
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class ConfigError(ValueError):

@@ -278,5 +278,5 @@ CASES = [
 ]
 
 # Cases also run as a subprocess (``python -m sim``), end to end.
-SUBPROCESS = ["typo_days", "yaml_indent", "no_header", "experiment_without_m",
-              "uniform_low_above_high", "grid_bad_value", "event_on_key", "scenario_typo"]
+SUBPROCESS = ["typo_days", "yaml_indent", "experiment_without_m", "grid_bad_value",
+              "uniform_low_above_high"]
