@@ -177,12 +177,17 @@ def _check_event_kind(ev: dict, where: str, src: str) -> None:
                     f"{suggest(kind, EVENT_KEYS, listing=True)}", kind)
 
 
-def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] = ()) -> Any:
-    """The schema type at the dotted key ``parts``; raises naming the first unknown part."""
+def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] = (),
+             info: dict | None = None) -> Any:
+    """The schema type at the dotted key ``parts``; raises naming the first unknown part.
+    ``info`` (optional) gets ``lists`` (prefixes indexed by number) and ``map_entry`` (the
+    key is an entry of a mapping such as ``world.transit_days.BR``)."""
     tp: Any = _root()
+    info = info if info is not None else {}
+    info.setdefault("lists", [])
+    info["map_entry"] = False
     for i, part in enumerate(parts):
         tp = _unwrap(tp)
-        path = ".".join(parts[:i + 1])
         if dataclasses.is_dataclass(tp):
             fields = _fields(tp)
             if part not in fields:
@@ -195,37 +200,30 @@ def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] =
             if not part.isdigit():
                 raise error(src, f"{'.'.join(parts[:i])} is a list: address its items by "
                             "number", text)
+            info["lists"].append(parts[:i + 1])
             tp = (typing.get_args(tp) or (Any,))[0]
         elif typing.get_origin(tp) in (dict, dict):
             args = typing.get_args(tp)
             tp = args[1] if len(args) == 2 else Any
+            info["map_entry"] = i == len(parts) - 1
         elif tp is Any:
             return Any
         else:
             raise error(src, f"{'.'.join(parts[:i])} is {_kind(tp)}, it has no key {part!r}",
                         text)
-        del path
     return tp
 
 
 # --------------------------------------------------------------------------- event ids
 def event_ids(events: list) -> dict[str, int]:
-    """Ids by which sweeps and overrides can address events instead of their position.
+    """Ids by which sweeps and overrides can address events instead of their position
+    (the rule of `sim.event_schedule.event_ids`). ``events.0.days`` (by position) always
+    works too."""
+    from .event_schedule import event_ids as ids
 
-    An event's id is its ``id`` key when the schema has one, else its kind (``set``) when
-    that kind occurs once in the list, else ``<kind>_<k>`` for the k-th (1-based) event of
-    that kind. ``events.0.days`` (by position) always works too."""
-    out: dict[str, int] = {}
-    kinds = [str((e or {}).get("set", "")) for e in events]
-    seen: dict[str, int] = {}
-    for i, (e, kind) in enumerate(zip(events, kinds, strict=True)):
-        explicit = (e or {}).get("id")
-        if explicit:
-            out[str(explicit)] = i
-            continue
-        seen[kind] = seen.get(kind, 0) + 1
-        out[kind if kinds.count(kind) == 1 else f"{kind}_{seen[kind]}"] = i
-    return out
+    evs = [e or {} for e in events]
+    names = ids([str(e.get("set", "")) for e in evs], [e.get("id") for e in evs])
+    return {name: i for i, name in enumerate(names)}
 
 
 def resolve_event_key(key: str, events: list, src: str = "sweep") -> str:
@@ -289,7 +287,8 @@ def check_file(path: Path, group: str, needs_header: bool) -> None:
     data = read_yaml(path)
     head = _header(path)
     if needs_header and (head is None or head.split() != GLOBAL_HEADER.split()):
-        raise error(f"{path}:1", f"a {group} file starts with the line '{GLOBAL_HEADER}' "
+        article = "an" if group[0] in "aeiou" else "a"
+        raise error(f"{path}:1", f"{article} {group} file starts with the line '{GLOBAL_HEADER}' "
                     "(its keys are the run's own keys)", repr(head) if head else "no header")
     if data is None:
         return
@@ -436,12 +435,12 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
     choices = primary_defaults(dirs, config_name)
     group_files: dict[str, list[Path]] = {}
     rewritten = list(texts)
-    needs_events: list[int] = []
+    needs_compose: list[int] = []
     for i, (text, o) in enumerate(zip(texts, overrides, strict=True)):
         key = o.key_or_group
         if not key:
             raise error("command line", "an override needs a key before '='", text)
-        if o.is_sweep_override() and not multirun and (o.is_sweep_override()):
+        if o.is_sweep_override() and not multirun:
             raise error("command line", f"{key} has several values (a sweep): add -m to run "
                         f"one job per value, e.g. python -m sim -m {text}", text)
         is_group = "/" in key or key in known_groups
@@ -487,24 +486,24 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
         if key.startswith("hydra.") or key == "hydra":
             continue
         parts = key.split(".")
-        if parts[0] == "events" and len(parts) > 1:
-            needs_events.append(i)  # checked against the composed list of events
-        tp = key_type(parts if i not in needs_events else parts[:1], "command line", text,
-                      extra_roots=known_groups)
-        if i in needs_events:
-            tp = key_type(["events", "0", *parts[2:]], "command line", text)
-        into_map = len(parts) > 1 and i not in needs_events and typing.get_origin(_unwrap(
-            key_type(parts[:-1], "command line", text, extra_roots=known_groups))) in (
-            dict, dict)
-        if o.is_add() and not o.is_force_add() and not into_map:  # '+' adds a map's key
-            raise error("command line", f"{key} is already a setting: set it without '+', "
-                        f"e.g. {text[1:]}", text)
-        if o.is_delete():
-            raise error("command line", f"{key} is a setting of the model and cannot be "
-                        "removed; set a value instead", text)
+        info: dict = {}
+        if parts[0] == "events" and len(parts) > 1 and not parts[1].isdigit():
+            tp = key_type(["events", "0", *parts[2:]], "command line", text, info=info)
+        else:
+            tp = key_type(parts, "command line", text, extra_roots=known_groups, info=info)
+        if info["lists"] or parts[0] == "events":
+            needs_compose.append(i)  # list positions (and event ids) need the composed lists
         values = list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]
         for v in values:
             check_value(v, tp, key, "command line")
+        if o.is_delete():
+            raise error("command line", f"{key} is a setting of the model and cannot be "
+                        "removed; set a value instead", text)
+        if info["map_entry"] and not o.is_force_add():
+            rewritten[i] = "++" + text.lstrip("+")  # a new map entry: checked by validation
+        elif o.is_add() and not o.is_force_add():
+            raise error("command line", f"{key} is already a setting: set it without '+', "
+                        f"e.g. {text[1:]}", text)
     # the files the run will load: named groups and the primary config's default choices
     for group, name in choices.items():
         opts = group_options(group, dirs, experiments)
@@ -515,14 +514,16 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
             needs_header = group in GLOBAL_GROUPS and not (
                 group == "experiment" and f.parent == experiments)
             check_file(f, group, needs_header)
-    if needs_events:
-        events = _composed_events(dirs, config_name,
-                                  [t for j, t in enumerate(texts) if j not in needs_events])
-        for i in needs_events:
+    if needs_compose:
+        cfg = _composed(dirs, config_name,
+                        [t for j, t in enumerate(texts) if j not in needs_compose])
+        events = list(cfg.get("events") or [])
+        for i in needs_compose:
             k, _, v = texts[i].partition("=")
             plus = re.match(r"^[+~]*", k).group(0)
-            rewritten[i] = f"{plus}{resolve_event_key(k[len(plus):], events, 'command line')}" \
-                f"={v}"
+            k = resolve_event_key(k[len(plus):], events, "command line")
+            _check_positions(k, cfg, texts[i])
+            rewritten[i] = f"{plus}{k}={v}"
     return rewritten
 
 
@@ -541,18 +542,38 @@ def _sweeper_override(text: str, key: str, o: Any) -> str:
     return text
 
 
-def _composed_events(dirs: list[Path], config_name: str, overrides: list[str]) -> list:
+def _composed(dirs: list[Path], config_name: str, overrides: list[str]) -> dict:
+    """The run's config composed from ``overrides`` (plain data, without ``hydra``)."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
     extra = [f"hydra.searchpath=[{','.join('file://' + str(d) for d in dirs[:-1])}]"] \
         if len(dirs) > 1 else []
-    keep = [t for t in overrides if not t.startswith("hydra")]
+    keep = [t for t in overrides if not t.startswith("hydra") and not t.startswith(
+        "experiment")]
     GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):
-        cfg = compose(config_name=config_name, overrides=keep + extra)
-    events = cfg.get("events")
-    return list(OmegaConf.to_container(events)) if events is not None else []
+    try:
+        with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):
+            cfg = compose(config_name=config_name, overrides=keep + extra)
+    finally:
+        GlobalHydra.instance().clear()
+    return OmegaConf.to_container(cfg)
+
+
+def _check_positions(key: str, cfg: dict, text: str) -> None:
+    """Every number in ``key`` that indexes a list is within that list."""
+    node: Any = cfg
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise error("command line", f"{'.'.join(parts[:i])} has {len(node)} item(s) "
+                            f"(0..{len(node) - 1}), no item {part}", text)
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return
 
 
 # --------------------------------------------------------------------------- Hydra's errors
@@ -575,14 +596,14 @@ def explain(exc: BaseException) -> str:
     head = re.sub(r"\s*To append to your config use \+\S+", "", head)
     if isinstance(cause, OmegaConfBaseException):
         key = getattr(cause, "full_key", None) or getattr(cause, "key", None)
-        msg = _first(getattr(cause, "msg", None) or str(cause))
+        msg = str(getattr(cause, "msg", None) or cause).strip().splitlines()[0]
         options: list[str] = []
         obj = getattr(cause, "object_type", None)
         if obj is not None and dataclasses.is_dataclass(obj):
             options = [f.name for f in dataclasses.fields(obj)]
         name = str(getattr(cause, "key", "") or "")
         hint = suggest(name, options) if options and "not in" in msg else ""
-        where = head if head.startswith("In '") else "config"
+        where = head.split(":")[0] if head.startswith("In '") else "config"
         value = getattr(cause, "value", None)
         return str(error(f"{where.rstrip(':')}", f"{key}: {msg}{hint}" if key else msg + hint,
                          None if value is None else _show(value)))

@@ -4,7 +4,8 @@
 (`sim.cli_checks.preflight`), runs Hydra, and turns every user mistake into one line
 ``error: <where>: <what>, got <value>`` with exit status 2, no traceback. ``SIM_DEBUG=1``
 (or ``HYDRA_FULL_ERROR=1``) prints the traceback as well. A sweep whose jobs failed exits 1
-after its summary (`sim.sweep.SweepSummary`).
+after its summary (`sim.sweep.SweepSummary`). ``SIM_EXPERIMENTS_DIR`` adds a folder of
+experiment files to ``experiments/``.
 
 The schema dataclasses of `sim.config` are registered in Hydra's ConfigStore, so an unknown
 key or a wrongly typed value fails while the config is composed. Errors in the scenario's

@@ -110,6 +110,20 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
     return pe
 
 
+def event_ids(kinds: list[str], explicit: list[str | None]) -> list[str]:
+    """Each event's id: its ``id`` key when given, else its kind when that kind occurs once
+    in the list, else ``<kind>_<k>`` for the k-th (1-based) event of that kind. Sweeps and
+    overrides address events by these (``events.embargo.days``) or by position."""
+    out, seen = [], {}
+    for kind, given in zip(kinds, explicit, strict=True):
+        if given:
+            out.append(str(given))
+            continue
+        seen[kind] = seen.get(kind, 0) + 1
+        out.append(kind if kinds.count(kind) == 1 else f"{kind}_{seen[kind]}")
+    return out
+
+
 def _contradiction(a: PolicyEvent, b: PolicyEvent) -> bool:
     """Two events on one day that say opposite things about the same target."""
     if a.date != b.date or a.lift or b.lift:
@@ -144,10 +158,11 @@ def compile_events(events: list, start: dt.date, firm_names: set[str] | None = N
     events) and return them with the ends of timed events, sorted by date."""
     out: list[PolicyEvent] = []
     mine: list[PolicyEvent] = []
-    for i, ev in enumerate([*events, *levers]):
-        if isinstance(ev, dict):
-            ev = EventConf(**ev)
+    confs = [EventConf(**ev) if isinstance(ev, dict) else ev for ev in [*events, *levers]]
+    ids = event_ids([c.set for c in confs], [c.id for c in confs])
+    for i, ev in enumerate(confs):
         pe = _one(ev, i, start, firm_names, mine_names)
+        pe.id = ids[i]
         for other in mine:
             if _contradiction(pe, other):
                 raise ConfigError(f"events[{i}]: a {pe.kind!r} event on {pe.date} "

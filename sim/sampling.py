@@ -249,7 +249,7 @@ def parse_samples(raw: Any, where: str = "hydra.sweeper.samples") -> Samples:
         raise error(f"{where}.n", "Sobol sampling needs a power of 2", n)
     seeds = raw.get("seeds", "per_job")
     if seeds not in SEEDS:
-        raise error(f"{where}.seeds", f"must be one of{suggest(seeds, SEEDS, True)}",
+        raise error(f"{where}.seeds", f"must be per_job or fixed{suggest(seeds, SEEDS)}",
                     _show(seeds))
     levels = _int(raw.get("levels", 4), f"{where}.levels", low=2)
     params = raw.get("params")
@@ -497,20 +497,24 @@ class SampleSweeper(Sweeper):
                     vals.append(o.split("=", 1)[1])
         probes = [base]
         sampled = set((self.samples or {}).get("params", {}))
-        for k, vals in values.items():
+        self._check_keys(values, sampled)
+        todo = list(values.items()) + [(k, []) for k in sampled if k not in values]
+        for k, vals in todo:
             if k in sampled:
                 spec = parse_dist(self.samples["params"][k], k)
                 vals = [_fmt(v) for v in spec.probe_values()]
             elif len(vals) > 2 and all(_is_number(v) for v in vals):  # ends suffice
                 vals = [min(vals, key=float), max(vals, key=float)]
             for v in vals:
-                p = [o for o in base if key(o) != k] + [f"{k}={v}"]
-                if p not in probes:
+                # from the first job without its draws (other sampled keys at defaults)
+                p = [o for o in base if key(o) != k and key(o) not in sampled] + [f"{k}={v}"]
+                if p[-1] not in base and p not in probes:
                     probes.append(p)
         kpis = None
-        for i, p in enumerate(probes):
-            kpis = self._probe(p, changed=None if i == 0 else p[-1], run=i == 0) or kpis
-        swept = set(values) | sampled
+        for p in probes[1:]:  # one value changed at a time: the message names it
+            self._probe(p, changed=p[-1], run=False)
+        kpis = self._probe(base, changed=None, run=True)
+        swept = {k for k in values if k != "experiment" and "/" not in k} | sampled
         c = getattr(self, "compare_spec", None) or Compare()
         where = "hydra.sweeper.compare"
         for name in ([c.variant] if c.variant else []) + list(c.grid or ()):
@@ -533,6 +537,25 @@ class SampleSweeper(Sweeper):
                     raise error(f"{where}.kpis", f"unknown KPI {k!r}"
                                 f"{suggest(k, names)}", k)
 
+    def _check_keys(self, values: dict[str, list[str]], sampled: set[str]) -> None:
+        """Grid keys and values, and sampled names, against the schema (clear messages
+        before Hydra composes anything)."""
+        from .cli_checks import check_value, key_type
+
+        parser = OverridesParser.create()
+        for k, vals in values.items():
+            if "/" in k or k.startswith("hydra") or k in ("experiment", "scenario",
+                                                          "licensing", "world"):
+                continue
+            tp = key_type(k.split("."), "hydra.sweeper.params", k)
+            for v in vals:
+                o = parser.parse_overrides([f"{k}={v}"])[0]
+                check_value(o.value(), tp, k, f"hydra.sweeper.params ({k}={v})")
+        for k in sampled:
+            tp = key_type(k.split("."), "hydra.sweeper.samples.params", k)
+            for v in parse_dist(self.samples["params"][k], k).probe_values():
+                check_value(v, tp, k, "hydra.sweeper.samples.params")
+
     def _probe(self, overrides: list[str], changed: str | None, run: bool) -> list | None:
         """Compose one job's config and validate it; ``run``: simulate a few days and
         return the flat KPI names."""
@@ -541,7 +564,9 @@ class SampleSweeper(Sweeper):
         from .entry import to_config
         from .validate import validate
 
-        where = f"sweep value {changed}" if changed else f"sweep job 0 ({' '.join(overrides)})"
+        shown = " ".join(overrides)
+        where = f"sweep value {changed}" if changed else \
+            f"sweep job 0 ({shown if len(shown) < 100 else shown[:97] + '...'})"
         try:
             cfg = self.hydra_context.config_loader.load_sweep_config(self.config, overrides)
             with flag_override(cfg, ["struct", "readonly"], [False, False]):

@@ -106,3 +106,13 @@ def test_sweep_addresses_events_by_id(tmp_path, capsys):
     saved = OmegaConf.load(root / "multirun.yaml").hydra.sweeper
     assert list(saved.compare.grid) == ["events.0.days", "world.automaker_cover_days"]
     capsys.readouterr()
+
+
+def test_every_shipped_file_passes_the_checks():
+    from sim.cli_checks import CONFIG_DIR, EXPERIMENTS_DIR, check_file
+
+    for group in ("scenario", "licensing"):
+        for f in sorted((CONFIG_DIR / group).glob("*.yaml")):
+            check_file(f, group, needs_header=group == "scenario")
+    for f in sorted(EXPERIMENTS_DIR.glob("*.yaml")):
+        check_file(f, "experiment", needs_header=False)
