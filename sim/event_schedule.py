@@ -199,7 +199,8 @@ def lever_events(g) -> list[EventConf]:
     if g.dfars_ban_date is not None:
         out.append(EventConf(set="defense_ban", id="government.dfars_ban",
                              date=g.dfars_ban_date, lead_days=g.dfars_lead_days,
-                             label="defence ban on Chinese magnets",
+                             label="defence ban on Chinese magnets (primes stop "
+                             f"Chinese orders {g.dfars_lead_days} days before)",
                              source="government.dfars_ban_date"))
     if g.stockpile_buy_tpd:
         out.append(EventConf(set="stockpile_buy", id="government.stockpile_buy", day=0,
