@@ -23,20 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bad_inputs import CASES  # noqa: E402
-
-
-def argv_for(case, tmp: Path) -> list[str]:
-    _, args, _, files = case
-    head = []
-    if files:
-        conf = tmp / "conf"
-        for rel, text in files.items():
-            f = conf / rel
-            f.parent.mkdir(parents=True, exist_ok=True)
-            (f.write_bytes if isinstance(text, bytes) else f.write_text)(text)
-        head = [f"--config-dir={conf}"]
-    return [*head, *args, f"hydra.run.dir={tmp / 'run'}", f"hydra.sweep.dir={tmp / 'sweep'}"]
+from tests.bad_inputs import CASES, argv_for  # noqa: E402
 
 
 def judge(case, rc: int, out: str, err: str) -> tuple[bool, bool]:

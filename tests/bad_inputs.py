@@ -14,6 +14,8 @@ temporary folder.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 H = "# @package _global_\n"  # the header a scenario or experiment file needs
 SWEEP_SMALL = ["hydra/launcher=basic", "days=5"]
 EXP_SWEEP = "defaults:\n  - override /hydra/sweeper: sim\n  - override /hydra/launcher: basic\n"
@@ -280,3 +282,18 @@ CASES = [
 # Cases also run as a subprocess (``python -m sim``), end to end.
 SUBPROCESS = ["typo_days", "yaml_indent", "experiment_without_m", "grid_bad_value",
               "uniform_low_above_high"]
+
+
+def argv_for(case, tmp: Path) -> list[str]:
+    """The command line of a case: its files written under ``tmp/conf`` (passed with
+    ``--config-dir``), its arguments, and run/sweep folders inside ``tmp``."""
+    _, args, _, files = case
+    head = []
+    if files:
+        conf = tmp / "conf"
+        for rel, text in files.items():
+            f = conf / rel
+            f.parent.mkdir(parents=True, exist_ok=True)
+            (f.write_bytes if isinstance(text, bytes) else f.write_text)(text)
+        head = [f"--config-dir={conf}"]
+    return [*head, *args, f"hydra.run.dir={tmp / 'run'}", f"hydra.sweep.dir={tmp / 'sweep'}"]

@@ -7,29 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from sim.entry import cli
 
-from .bad_inputs import CASES, SUBPROCESS
+from .bad_inputs import CASES, SUBPROCESS, argv_for
 from .helpers import ROOT
 
 BY_ID = {c[0]: c for c in CASES}
-
-
-def argv_for(case, tmp: Path) -> list[str]:
-    _, args, _, files = case
-    head = []
-    if files:
-        conf = tmp / "conf"
-        for rel, text in files.items():
-            f = conf / rel
-            f.parent.mkdir(parents=True, exist_ok=True)
-            (f.write_bytes if isinstance(text, bytes) else f.write_text)(text)
-        head = [f"--config-dir={conf}"]
-    return [*head, *args, f"hydra.run.dir={tmp / 'run'}", f"hydra.sweep.dir={tmp / 'sweep'}"]
 
 
 def assert_clear(case, code: int, out: str, err: str) -> None:
