@@ -42,6 +42,10 @@ class OrderBook:
         self.exports_today: dict[str, float] = defaultdict(float)
         self.non_cn_today = 0.0
         self._index: dict[str, int] = {}
+        self.links: dict[tuple[str, str], dict[str, float]] = {}
+        for link in model.cfg.world.links or ():
+            self.links.setdefault((link.customer, link.product), {})[link.supplier] = \
+                link.share
 
     def new_day(self) -> None:
         """Reset today's export counters (before the day's phases)."""
@@ -67,7 +71,9 @@ class OrderBook:
 
     def split(self, b, material: str, qty: float) -> list[tuple]:
         """Split an order between a Chinese exporter and a non-Chinese maker, each chosen
-        at random in proportion to capacity (routing stream)."""
+        at random (routing stream) in proportion to capacity, or, where the buyer has
+        standing links for the material in that pool (``world.links``), among its linked
+        suppliers in proportion to the links' shares."""
         out = []
         makers = self.suppliers(material, china=False)
         cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
@@ -78,7 +84,12 @@ class OrderBook:
                         (makers, qty * (1 - cn_share))):
             if t <= 1e-9 or not pool:
                 continue
-            weights = [s.offers(material) for s in pool]
+            linked = self.links.get((b.name, material), {})
+            if any(s.name in linked for s in pool):  # standing links: only those suppliers
+                pool = [s for s in pool if s.name in linked]
+                weights = [linked[s.name] for s in pool]
+            else:
+                weights = [s.offers(material) for s in pool]
             r = rng.random() * sum(weights)
             i = 0
             while i < len(pool) - 1 and r >= weights[i]:

@@ -74,6 +74,18 @@ def _world(cfg: RunConfig) -> None:
             if x > 0 and w.automakers and m not in made:
                 raise ConfigError(f"world.vehicle_magnet_kg.{vt}.{m}: no exporter or maker "
                                   f"makes {m!r}, got {x} kg/vehicle")
+    sellers = {f.name: f for f in [*w.exporters, *w.makers]}
+    for i, link in enumerate(w.links or ()):
+        where = f"world.links[{i}]"
+        seller = sellers.get(link.supplier)
+        if seller is None:
+            raise ConfigError(f"{where}.supplier: {link.supplier!r} is not an exporter or a "
+                              f"maker, got {link.supplier!r}")
+        offers = set(seller.capacity_tpy) | {m for add in getattr(
+            seller, "capacity_additions", {}).values() for m in add}
+        if link.product not in offers:
+            raise ConfigError(f"{where}.product: {link.supplier!r} does not make "
+                              f"{link.product!r}, got {link.product!r}")
 
 
 def _validate(cfg: RunConfig) -> tuple[dt.date, set[str]]:

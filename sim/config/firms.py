@@ -181,6 +181,26 @@ class MakerConf:
     note: str = p("", **_NOTE)
 
 
+@dataclass
+class LinkConf:
+    """A standing supply link: a customer buys a product from a named supplier. A buyer
+    with links for a product routes each order's Chinese and non-Chinese parts to its
+    linked suppliers in that pool, chosen at random in proportion to ``share``; without
+    links (the 2024 vintage has none) it picks among all sellers of the product in
+    proportion to capacity."""
+
+    supplier: str = p("", unit="-", desc="the selling firm (a Chinese exporter or a "
+                      "non-Chinese maker)", source="the link's source", kind="firm")
+    customer: str = p("", unit="-", desc="the buying firm", source="the link's source",
+                      kind="buyer")
+    product: str = p("ndfeb", unit="-", desc="the magnet bought", source="the link's source",
+                     kind="magnet")
+    share: float = p(1.0, unit="0-1", desc="weight of this supplier among the customer's "
+                     "linked suppliers of the product in its pool", source="the link's "
+                     "source", lo=0, lo_open=True, hi=1)
+    note: str = p("", **_NOTE)
+
+
 FIRM_KINDS: dict[str, type] = {
     "exporters": ExporterConf, "automakers": AutomakerConf, "industries": IndustryConf,
     "defense": DefenseConf, "mines": MineConf, "makers": MakerConf,

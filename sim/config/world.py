@@ -22,6 +22,7 @@ from .firms import (
     DefenseConf,
     ExporterConf,
     IndustryConf,
+    LinkConf,
     MakerConf,
     MineConf,
 )
@@ -57,6 +58,9 @@ class WorldConf:
     add_defense: List[DefenseConf] = _adds("defence primes")
     add_mines: List[MineConf] = _adds("mines")
     add_makers: List[MakerConf] = _adds("makers")
+    links: Optional[List[LinkConf]] = field(default=None, metadata={
+        "group": "supply links (supplier, customer, product, share); null: the links of the "
+        "world tables (links.csv)"})
     firm_overrides: Dict[str, Dict[str, Any]] = p(
         unit="-", desc="changes to named firms {firm name: {field: value}}; map fields are "
         "updated key by key", source="the scenario's own comments", keys=("firm",),

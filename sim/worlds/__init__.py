@@ -1,8 +1,9 @@
 """World tables: the firms of a world as typed CSV tables, one file per firm kind.
 
 A world is a folder with ``exporters.csv``, ``automakers.csv``, ``industries.csv``,
-``defense.csv``, ``mines.csv`` and ``makers.csv`` (a missing file: no firms of that
-kind). Columns are the fields of the kind's config class (`sim.config.FIRM_KINDS`); a map
+``defense.csv``, ``mines.csv``, ``makers.csv`` (a missing file: no firms of that
+kind) and ``links.csv`` (standing supply links: supplier, customer, product, share; the
+2024 vintage has none, so buyers pick sellers in proportion to capacity). Columns are the fields of the kind's config class (`sim.config.FIRM_KINDS`); a map
 field takes one column per key (``capacity_tpy.ndfeb``, ``capacity_additions.2028-01-01.
 ndfeb``); numeric columns carry their unit in brackets, checked against the parameter
 registry (``capacity_tpy.ndfeb [t/yr]``); an empty cell takes the schema default; the
@@ -28,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_origin
 
-from ..config.firms import FIRM_KINDS
+from ..config.firms import FIRM_KINDS, LinkConf
 from ..config.registry import check, hints, spec_of, suggest, unwrap
 from ..config.world import WorldConf
 from ..errors import ConfigError
@@ -37,6 +38,8 @@ DEFAULT = "2024"
 VINTAGES = ("2024",)
 """World vintages shipped with the model (folders of this package)."""
 SOURCE = "source"
+TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf}
+"""Every table of a world: one per firm kind, and the supply links."""
 
 
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
@@ -54,7 +57,7 @@ def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
     for entry in root.iterdir():
         if entry.name.endswith(".csv"):
             files[entry.name] = entry.read_text(encoding="utf-8-sig")  # Excel's BOM too
-    known = [f"{k}.csv" for k in FIRM_KINDS]
+    known = [f"{k}.csv" for k in TABLES]
     for name in files:
         if name not in known:
             raise ConfigError(f"{label}/{name}: unknown table{suggest(name, known)}; "
@@ -104,8 +107,8 @@ def _header(col: str, cls: type, where: str) -> tuple[list[str], Any]:
 
 
 def read_table(kind: str, text: str, label: str) -> list:
-    """The firms of one table as typed, checked configs."""
-    cls = FIRM_KINDS[kind]
+    """The rows of one table (firms of a kind, or links) as typed, checked configs."""
+    cls = TABLES[kind]
     where = f"{label}/{kind}.csv"
     reader = csv.reader(io.StringIO(text))
     head = next(reader, None)
@@ -155,7 +158,7 @@ def _load_vintage(tables: str) -> dict[str, tuple]:
 def _read(tables: str) -> dict[str, tuple]:
     label, files = _folder_files(tables)
     return {k: tuple(read_table(k, files[f"{k}.csv"], label)) if f"{k}.csv" in files else ()
-            for k in FIRM_KINDS}
+            for k in TABLES}
 
 
 def load_tables(tables: str = "2024") -> dict[str, list]:
@@ -180,7 +183,7 @@ def resolve(world: WorldConf) -> WorldConf:
     ``add_*`` firms and apply ``firm_overrides``; then clear those edits, so resolving
     again changes nothing. Returns ``world`` (changed in place)."""
     base, default = None, None
-    for kind in FIRM_KINDS:
+    for kind in TABLES:
         given = getattr(world, kind)
         if given is not None and world.tables != DEFAULT:
             default = default or _load(DEFAULT)
@@ -211,7 +214,7 @@ def write_tables(world: WorldConf, folder: str | Path) -> Path:
     """Write ``world``'s firms as tables into ``folder`` (the inverse of `load_tables`)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for kind, cls in FIRM_KINDS.items():
+    for kind, cls in TABLES.items():
         firms = getattr(world, kind) or []
         th = hints(cls)
         cols: list[tuple[str, list[str]]] = []
