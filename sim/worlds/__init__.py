@@ -3,8 +3,9 @@
 A world is a folder with ``exporters.csv``, ``automakers.csv``, ``industries.csv``,
 ``defense.csv``, ``mines.csv``, ``makers.csv`` (a missing file: no firms of that
 kind) and ``links.csv`` (standing supply links: supplier, customer, product, share; the
-2024 vintage has none, so buyers pick sellers in proportion to capacity). Columns are the fields of the kind's config class (`sim.config.FIRM_KINDS`); a map
-field takes one column per key (``capacity_tpy.ndfeb``, ``capacity_additions.2028-01-01.
+2024 vintage has none, so buyers pick sellers in proportion to capacity). Columns are
+the fields of the kind's config class (`sim.config.FIRM_KINDS`, `LinkConf`); a map field
+takes one column per key (``capacity_tpy.ndfeb``, ``capacity_additions.2028-01-01.
 ndfeb``); numeric columns carry their unit in brackets, checked against the parameter
 registry (``capacity_tpy.ndfeb [t/yr]``); an empty cell takes the schema default; the
 ``source`` column (the firm's ``note``) cites the row's numbers or says ``[assumption]``
