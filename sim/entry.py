@@ -56,13 +56,13 @@ if not OmegaConf.has_resolver("safe"):
 
 def register_experiments(folder: Path = EXPERIMENTS_DIR) -> list[Path]:
     """Each ``experiments/NAME.yaml`` becomes ``experiment=NAME`` (a global override file;
-    its sweeper, ``hydra/sweeper: sim``, is registered by `sim.sampling`).
+    its sweeper, ``hydra/sweeper: sim``, is registered by `sim.sweep_specs`).
 
     A file that does not load is skipped here (returned), so it breaks only the command
     that names it: `sim.cli_checks.preflight` reports it then, with file and line."""
     import hydra_plugins
 
-    from . import sampling  # noqa: F401 - registers hydra/sweeper=sim
+    from . import sweep_specs  # noqa: F401 - registers hydra/sweeper=sim
 
     # the sweeper plugin lives in ROOT/hydra_plugins: findable from any working directory
     if (ROOT / "hydra_plugins").is_dir() and str(ROOT / "hydra_plugins") not in list(

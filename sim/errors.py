@@ -30,3 +30,8 @@ def error(where: str, what: str, got: object = None) -> ConfigError:
     """A ConfigError reading ``<where>: <what>, got <got>`` (``got`` omitted when None)."""
     tail = "" if got is None else f", got {got}"
     return ConfigError(f"{where}: {what}{tail}")
+
+
+def show(value: object) -> str:
+    """A value as a message quotes it: ``null``, a text in quotes, else as printed."""
+    return "null" if value is None else repr(value) if isinstance(value, str) else str(value)

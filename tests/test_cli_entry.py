@@ -10,8 +10,8 @@ import sys
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.cli_checks import event_ids, resolve_event_key
 from sim.entry import cli, safe_name
+from sim.key_checks import event_ids, resolve_event_key
 
 from .helpers import ROOT
 
@@ -109,7 +109,7 @@ def test_sweep_addresses_events_by_id(tmp_path, capsys):
 
 
 def test_every_shipped_file_passes_the_checks():
-    from sim.cli_checks import CONFIG_DIR, EXPERIMENTS_DIR, check_file
+    from sim.yaml_checks import CONFIG_DIR, EXPERIMENTS_DIR, check_file
 
     for group in ("scenario", "licensing"):
         for f in sorted((CONFIG_DIR / group).glob("*.yaml")):

@@ -129,7 +129,7 @@ def test_save_load_round_trip_and_run_folder(tmp_path, controls):
 
 
 def test_resume_check_needs_same_overrides(tmp_path, controls):
-    from sim.sampling import completed
+    from sim.sweeper import completed
     rf = RunFolder(tmp_path / "0")
     sim.save(controls, rf.path, plots=False)
     rf.hydra_dir.mkdir()

@@ -1,8 +1,8 @@
 """Hydra finds sweepers only in the ``hydra_plugins`` namespace: this is the project's
-sweeper (grids + sampled parameters + resuming); its logic is in `sim.sampling`."""
+sweeper (grids + sampled parameters + resuming); its logic is in `sim.sweeper`."""
 
-from sim.sampling import SampleSweeper
+from sim.sweeper import SampleSweeper
 
 
 class SimSweeper(SampleSweeper):
-    """``hydra/sweeper: sim`` (see `sim.sampling`)."""
+    """``hydra/sweeper: sim`` (see `sim.sweeper`)."""
