@@ -30,7 +30,7 @@ from .products import FEEDSTOCK
 
 
 class ChinaPricing:
-    """China's predatory pricing rule (the 1990s-2015 pattern in FACTS)."""
+    """China's predatory pricing rule (the 1990s-2015 pattern, [sources: predation])."""
 
     def __init__(self, conf: ChinaPricingConf) -> None:
         self.conf = conf

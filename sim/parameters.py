@@ -117,7 +117,7 @@ def markdown() -> str:
         "`sim/config/` (do not edit by hand; `tests/test_config_registry.py` checks it).",
         "Firm rows (`world.<kind>[].field`) are the columns of the world tables",
         "(`sim/worlds/2024/<kind>.csv`, see `sim/worlds/__init__.py`); `[assumption]` marks",
-        "numbers no source pins down; `FACTS:` points to a row of the project's facts table.",
+        "numbers no source pins down; `[sources: <id>]` points to a row of `docs/sources.md`.",
         "To add a parameter, declare one `p(default, unit=..., desc=..., source=..., lo=...)`",
         "field in the module of its concept (`sim/config/firms.py`, `world.py`, `policy.py`,",
         "`markets.py`, `run.py`) and rerun `python -m sim.parameters --write`.",

@@ -26,13 +26,13 @@ class Product:
 
 PRODUCTS: tuple[Product, ...] = (
     Product("ndfeb", "magnet", "sintered NdFeB without heavy rare earths",
-            {"ndpr": 0.30}, source="NdFeB ~29-32.5 wt% rare earths (vendors, see "
-            "docs/sources.md) [assumption: 0.30 NdPr]"),
+            {"ndpr": 0.30}, source="NdFeB ~29-32.5 wt% rare earths "
+            "[sources: composition] [assumption: 0.30 NdPr]"),
     Product("ndfeb_hre", "magnet", "Dy/Tb-bearing NdFeB grades (caught by the April 2025 "
             "controls)", {"ndpr": 0.27, "dy": 0.03}, source="H grade and up >= 3% Dy/Tb "
-            "(vendors, see docs/sources.md) [assumption: split]"),
+            "[sources: composition] [assumption: split]"),
     Product("smco", "magnet", "samarium-cobalt magnets", {"sm": 0.25},
-            source="Sm2Co17 ~25% Sm (vendors, see docs/sources.md)"),
+            source="Sm2Co17 ~25% Sm [sources: composition]"),
     Product("oxide", "raw", "separated NdPr oxide feeding non-Chinese magnet makers",
             {"ndpr": 1.0}, source="by definition"),
 )

@@ -20,7 +20,7 @@ def test_baseline_loses_no_production(baseline):
 
 
 def test_baseline_calibration_2024_export_scale(baseline):
-    """FACTS: ~58,000 t/yr (~4,800 t/month) of Chinese magnet exports, US ~14%."""
+    """~58,000 t/yr (~4,800 t/month) of Chinese magnet exports, US ~14% [sources: exports-2024]."""
     _, t = baseline
     k = kpis(t)
     assert 4_800 * 0.9 < k["exports_t_per_month"] < 4_800 * 1.1

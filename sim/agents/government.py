@@ -41,7 +41,8 @@ class Government(Firm):
 
     - Price floor with offtake: mines it covers (``price_floor_mines``, all if empty) get at
       least ``price_floor_usd_per_kg`` for oxide from ``price_floor_start`` for
-      ``price_floor_years`` (the 2025 DoD-MP deal: 110 USD/kg NdPr, ten years, FACTS).
+      ``price_floor_years`` (the 2025 DoD-MP deal: 110 USD/kg NdPr, ten years,
+      [sources: price-floor]).
     - Stockpile: opening tonnes (``stockpile_t``, a ledger source), daily purchases made
       from non-Chinese makers' spare capacity (``stockpile_buy_tpd``), and
       releases to each defence prime whose cover of a magnet falls below

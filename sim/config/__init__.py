@@ -3,8 +3,8 @@
 Plain dataclasses, free of Hydra: the entry layer (`sim.entry`) registers them in Hydra's
 ConfigStore, and a notebook can build them directly (`RunConfig()` is the baseline).
 Every leaf field is declared with `registry.p`: type, unit (from `registry.UNITS`),
-default, bounds or choices, description and source (``FACTS: ...`` points to a row of the
-project's facts table with its citation; ``[assumption]`` marks a number chosen by us).
+default, bounds or choices, description and source (``[sources: <id>]`` points to a row of
+``docs/sources.md`` with its citation; ``[assumption]`` marks a number chosen by us).
 `sim.validate` derives its checks and ``python -m sim.parameters`` its table from them.
 The default world's firms are data in ``sim/worlds/2024`` (see `sim.worlds`).
 

@@ -21,13 +21,13 @@ class EconomicsConf:
     vehicle_value_usd: Dict[str, float] = p(
         unit="USD/vehicle", desc="revenue a plant loses per vehicle not built, by vehicle "
         "type (ice, ev)", source="[assumption] of the order of 2024 new-vehicle transaction "
-        "prices (docs/sources.md#vehicle-value)", lo=0, keys=("vehicle",),
+        "prices [sources: vehicle-value]", lo=0, keys=("vehicle",),
         factory=lambda: {"ice": 30_000.0, "ev": 50_000.0})
     holding_cost_rate: float = p(
         0.20, unit="1/yr", desc="yearly cost of holding stock, as a share of its value "
         "(capital, storage, insurance, obsolescence)", source="[assumption] inside the "
         "20-30 %/yr range operations textbooks use for inventory carrying cost "
-        "(docs/sources.md#holding-cost)", lo=0, hi=1)
+        "[sources: holding-cost]", lo=0, hi=1)
 
     def vehicle_value(self, ev_share: float) -> float:
         """Value of one vehicle of a plant building ``ev_share`` EVs (USD)."""

@@ -28,7 +28,7 @@ class ExporterConf:
     country: str = p("CN", unit="-", desc="country of the firm (exporters are Chinese)",
                      source=_ISO, kind="country")
     capacity_tpy: Dict[str, float] = p(
-        unit="t/yr", desc="output per magnet per year", source="FACTS: Adamas 2019",
+        unit="t/yr", desc="output per magnet per year", source="[sources: china-output-2019]",
         lo=0, keys=("magnet",), factory=dict)
     working_stock_days: float = p(
         14.0, unit="days", desc="days of output kept as finished stock for export orders; "
@@ -45,12 +45,12 @@ class BuyerConf:
                      source=_ISO, kind="country")
     target_cover_days: float = p(
         30.0, unit="days", desc="stock the buyer aims to hold, in days of use",
-        source="FACTS: weeks to months [assumption]", lo=0)
+        source="weeks to months [sources: buffers] [assumption]", lo=0)
     review_days: int = p(7, unit="days", desc="days between orders", source="[assumption]",
                          lo=0, lo_open=True)
     supply_line_weight: float = p(
         1.0, unit="0-1", desc="how much orders already placed count when ordering",
-        source="FACTS: Sterman 1989", lo=0, hi=1)
+        source="[sources: sterman]", lo=0, hi=1)
     china_share: float = p(1.0, unit="0-1", desc="share of orders placed with Chinese "
                            "exporters", source="[assumption]", lo=0, hi=1)
     initial_cover_days: Optional[float] = p(
@@ -58,7 +58,7 @@ class BuyerConf:
         source="[assumption]", lo=0)
     supplier_tiers: int = p(
         1, unit="1", desc="supplier tiers between magnet maker and this buyer; more tiers, "
-        "more incomplete end-use files", source="FACTS: seeds 004 [assumption]", lo=0)
+        "more incomplete end-use files", source="[sources: documents] [assumption]", lo=0)
     cover_response: float = p(
         0.5, unit="days/day", desc="extra target cover per day of lead time above the "
         "first estimate", source="[assumption]", lo=0)
@@ -90,7 +90,7 @@ class IndustryConf(BuyerConf):
     """Other magnet users of a country (motors, electronics, wind), one aggregate agent."""
 
     need_tpd: Dict[str, float] = p(unit="t/day", desc="magnet use per magnet grade",
-                                   source="FACTS: China customs 2024 [assumption: split]",
+                                   source="[sources: exports-2024] [assumption: split]",
                                    lo=0, keys=("magnet",), factory=dict)
 
 
@@ -105,7 +105,7 @@ class DefenseConf(BuyerConf):
         "2024 world's prime keeps 0.5 in its table to keep results unchanged",
         source="[assumption]", lo=0)
     need_tpd: Dict[str, float] = p(unit="t/day", desc="magnet use per magnet grade",
-                                   source="FACTS: US DoD 2012 [assumption: SmCo]",
+                                   source="[sources: defence-use] [assumption: SmCo]",
                                    lo=0, keys=("magnet",), factory=dict)
 
 
@@ -120,14 +120,14 @@ class MineConf:
     name: str = p("mine", **_NAME)
     country: str = p("AU", unit="-", desc="country of the mine", source=_ISO, kind="country")
     capacity_tpy: float = p(10500.0, unit="t/yr", desc="nameplate output of NdPr oxide",
-                            source="FACTS: Lynas", lo=0)
+                            source="[sources: mines]", lo=0)
     status: str = p("operating", unit="-", desc="state at the start", source="[assumption]",
                     choices=MINE_STATES)
     construction_start: Optional[str] = p(
         None, unit="date", desc="date construction starts (status planned); null: invests "
         "on prices", source="[assumption]", kind="date")
     construction_days: int = p(2920, unit="days", desc="build time",
-                               source="FACTS: IEA, ~8 years for new facilities", lo=0)
+                               source="~8 years for new facilities [sources: mine-lead-time]", lo=0)
     rampup_days: int = p(730, unit="days", desc="linear ramp to nameplate",
                          source="[assumption]", lo=0)
     cash_cost: float = p(40.0, unit="USD/kg", desc="operating cash cost per kg of oxide; "
@@ -145,11 +145,11 @@ class MineConf:
     restart_days: int = p(365, unit="days", desc="restart works before ramp-up",
                           source="[assumption]", lo=0)
     separation: str = p("domestic", unit="-", desc="where concentrate is separated",
-                        source="FACTS: USGS (Mountain Pass shipped to China until 2025)",
+                        source="Mountain Pass shipped to China until 2025 [sources: mines]",
                         choices=("domestic", "china"))
     separation_ready: Optional[str] = p(
         None, unit="date", desc="with separation=china: domestic separation takes over from "
-        "this date", source="FACTS: IEA ~8 years for new facilities", kind="date")
+        "this date", source="~8 years for new facilities [sources: mine-lead-time]", kind="date")
     china_takes_concentrate: bool = p(
         True, unit="-", desc="Chinese policy lets concentrate in for separation; if not, a "
         "mine without domestic separation cannot sell", source="[assumption]")
@@ -164,7 +164,7 @@ class MakerConf:
     country: str = p("JP", unit="-", desc="country of the maker (outside China)", source=_ISO,
                      kind="country")
     capacity_tpy: Dict[str, float] = p(unit="t/yr", desc="output per magnet grade",
-                                       source="FACTS: 94% China share", lo=0,
+                                       source="94% China share [sources: china-share]", lo=0,
                                        keys=("magnet",), factory=dict)
     oxide_per_t: Dict[str, float] = p(
         unit="t/t", desc="oxide used per tonne of magnet; 0 means feedstock not modelled",
@@ -176,7 +176,7 @@ class MakerConf:
         "use (was OXIDE_COVER_DAYS in sim/agents/maker.py)", source="[assumption]", lo=0)
     capacity_additions: Dict[str, Dict[str, float]] = p(
         unit="t/yr", desc="dated capacity plans {YYYY-MM-DD: {magnet: t/yr}}",
-        source="e.g. MP's 10,000 t/yr plant from 2028 (FACTS: MP Materials/DoD Jul 2025)",
+        source="e.g. MP's 10,000 t/yr plant from 2028 [sources: mp-10x]",
         lo=0, keys=("date", "magnet"), factory=dict)
     note: str = p("", **_NOTE)
 

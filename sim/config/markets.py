@@ -14,11 +14,11 @@ class ChinaPricingConf:
     """China's pricing response: cut prices (flood the market) against rivals."""
 
     enabled: bool = p(False, unit="-", desc="China floods the market against rivals (on in "
-                      "price_war/price_floor)", source="FACTS: 1990s-2015 predation")
+                      "price_war/price_floor)", source="[sources: predation]")
     capacity_trigger_tpy: float = p(
         5000.0, unit="t/yr", desc="flood when non-Chinese mine capacity (oxide) ramping or "
         "operating exceeds its opening level by this",
-        source="FACTS: 1990s-2015 predation [assumption: size]", lo=0)
+        source="[sources: predation] [assumption: size]", lo=0)
     band_high: float = p(
         1.6, unit="x", desc="flood also when the outside oxide price leaves the band above "
         "this multiple of its opening level", source="[assumption]", lo=0)
@@ -36,7 +36,7 @@ class MarketConf:
 
     initial_price: Dict[str, float] = p(
         unit="USD/kg", desc="opening prices per material",
-        source="NdPr oxide 55 (FACTS: Fastmarkets 50-60); magnets ndfeb 60, ndfeb_hre 90, "
+        source="NdPr oxide 55 (50-60 [sources: ndpr-price]); magnets ndfeb 60, ndfeb_hre 90, "
         "smco 120 [assumption]", lo=0, lo_open=True, keys=("material",),
         factory=lambda: {"ndfeb": 60.0, "ndfeb_hre": 90.0, "smco": 120.0, "oxide": 55.0})
     scarcity_elasticity: float = p(3.0, unit="1", desc="target price rises by this x the "

@@ -21,13 +21,14 @@ class DelayConf:
     dist: str = p("triangular", unit="-", desc="distribution of the delay",
                   source="[assumption]", choices=DISTS)
     unit: str = p("working", unit="-", desc="the delay counts working or calendar days",
-                  source="FACTS: 45 working days (Reuters)", choices=("working", "calendar"))
+                  source="45 working days [sources: licence-processing]",
+                  choices=("working", "calendar"))
     low: float = p(20.0, unit="working days", desc="shortest delay", source="[assumption]",
                    lo=0)
     mode: float = p(35.0, unit="working days", desc="most likely delay (triangular)",
                     source="[assumption]", lo=0)
     high: float = p(45.0, unit="working days", desc="longest delay",
-                    source="statutory limit (FACTS: Reuters)", lo=0)
+                    source="statutory limit [sources: licence-processing]", lo=0)
 
 
 @dataclass
@@ -44,7 +45,7 @@ class LicensingConf:
         source="[assumption]", lo=0, hi=1, keys=("country",), factory=dict)
     military_approval: float = p(
         0.0, unit="0-1", desc="chance a military end use under controls is approved",
-        source="denied (FACTS: seeds, MOFCOM)", lo=0, hi=1)
+        source="denied [sources: military]", lo=0, hi=1)
     approval_by_material: Dict[str, float] = p(
         unit="x", desc="multiplies approval odds per material", source="[assumption]",
         lo=0, keys=("material",), factory=dict)
@@ -56,13 +57,13 @@ class LicensingConf:
         source="[assumption]", lo=0)
     rfi_prob_per_tier: float = p(
         0.05, unit="0-1", desc="chance per supplier tier that the end-use file is incomplete",
-        source="FACTS: seeds 004 [assumption]", lo=0, hi=1)
+        source="[sources: documents] [assumption]", lo=0, hi=1)
     rfi_delay: DelayConf = group(lambda: DelayConf(dist="uniform", low=5, mode=10, high=15),
                                  "delay a request for information adds")
     provincial_review: DelayConf = group(
         lambda: DelayConf(dist="fixed", low=0, mode=0, high=0),
         "the provincial commerce department's review before MOFCOM accepts a file; the "
-        "licence clock runs from acceptance (docs/sources.md: licensing steps); default 0: "
+        "licence clock runs from acceptance [sources: licensing-steps]; default 0: "
         "off [assumption: length]")
     first_file_delay: DelayConf = group(
         lambda: DelayConf(dist="fixed", low=0, mode=0, high=0),
@@ -80,7 +81,7 @@ class LicensingConf:
                                   "and customs", source="[assumption]", lo=0)
     individual_validity_days: int = p(
         365, unit="days", desc="validity of an individual licence",
-        source="one year (FACTS: MOFCOM FAQ)", lo=0, lo_open=True)
+        source="one year [sources: licence-processing]", lo=0, lo_open=True)
     fast_track_whitelist: List[str] = p(
         unit="-", desc="exporters or buyers whose applications take fast_track_delay",
         source="[assumption]", kind="firm", factory=list)
@@ -88,7 +89,7 @@ class LicensingConf:
         lambda: DelayConf(dist="fixed", low=10, mode=10, high=10), "clock of fast-track files")
     general_licence_customers: List[str] = p(
         unit="-", desc="buyers covered by a standing general licence from every exporter "
-        "(the general_licences variant)", source="FACTS: Reuters Dec 2025", kind="buyer",
+        "(the general_licences variant)", source="[sources: general-licences]", kind="buyer",
         factory=list)
 
 
@@ -163,11 +164,11 @@ class GovernmentConf:
 
     price_floor_usd_per_kg: Optional[float] = p(
         None, unit="USD/kg", desc="guaranteed NdPr oxide price to covered mines; null: no "
-        "floor", source="110 in the 2025 DoD-MP deal (FACTS: MP Materials/DoD)", lo=0)
+        "floor", source="110 in the 2025 DoD-MP deal [sources: price-floor]", lo=0)
     price_floor_start: str = p("2025-07-10", unit="date", desc="floor begins",
-                               source="FACTS: Jul 2025", kind="date")
+                               source="Jul 2025 [sources: price-floor]", kind="date")
     price_floor_years: float = p(10.0, unit="years", desc="floor length",
-                                 source="FACTS: 10 years", lo=0, hi=100)
+                                 source="10 years [sources: price-floor]", lo=0, hi=100)
     price_floor_mines: List[str] = p(
         unit="-", desc="mines covered by the floor with offtake; empty means every mine",
         source="[assumption]", kind="mine", factory=list)
@@ -190,8 +191,8 @@ class GovernmentConf:
                                source="[assumption]", lo=0)
     dfars_ban_date: Optional[str] = p(
         "2027-01-01", unit="date", desc="from this date no Chinese-origin magnet enters "
-        "defence supply; null: no ban", source="issue 4; DFARS 252.225-7052 style "
-        "[assumption: not in FACTS]", kind="date")
+        "defence supply; null: no ban", source="DFARS 252.225-7052 style [sources: dfars] "
+        "[assumption: the date]", kind="date")
     dfars_lead_days: int = p(
         45, unit="days", desc="primes stop Chinese orders and cancel unshipped ones this long "
         "before the ban, so nothing Chinese arrives after it (> US transit 30+-3)",

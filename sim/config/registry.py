@@ -3,8 +3,8 @@
 Every leaf field of the schema is declared with `p`, which stores a `Spec` in the
 dataclass field's metadata: its unit (from the fixed vocabulary `UNITS`), bounds or
 choices, what its string values or map keys name (a vocabulary such as ``material`` or
-``firm``), a description and a source (a citation, ``FACTS: ...`` for a row of the
-project's facts table, or ``[assumption]``). The checks of `sim.validate`, the table of
+``firm``), a description and a source (a citation, ``[sources: <id>]`` for a row of
+``docs/sources.md``, or ``[assumption]``). The checks of `sim.validate`, the table of
 ``python -m sim.parameters`` and ``docs/parameters.md`` all derive from these specs:
 `check` walks a config tree (dataclasses, lists of them, dicts and lists of values) and
 refuses a wrongly typed value, NaN or infinity, a value out of bounds, an unknown choice,
@@ -112,7 +112,7 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
         default: the default value (or give ``factory`` for a mutable one).
         unit: a key of `UNITS`.
         desc: what the field means.
-        source: a citation, ``FACTS: ...`` or ``[assumption]``.
+        source: a citation, ``[sources: <id>]`` or ``[assumption]``.
         lo, hi, lo_open, hi_open: numeric bounds (inclusive unless open), applied to the
             value or, for maps and lists, to every number in it. A duration (unit
             ``days`` or ``working days``) is at most `MAX_DAYS` unless ``hi`` says less.

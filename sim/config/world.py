@@ -67,8 +67,9 @@ class WorldConf:
         factory=dict)
     vehicle_magnet_kg: Dict[str, Dict[str, float]] = p(
         unit="kg/vehicle", desc="magnet per vehicle type and magnet grade",
-        source="ICE ~0.1 kg NdFeB (FACTS, seeds); EV traction motor 1.5 kg Dy/Tb-grade "
-        "NdFeB, middle of FACTS' 1-2 kg [assumption]", lo=0, keys=("vehicle", "magnet"),
+        source="ICE ~0.1 kg NdFeB [sources: car-magnets]; EV traction motor 1.5 kg "
+        "Dy/Tb-grade NdFeB, middle of 1-2 kg [sources: ev-motor] [assumption]", lo=0,
+        keys=("vehicle", "magnet"),
         factory=lambda: {"ice": {"ndfeb": 0.1}, "ev": {"ndfeb": 0.1, "ndfeb_hre": 1.5}})
     automaker_cover_days: Optional[float] = p(
         None, unit="days", desc="if set, overrides every automaker's target cover (sweeps)",

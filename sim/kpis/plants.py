@@ -7,7 +7,7 @@ nodes' static facts and the economic inputs recorded in the run's meta (``nodes`
 with their ``kind``, so tier-1 suppliers, when they arrive as agents with ``output`` and
 ``lost``, get the same figures.
 
-Definitions (TTS and TTR after Simchi-Levi et al., docs/sources.md#resilience):
+Definitions (TTS and TTR after Simchi-Levi et al., [sources: resilience]):
 
 - a *halt* is a day with lost output (``lost`` > 1e-9); consecutive such days are one
   episode (start, end = last day with a loss, days);
