@@ -88,8 +88,10 @@ SETTINGS = dict(deadline=None, database=None,
 
 # --------------------------------------------------------------------------- strategies
 def unit(lo=0.0, hi=1.0):
-    # no subnormals: a cover of 5e-324 days times a need underflows to 0 in Market.gap
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    # values below 1e-9 in size become 0: a cover of 1e-200 days times a need of 1e-200
+    # t/day underflows to 0 in Market.gap (a known bug, xfail test at the end)
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False).map(
+        lambda x: 0.0 if abs(x) < 1e-9 else x)
 
 
 def subset(values, min_size=1):
@@ -578,3 +580,12 @@ def test_bug_buyer_without_need_has_finite_kpis():
     w = _world(automakers=[AutomakerConf(name="A", country="US", vehicles_per_day=0)])
     out = sim.run(RunConfig(world=w, days=20, plots=False), progress=False)
     _finite(out["kpis"], "kpis")
+
+
+@pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
+                   reason="Market.gap divides by cover x need, which underflows to 0 for tiny "
+                   "valid values (ev_share=1e-200 with target_cover_days=1e-200)")
+def test_bug_tiny_need_and_cover_do_not_divide_by_zero():
+    a = AutomakerConf(name="A", country="US", vehicles_per_day=1.0, ev_share=1e-200,
+                      target_cover_days=1e-200)
+    SupplyChainModel(RunConfig(world=_world(automakers=[a]), days=20, plots=False)).run()
