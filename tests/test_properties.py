@@ -216,8 +216,8 @@ def event_of(draw, kind, days, buyers, mines, dests):
     if kind == "general_licence":
         if draw(opt):
             ev["customers"] = draw(subset(buyers))
-        if draw(opt):
-            ev["tonnes"] = draw(unit(0, 200))
+        # no volume cap (``tonnes``): two orders on one capped licence crash the release
+        # (a known bug, xfail test at the end)
     if kind == "relations":
         ev["level"] = draw(unit(-1, 1))
     if kind == "customs_checks":
@@ -589,3 +589,23 @@ def test_bug_tiny_need_and_cover_do_not_divide_by_zero():
     a = AutomakerConf(name="A", country="US", vehicles_per_day=1.0, ev_share=1e-200,
                       target_cover_days=1e-200)
     SupplyChainModel(RunConfig(world=_world(automakers=[a]), days=20, plots=False)).run()
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError,
+                   reason="Exporter.allocate screens a day's orders before releasing any: two "
+                   "orders covered by one capped general licence both pass the screen, the "
+                   "first uses the cap, and Ministry.release finds no licence for the second "
+                   "(None.used_t)")
+def test_bug_two_orders_on_one_capped_general_licence():
+    from sim.shipments import Status
+
+    cfg = RunConfig(world=_world(), days=30, plots=False, events=[
+        EventConf(set="controls", date="2024-12-31"),
+        EventConf(set="general_licence", date="2024-12-31", firms=["JL Mag"], tonnes=3.0)])
+    m = SupplyChainModel(cfg)
+    e = m.by_name["JL Mag"]
+    orders = [m.orders.new_order(m.by_name["I"], e, "ndfeb", 2.0, m.date) for _ in range(2)]
+    m.by_name["I"].on_order["ndfeb"] += 4.0
+    e.book = orders
+    e.allocate()
+    assert orders[0].status == Status.APPROVED and orders[1].status != Status.APPROVED
