@@ -83,6 +83,8 @@ class Market:
             if n <= 0 or cover <= 0:
                 continue
             want = cover * n
+            if not want > 0:  # a need or cover so small that it underflows: no signal
+                continue
             g = max(0.0, 1.0 - stock / (c.scarcity_reference * want))
             over = min(1.0, max(0.0, stock / (c.surplus_reference * want) - 1.0))
             g -= over * c.surplus_elasticity / max(c.scarcity_elasticity, 1e-9)

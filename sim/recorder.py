@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import fields
 
 import pandas as pd
 
 from .products import MAGNETS, MATERIALS
-from .shipments import Status
+from .shipments import Shipment, Status
 
 SHIPMENT_DATES = ("ordered_on", "applied_on", "decided_on", "shipped_on", "due_on",
                   "delivered_on")
@@ -85,7 +86,9 @@ class Recorder:
         daily = pd.DataFrame(self.daily)
         agents = pd.DataFrame(self.agent_rows)
         agents = agents[["date", *[c for c in agents.columns if c != "date"]]]
-        ships = pd.DataFrame([s.as_row() for s in shipments])
+        ships = pd.DataFrame([s.as_row() for s in shipments],
+                             columns=[f.name for f in fields(Shipment)
+                                      if f.name not in ("reserved", "ship_on")])
         for c in SHIPMENT_DATES:
             ships[c] = pd.to_datetime(ships[c])
         for t in (daily, agents):

@@ -92,14 +92,19 @@ class Ministry(mesa.Agent):
         fits goes and the rest is refused (reason ``quota``); with no room left it is
         refused whole."""
         today = self.model.date
+        g = None
+        if licence == Licence.GENERAL:
+            g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today)
+            if g is None:  # an earlier order today used the licence's volume cap
+                self.submit(s)  # so this one applies for an individual licence
+                return
         room = self.headroom(s)
         if s.tonnes > room + QUOTA_EPS_T:
             if room <= QUOTA_EPS_T:
                 self.model.orders.return_to_seller(s, "quota")
                 return
             self.model.orders.cut_to(s, room, reason="quota")
-        if licence == Licence.GENERAL:
-            g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today)
+        if g is not None:
             g.used_t += s.tonnes
         ship_on = today
         if s.licence == Licence.INDIVIDUAL:

@@ -173,7 +173,8 @@ class MakerConf:
                                   "stock", source="[assumption]", lo=0)
     oxide_cover_days: float = p(
         30.0, unit="days", desc="oxide stock the maker aims to hold, in days of full-capacity "
-        "use (was OXIDE_COVER_DAYS in sim/agents/maker.py)", source="[assumption]", lo=0)
+        "use (was OXIDE_COVER_DAYS in sim/agents/maker.py)", source="[assumption]", lo=0,
+        lo_open=True)
     capacity_additions: Dict[str, Dict[str, float]] = p(
         unit="t/yr", desc="dated capacity plans {YYYY-MM-DD: {magnet: t/yr}}",
         source="e.g. MP's 10,000 t/yr plant from 2028 [sources: mp-10x]",

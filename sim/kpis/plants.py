@@ -92,10 +92,12 @@ def episodes(dates: pd.Series, lost: pd.Series) -> list[dict]:
 
 
 def _r(x, nd: int = 1):
+    """Rounded, or None where the figure does not apply (NaN, or infinite: e.g. the cover
+    of a node that needs nothing)."""
     if x is None:
         return None
     x = float(x)
-    return None if math.isnan(x) else round(x, nd)
+    return None if not math.isfinite(x) else round(x, nd)
 
 
 def _start_prices(r: RunData) -> dict[str, float]:
@@ -131,7 +133,11 @@ def _tts(r: RunData, name: str, g: pd.DataFrame, first: pd.Timestamp,
                           and g[c].iloc[0] > 0]
     if not mats:
         return None
-    binding = min(mats, key=lambda m: row.get(f"stock_{m}", math.inf) / need.get(m, 1.0))
+    def days_left(m: str) -> float:  # a need rounded to 0 binds nothing
+        n = need.get(m, 1.0)
+        return row.get(f"stock_{m}", math.inf) / n if n > 0 else math.inf
+
+    binding = min(mats, key=days_left)
     s = r.shipments
     got = s[(s["buyer"] == name) & (s["material"] == binding) & (s["delivered_on"] <= first)]
     last = got["delivered_on"].max() if len(got) else pd.NaT
