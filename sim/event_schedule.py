@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .config.registry import check_country, check_date
 from .errors import ConfigError
 from .events import COMMON, END_USES, KINDS, SECTORS, EventConf, PolicyEvent
 from .products import MAGNETS, MATERIALS
 
 
 # --------------------------------------------------------------------------- checks
-def _date(value, where: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _countries(values, where: str) -> tuple[str, ...]:
-    out = []
-    for c in values:
-        if not (isinstance(c, str) and len(c) == 2 and c.isalpha() and c.isupper()):
-            raise ConfigError(f"{where}: {c!r} is not an ISO 3166 alpha-2 country code")
-        out.append(c)
-    return tuple(out)
+    return tuple(check_country(c, where) for c in values)
 
 
 def _check_values(ev: EventConf, where: str, firm_names, mine_names) -> None:
@@ -80,7 +69,7 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
         raise ConfigError(f"{where}: give exactly one of 'date' or 'day'")
     if ev.day is not None and ev.day < 0:
         raise ConfigError(f"{where}.day: must be >= 0, got {ev.day}")
-    when = _date(ev.date, f"{where}.date") if ev.date is not None else (
+    when = check_date(ev.date, f"{where}.date") if ev.date is not None else (
         start + dt.timedelta(days=int(ev.day)))
     materials = tuple(ev.materials) if ev.materials is not None else MAGNETS
     for m in materials:

@@ -58,6 +58,10 @@ class Layers:
     def __contains__(self, key) -> bool:
         return key in self._by_key
 
+    def in_force(self, key) -> list:
+        """The values set for ``key`` by events in force, latest first."""
+        return [value for _, value in reversed(self._by_key.get(key, ()))]
+
     def get(self, key, default=None):
         layers = self._by_key.get(key)
         return layers[-1][1] if layers else default

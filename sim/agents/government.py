@@ -24,7 +24,7 @@ class Levers:
         getattr(self, attr).end(None, ev)
 
     def floor_for(self, mine: str) -> float | None:
-        for _, (usd, mines) in reversed(self.floors._by_key.get(None, [])):
+        for usd, mines in self.floors.in_force(None):
             if mines is None or mine in mines:
                 return float(usd)
         return None
