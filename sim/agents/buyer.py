@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import BuyerConf
-from ..products import MAGNETS
+from ..products import MATERIALS
 from ..shipments import Shipment
 from .firm import Firm
 
@@ -30,7 +30,7 @@ class Buyer(Firm):
     def __init__(self, model, conf: BuyerConf, need: dict[str, float], index: int) -> None:
         super().__init__(model, conf.name, conf.country)
         self.conf = conf
-        self.need = {m: float(need.get(m, 0.0)) for m in MAGNETS if need.get(m, 0.0) > 0}
+        self.need = {m: float(need.get(m, 0.0)) for m in MATERIALS if need.get(m, 0.0) > 0}
         self.target_cover = float(conf.target_cover_days)
         self.review = int(conf.review_days)
         self.offset = index % self.review
