@@ -67,7 +67,8 @@ def test_aggregate_quota_holds_in_tonnes_of_reo():
     legal = reo_exported(m, 2025).sum()
     assert legal <= quota + 1e-6
     assert legal > 0.95 * quota, "a binding quota is used up"
-    assert (d := daily(m))["reo_quota_room_all_t"].iloc[-1] == pytest.approx(quota - legal, abs=1e-6)
+    d = daily(m)
+    assert d["reo_quota_room_all_t"].iloc[-1] == pytest.approx(quota - legal, abs=1e-6)
     assert d["raw_exports_reo_t"].sum() > 0
 
 

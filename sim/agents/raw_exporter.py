@@ -15,8 +15,9 @@ class RawExporter(Seller):
     (phase ``produce``). It screens orders like a magnet exporter (the Ministry's controls,
     licences and end-use rules apply per product category). Under a binding aggregate quota
     (`sim.border`) it serves the orders of highest value per tonne of REO first (inside
-    price / REO per tonne: the value before the rationing premium the quota itself creates) and refuses products whose turn the year's room will not reach
-(`Border.within_mix`), cuts the order that crosses the cap to fit and refuses the rest
+    price / REO per tonne: the value before the rationing premium the quota itself
+    creates) and refuses products whose turn the year's room will not reach
+    (`Border.within_mix`), cuts the order that crosses the cap to fit and refuses the rest
     (reason ``reo_quota``); a share ``border.leakage`` of refused tonnes leaves anyway
     (reason ``smuggled``, no licence, not counted by the quota). Tonnes it cannot export go
     back into China's balance (phase ``ship``).
