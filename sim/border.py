@@ -12,7 +12,8 @@ product is served only while the expected orders of the products worth more, to 
 year's end, leave room for it; a product below that cut is refused (``reo_quota``). A
 share ``leakage`` of the tonnes a quota refuses leaves anyway (smuggling,
 reclassification), uncounted by the quota. ``export_duty`` sets an ad-valorem duty per
-raw product (latest in force wins); the outside price of a raw product is at least its inside price x (1 + duty).
+raw product (latest in force wins); the outside price of a raw product is at least its
+inside price x (1 + duty).
 ``crackdown`` removes a share of unreported output from China's supply while in force.
 Magnet quotas, controls and licences stay with the Ministry (`sim.rules`): a licence
 or a quota on one product category never covers or caps another.
