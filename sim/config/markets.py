@@ -60,7 +60,7 @@ class MarketConf:
     tariffs_on_landed_cost: bool = p(
         True, unit="-", desc="tariff events raise buyers' landed cost of the goods they hit "
         "and so move buyers' order split (BuyerConf.tariff_*); false: tariffs only move the "
-        "outside price index", source="issue 10 item 6 (a switch for the ablation)")
+        "outside price index", source="[assumption]: a mechanism switch for the ablation")
     china: ChinaPricingConf = group(ChinaPricingConf, "China's pricing strategy")
 
 
