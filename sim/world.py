@@ -15,6 +15,7 @@ from .agents import (
     Ministry,
 )
 from .agents.government import Government
+from .demand import DemandPath
 from .market import Market
 from .substitution import Substitution
 
@@ -41,6 +42,7 @@ def populate(model) -> None:
     model.sellers = AgentSet(model.exporters + model.makers, random=model.random)
     model.by_name = {a.name: a for a in [*model.exporters, *model.makers, *buyers]}
     model.orders.index_firms(model.by_name)
+    model.demand = DemandPath(model, w.demand, w.demand_paths)  # before substitution, pipeline
     model.substitution = Substitution(model, cfg.substitution)
     for b in buyers:
         model.orders.warm_start(b)
