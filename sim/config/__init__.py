@@ -38,7 +38,8 @@ refuse_unknown_keywords(
 
 __all__ = [
     "MAGNETS", "MATERIALS", "UNITS", "AutomakerConf", "BuyerConf", "ChinaPricingConf",
-    "DefenseConf", "DelayConf", "DemandConf", "EconomicsConf", "EventConf", "ExporterConf", "GovernmentConf",
+    "DefenseConf", "DelayConf", "DemandConf", "EconomicsConf", "EventConf", "ExporterConf",
+    "GovernmentConf",
     "IndustryConf", "LicensingConf", "LinkConf", "MakerConf", "MarketConf", "MetricsConf",
     "MineConf",
     "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
