@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_origin
 
+from ..config.border import ChinaElementConf, ContentConf
 from ..config.firms import FIRM_KINDS, DemandConf, LinkConf
 from ..config.registry import check, hints, spec_of, suggest, unwrap
 from ..config.world import WorldConf
@@ -42,8 +43,10 @@ DEFAULT = "2024"
 VINTAGES = ("2009", "2024")
 """World vintages shipped with the model (folders of this package), oldest first."""
 SOURCE = "source"
-TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf, "demand": DemandConf}
-"""Every table of a world: one per firm kind, the supply links and the demand path."""
+TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf, "content": ContentConf,
+                           "china": ChinaElementConf, "demand": DemandConf}
+"""Every table of a world: one per firm kind, the supply links, the element content of
+magnet grades, China's own balance per element and the demand path."""
 
 
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
