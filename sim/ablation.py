@@ -411,6 +411,66 @@ def report(spec: Spec, tables: dict[str, pd.DataFrame], extra: list[str] | tuple
     return "\n".join(out) + "\n"
 
 
+# --------------------------------------------------------------------------- inputs
+EVENT_META = ("set", "id", "date", "day", "label", "source")
+
+
+def _flat(d: Any, prefix: str = "") -> dict:
+    if isinstance(d, dict) and d:
+        out = {}
+        for k, v in d.items():
+            out.update(_flat(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: d}
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, list):
+        return ", ".join(map(_show, v))
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {_show(x)}" for k, x in v.items())
+    if isinstance(v, float) and v == int(v):
+        v = int(v)
+    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10000 \
+        else str(v)
+
+
+def scenario_inputs(names: tuple[str, ...] | list[str], reference: str = "baseline") -> str:
+    """What each scenario puts in (inputs only, no outcomes), as Markdown: its horizon and
+    world, the settings it changes from ``scenario=<reference>``, and its events with dates
+    and sources. Composed as a run composes it (the README's generated ``replays`` block)."""
+    import datetime as dt
+
+    from omegaconf import OmegaConf
+
+    def plain(name: str) -> dict:
+        return OmegaConf.to_container(OmegaConf.structured(compose([f"scenario={name}"])))
+
+    ref = _flat({k: v for k, v in plain(reference).items() if k != "events"})
+    out = []
+    for name in names:
+        d = plain(name)
+        end = dt.date.fromisoformat(str(d["start"])) + dt.timedelta(days=int(d["days"]) - 1)
+        out += [f"**`scenario={name}`**: {d['start']} to {end} ({d['days']} days), world "
+                f"`{d['world']['tables']}`, licensing variant `{d['licensing']['name']}`.", ""]
+        flat = _flat({k: v for k, v in d.items() if k != "events"})
+        changed = [k for k in flat if k not in ("scenario_name", "start", "days")
+                   and flat[k] != ref.get(k)]
+        if changed:
+            out.append("Settings changed from the baseline: " + "; ".join(
+                f"`{k}` = {_show(flat[k])}" for k in changed) + ".")
+            out.append("")
+        out += ["| date | event | what | label | source |", "|---|---|---|---|---|"]
+        for e in d.get("events") or []:
+            when = e.get("date") or (f"day {e['day']}" if e.get("day") is not None else "")
+            what = "; ".join(f"{k.replace('_', ' ')} {_show(v)}" for k, v in e.items()
+                             if k not in EVENT_META and v is not None)
+            cells = [when, e["set"], what, e.get("label") or "", e.get("source") or ""]
+            out.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+        out.append("")
+    return "\n".join(out).rstrip("\n")
+
+
 # --------------------------------------------------------------------------- running
 def run(spec: Spec, extra: list[str] | tuple = (), out: Path | None = None, jobs: int = 1,
         progress: bool | None = None, spec_name: str = "ablation spec"

@@ -187,3 +187,15 @@ def test_months_cli_reads_a_run_folder(tmp_path, controls_run, capsys):
     assert main(["months", "controls_2025", "days=x"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(e.startswith("error: ") for e in err)
+
+
+# --------------------------------------------------------------------------- README
+def test_readme_replay_inputs_are_up_to_date():
+    from sim.docs import README_BLOCKS, README_MD, render
+
+    text = README_MD.read_text()
+    assert render(text, README_BLOCKS) == text, "run: .venv/bin/python -m sim.docs"
+    block = text.split("<!-- replays:begin -->")[1].split("<!-- replays:end -->")[0]
+    for name in load_spec(DEFAULT_SPEC).scenarios:
+        assert f"**`scenario={name}`**" in block
+    assert "| 2010-09-21 | embargo |" in block and "[sources: april-2025]" in block
