@@ -9,7 +9,7 @@ A spec is a plain YAML file (not a Hydra experiment), checked strictly (`parse_s
 .. code-block:: yaml
 
     scenarios: [controls_2025, embargo_2010]   # names in scenarios/scenario/
-    seed: 42
+    seed: 42                         # or a list: figures are means over the seeds
     overrides: []                    # applied to every run, e.g. [days=365]
     baseline: ["events=[]"]          # the no-shock reference: the scenario without events
     headline:                        # KPI names from the registry (sim.kpis), or
@@ -22,7 +22,10 @@ A spec is a plain YAML file (not a Hydra experiment), checked strictly (`parse_s
 Each scenario runs with all mechanisms on (the scenario as it is, plus ``overrides``), then
 once per switch with that switch's overrides on top, then (if ``baseline`` is given) once as
 the no-shock reference; all on the same seed, so variants share their random streams until
-the switched mechanism makes them differ. Every override is checked like the command line
+the switched mechanism makes them differ. Switching off a mechanism that draws random
+numbers shifts the later draws, so one seed mixes its effect with noise: give ``seed`` a
+list and every figure is the mean over those seeds (each variant paired with "all on" on
+the same seeds). Every override is checked like the command line
 (`sim.cli_checks.preflight`) before any run starts. A switch whose run has every KPI equal
 to "all on" is flagged "no effect"; one that changes other KPIs but none of the headline
 figures is flagged "no effect on these figures".
@@ -64,7 +67,7 @@ class Spec:
     scenarios: tuple[str, ...]
     headline: tuple[str, ...]
     switches: dict[str, tuple[str, ...]]
-    seed: int = 42
+    seeds: tuple[int, ...] = (42,)
     overrides: tuple[str, ...] = ()
     baseline: tuple[str, ...] | None = None
 
@@ -121,8 +124,11 @@ def parse_spec(raw: Any, where: str = "ablation spec") -> Spec:
             raise error(where, f"needs {k!r}", None)
     scenarios = _strings(raw["scenarios"], f"{where}: scenarios", empty_ok=False)
     seed = raw.get("seed", 42)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise error(f"{where}: seed", "expected a whole number >= 0", show(seed))
+    seeds = seed if isinstance(seed, list) else [seed]
+    if not seeds or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0
+                            for x in seeds) or len(set(seeds)) < len(seeds):
+        raise error(f"{where}: seed", "expected a whole number >= 0, or a list of distinct "
+                    "ones (figures are then means over the seeds)", show(seed))
     headline = _strings(raw["headline"], f"{where}: headline", empty_ok=False)
     for i, h in enumerate(headline):
         _check_headline(h, f"{where}: headline[{i}]")
@@ -147,7 +153,7 @@ def parse_spec(raw: Any, where: str = "ablation spec") -> Spec:
         raise error(f"{where}: headline", "a NAME/baseline figure needs a baseline run "
                     "(baseline: [\"events=[]\"])", show([h for h in headline
                                                            if h.endswith(RATIO)]))
-    return Spec(scenarios=scenarios, headline=headline, switches=switches, seed=seed,
+    return Spec(scenarios=scenarios, headline=headline, switches=switches, seeds=tuple(seeds),
                 overrides=overrides, baseline=baseline)
 
 
@@ -170,10 +176,12 @@ class Variant:
     name: str                     # "all on", "without <switch>", or REFERENCE
     switch: str | None = None
     overrides: list[str] = field(default_factory=list)
+    seed: int | None = None       # in the folder name when the spec has several seeds
 
     @property
     def slug(self) -> str:
-        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("_")
+        s = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("_")
+        return s if self.seed is None else f"{s}/seed_{self.seed}"
 
 
 def variants(spec: Spec, extra: list[str] | tuple[str, ...] = ()) -> list[Variant]:
@@ -181,12 +189,14 @@ def variants(spec: Spec, extra: list[str] | tuple[str, ...] = ()) -> list[Varian
     reference. ``extra`` overrides (the command line's) go on every run."""
     out = []
     for s in spec.scenarios:
-        common = [f"scenario={s}", f"seed={spec.seed}", *spec.overrides, *extra]
-        out.append(Variant(s, ALL_ON, None, list(common)))
-        for name, ovs in spec.switches.items():
-            out.append(Variant(s, f"without {name}", name, [*common, *ovs]))
-        if spec.baseline is not None:
-            out.append(Variant(s, REFERENCE, None, [*common, *spec.baseline]))
+        for seed in spec.seeds:
+            common = [f"scenario={s}", f"seed={seed}", *spec.overrides, *extra]
+            tag = seed if len(spec.seeds) > 1 else None
+            out.append(Variant(s, ALL_ON, None, list(common), tag))
+            for name, ovs in spec.switches.items():
+                out.append(Variant(s, f"without {name}", name, [*common, *ovs], tag))
+            if spec.baseline is not None:
+                out.append(Variant(s, REFERENCE, None, [*common, *spec.baseline], tag))
     return out
 
 
@@ -309,27 +319,52 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def ablation_table(spec: Spec, scenario: str, results: dict[str, dict]) -> pd.DataFrame:
-    """One scenario's table: a row per variant (all on, each switch off, the reference),
-    a column per headline figure, ``<figure> diff`` columns (variant - all on) and a
-    ``note`` ("no effect", "no effect on these figures", "failed: ...").
+def _mean(figs: list[dict]) -> dict:
+    """Figures of several seeds: numbers averaged, other values kept when all agree."""
+    out: dict[str, Any] = {}
+    for col in dict.fromkeys(c for f in figs for c in f):
+        vals = [f.get(col) for f in figs]
+        nums = [_num(v) for v in vals]
+        if all(x is not None for x in nums):
+            out[col] = sum(nums) / len(nums)
+        elif all(_same(v, vals[0]) for v in vals):
+            out[col] = vals[0]
+        else:
+            out[col] = "varies"
+    return out
 
-    ``results`` maps a variant name to `run_one`'s result."""
-    on = results.get(ALL_ON, {})
-    base = results.get(REFERENCE, {}).get("kpis")
+
+def ablation_table(spec: Spec, scenario: str, results: dict[str, Any]) -> pd.DataFrame:
+    """One scenario's table: a row per variant (all on, each switch off, the reference),
+    a column per headline figure (the mean over the spec's seeds), ``<figure> diff``
+    columns (variant - all on) and a ``note`` ("no effect": every KPI equal to "all on" on
+    every seed; "no effect on these figures"; "failed: ...").
+
+    ``results`` maps a variant name to `run_one`'s result, or to a list of them (one per
+    seed, in the spec's seed order)."""
+    res = {k: (v if isinstance(v, list) else [v]) for k, v in results.items()}
+    ok = {k: all("kpis" in r for r in v) for k, v in res.items()}
+    base = [r.get("kpis") for r in res[REFERENCE]] if ok.get(REFERENCE) else None
+
+    def figs(name: str) -> list[dict]:
+        return [figures(spec.headline, r["kpis"], base[i] if base else None)
+                for i, r in enumerate(res[name])]
+
     names = [ALL_ON, *(f"without {s}" for s in spec.switches)]
     if spec.baseline is not None:
         names.append(REFERENCE)
-    rows, on_fig = [], figures(spec.headline, on.get("kpis") or {}, base) \
-        if "kpis" in on else {}
+    on_figs = figs(ALL_ON) if ok.get(ALL_ON) else []
+    on_fig = _mean(on_figs) if on_figs else {}
+    rows = []
     for name in names:
-        r = results.get(name, {})
         row: dict[str, Any] = {"variant": name}
-        if "kpis" not in r:
-            row["note"] = f"failed: {r.get('error', 'not run')}"
+        if not ok.get(name):
+            errs = [r.get("error", "not run") for r in res.get(name, [{}]) if "kpis" not in r]
+            row["note"] = f"failed: {errs[0] if errs else 'not run'}"
             rows.append(row)
             continue
-        fig = figures(spec.headline, r["kpis"], base)
+        per_seed = figs(name)
+        fig = _mean(per_seed)
         row.update(fig)
         note = ""
         if name != ALL_ON and on_fig:
@@ -338,10 +373,12 @@ def ablation_table(spec: Spec, scenario: str, results: dict[str, dict]) -> pd.Da
                 row[f"{col} diff"] = d[0] - d[1] if None not in d else (
                     None if _same(v, on_fig.get(col)) else "changed")
             if name.startswith("without "):
-                keys = set(r["kpis"]) | set(on["kpis"])
-                if all(_same(r["kpis"].get(k), on["kpis"].get(k)) for k in keys):
+                pairs = list(zip(res[name], res[ALL_ON], strict=True))
+                if all(_same(r["kpis"].get(k), o["kpis"].get(k)) for r, o in pairs
+                       for k in set(r["kpis"]) | set(o["kpis"])):
                     note = "no effect"
-                elif all(_same(v, on_fig.get(c)) for c, v in fig.items()):
+                elif all(_same(v, f0.get(c)) for f, f0 in zip(per_seed, on_figs, strict=True)
+                         for c, v in f.items()):
                     note = "no effect on these figures"
         row["note"] = note
         rows.append(row)
@@ -396,7 +433,9 @@ def markdown(df: pd.DataFrame) -> str:
 
 def report(spec: Spec, tables: dict[str, pd.DataFrame], extra: list[str] | tuple = ()) -> str:
     """The Markdown document: one section per scenario."""
-    out = [f"# Ablation (seed {spec.seed})", ""]
+    seeds = ", ".join(map(str, spec.seeds))
+    out = [f"# Ablation (seed {seeds})" if len(spec.seeds) == 1 else
+           f"# Ablation (means over seeds {seeds})", ""]
     ovs = [*spec.overrides, *extra]
     if ovs:
         out += [f"Overrides on every run: `{' '.join(ovs)}`.", ""]
@@ -507,7 +546,10 @@ def run(spec: Spec, extra: list[str] | tuple = (), out: Path | None = None, jobs
     bar.close()
     tables = {}
     for s in spec.scenarios:
-        by_name = {v.name: r for v, r in zip(vs, results, strict=True) if v.scenario == s}
+        by_name: dict[str, list[dict]] = {}
+        for v, r in zip(vs, results, strict=True):
+            if v.scenario == s:
+                by_name.setdefault(v.name, []).append(r)
         tables[s] = ablation_table(spec, s, by_name)
     return tables
 

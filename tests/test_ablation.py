@@ -119,14 +119,33 @@ def test_cli_writes_the_tables(tmp_path, capsys):
     from sim.cli import main
 
     f = tmp_path / "spec.yaml"
-    f.write_text("scenarios: [controls_2025]\nseed: 1\nheadline: [lost_vehicles]\n"
+    f.write_text("scenarios: [controls_2025]\nseed: [1, 2]\nheadline: [exports_t_per_month]\n"
                  "switches: {relations: [licensing.relations_sensitivity=0]}\n")
     assert main(["ablation", str(f), "days=60", "--out", str(tmp_path / "out")]) == 0
     assert "## controls_2025" in capsys.readouterr().out
     csv = pd.read_csv(tmp_path / "out" / "ablation.csv")
     assert list(csv["variant"]) == [ALL_ON, "without relations"]
-    run = tmp_path / "out" / "runs" / "controls_2025" / "without_relations"
-    assert sim.RunFolder(run).overrides()[-1] == "licensing.relations_sensitivity=0"
+    runs = tmp_path / "out" / "runs" / "controls_2025"
+    folder = runs / "without_relations" / "seed_2"
+    assert sim.RunFolder(folder).overrides()[-1] == "licensing.relations_sensitivity=0"
+    per_seed = [sim.RunFolder(runs / "all_on" / f"seed_{s}").kpis()["exports_t_per_month"]
+                for s in (1, 2)]
+    assert per_seed[0] != per_seed[1]  # the seeds differ, and the table gives their mean
+    assert csv.loc[0, "exports_t_per_month"] == pytest.approx(sum(per_seed) / 2)
+
+
+def test_several_seeds_no_effect_needs_every_seed_equal():
+    spec = Spec(scenarios=("s",), headline=("lost_vehicles",), switches={"a": ("x=1",),
+                                                                         "b": ("x=2",)},
+                seeds=(1, 2))
+    k = [{"lost_vehicles": 10.0, "other": 1}, {"lost_vehicles": 20.0, "other": 1}]
+    res = {ALL_ON: [{"kpis": k[0]}, {"kpis": k[1]}],
+           "without a": [{"kpis": k[0]}, {"kpis": k[1]}],
+           "without b": [{"kpis": k[0]}, {"kpis": {**k[1], "other": 2}}]}
+    df = ablation.ablation_table(spec, "s", res).set_index("variant")
+    assert df.loc[ALL_ON, "lost_vehicles"] == 15.0
+    assert df.loc["without a", "note"] == "no effect"
+    assert df.loc["without b", "note"] == "no effect on these figures"
 
 
 # --------------------------------------------------------------------------- months
