@@ -10,7 +10,7 @@ Sections (one row per calendar month of the run, the same rows in each):
   China, dated at customs clearance (``cleared_on``) when the shipments table has that
   column, else at shipping (``shipped_on``); only dates within the run;
 - **prices** inside and outside China per product (USD/kg, monthly mean of the daily
-  ``price_<product>_cn`` / ``price_<product>_ex_cn``);
+  ``price_<product>_cn`` / ``price_<product>_ex_cn``), a table per product category;
 - **licence queue**: monthly mean tonnes waiting per product (``licence_queue_<product>_t``)
   and applications pending (mean, and on the month's last day);
 - **halts and events**: lost vehicles, which buyers lost output and on how many days of the
@@ -86,7 +86,8 @@ def _event_lines(events: pd.DataFrame | None, months: list[str], start, end) -> 
 
 def sections(tables: dict) -> dict[str, pd.DataFrame]:
     """The month-by-month tables of a run (see the module docstring), indexed by month
-    (``YYYY-MM``), in `SECTIONS` order."""
+    (``YYYY-MM``), in `SECTIONS` order (prices: one per product category,
+    ``"prices (USD/kg, monthly mean): magnet"``)."""
     from .kpis.plants import BUYER_KINDS
     from .products import PRODUCTS
 
@@ -102,12 +103,14 @@ def sections(tables: dict) -> dict[str, pd.DataFrame]:
         SECTIONS[1]: _pivot(ex, "buyer_country", [], months),
     }
     g = daily.groupby("month", sort=False)
-    prices = pd.DataFrame(index=months)
-    for p in _products(daily.columns, "price_", "_cn"):
-        if f"price_{p}_ex_cn" in daily.columns:
-            prices[f"{p} CN"] = g[f"price_{p}_cn"].mean()
-            prices[f"{p} ex-CN"] = g[f"price_{p}_ex_cn"].mean()
-    out[SECTIONS[2]] = prices
+    cat = {p.code: p.category for p in PRODUCTS}
+    for category in dict.fromkeys(cat.values()):  # one prices table per product category
+        prices = pd.DataFrame(index=months)
+        for p in _products(daily.columns, "price_", "_cn"):
+            if cat[p] == category and f"price_{p}_ex_cn" in daily.columns:
+                prices[f"{p} CN"] = g[f"price_{p}_cn"].mean()
+                prices[f"{p} ex-CN"] = g[f"price_{p}_ex_cn"].mean()
+        out[f"{SECTIONS[2]}: {category}"] = prices
     queue = pd.DataFrame(index=months)
     for p in _products(daily.columns, "licence_queue_", "_t"):
         queue[f"{p} t (mean)"] = g[f"licence_queue_{p}_t"].mean()
