@@ -59,6 +59,7 @@ def _ship(m) -> None:
 
 
 def _receive(m) -> None:
+    m.orders.clear_due()
     m.orders.deliver_due()
     m.government.release()
 
@@ -85,10 +86,11 @@ PLAN: tuple[Phase, ...] = (
           "the Ministry, reserve stock and apply for licences; non-Chinese makers reserve "
           "stock", _allocate),
     Phase("decide", "the Ministry decides the applications whose clock is up", _decide),
-    Phase("ship", "released orders ship (shuffled); transit takes destination-specific days; "
-          "exporters sell surplus stock inside China", _ship),
-    Phase("receive", "arrivals are received; the government releases stockpile to short "
-          "defence primes", _receive),
+    Phase("ship", "released orders ship (shuffled); Chinese exports pass customs (checks, "
+          "holds), then transit takes destination-specific days; exporters sell surplus "
+          "stock inside China", _ship),
+    Phase("receive", "exports cleared by customs today are counted; arrivals are received; "
+          "the government releases stockpile to short defence primes", _receive),
     Phase("prices", "prices update inside and outside China (China's pricing strategy)",
           _prices),
     Phase("record", "the day is recorded", _record),
