@@ -95,7 +95,7 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
         customers=tuple(ev.customers) if ev.customers is not None else None,
         usd_per_kg=ev.usd_per_kg, mines=tuple(ev.mines) if ev.mines is not None else None,
         rate=ev.rate, tonnes_per_day=dict(ev.tonnes_per_day) if ev.tonnes_per_day else None,
-        open=ev.open, lead_days=int(ev.lead_days or 0),
+        open=ev.open, lead_days=int(ev.lead_days or 0), group=ev.group,
         label=ev.label or kind.name.replace("_", " "), source=ev.source or "",
         id=ev.id or str(i))
     if ev.days is not None:

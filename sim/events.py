@@ -55,6 +55,7 @@ class PolicyEvent:
     tonnes_per_day: dict | None = None
     open: bool | None = None
     lead_days: int = 0
+    group: str | None = None  # quota group of a reo_quota event
     label: str = ""
     source: str = ""
     id: str = ""
@@ -78,7 +79,7 @@ class Kind:
     """One event kind: its keys, target, start and end."""
 
     name: str
-    target: str  # rules | government | market | defense | mines
+    target: str  # rules | government | market | defense | mines | border
     does: str
     keys: frozenset[str]
     required: frozenset[str] = frozenset()
@@ -93,6 +94,10 @@ def _rules(name: str):
 
 def _rules_end(name: str):
     return lambda t, ev: getattr(t.ministry.rules, f"end_{name}")(ev)
+
+
+def _border(name: str, end: bool = False):
+    return lambda t, ev: getattr(t.border, f"{'end' if end else 'start'}_{name}")(ev)
 
 
 def _revoke(t, ev) -> None:
@@ -179,6 +184,18 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     _k("defense_ban", "defense", "no Chinese-origin magnet may enter defence supply from "
        "the date; primes stop Chinese orders and cancel unshipped ones lead_days before",
        {"lead_days"}, start=_ban),
+    _k("reo_quota", "border", "releases a batch of aggregate export quota (tonnes of REO) "
+       "on raw materials for the calendar year of its date to a quota group (light | heavy "
+       "| all); from its first batch the group is capped", {"tonnes", "group"}, {"tonnes"},
+       start=_border("reo_quota")),
+    _k("lift_reo_quota", "border", "abolishes a group's aggregate quota", {"group"},
+       start=_border("lift_reo_quota")),
+    _k("export_duty", "border", "ad-valorem export duty (rate) on raw materials",
+       {"materials", "rate", "days"}, {"materials", "rate"}, start=_border("export_duty"),
+       end=_border("export_duty", end=True)),
+    _k("crackdown", "border", "removes a share (rate) of China's unreported output",
+       {"rate", "days"}, {"rate"}, start=_border("crackdown"),
+       end=_border("crackdown", end=True)),
     _k("concentrate_route", "mines", "whether China takes the named mines' concentrate "
        "for separation (open true/false)", {"mines", "open"}, {"open"}, start=_route),
 )}

@@ -1,6 +1,24 @@
 """Price formation inside and outside China (USD/kg), and China's pricing strategy.
 
-Every day (phase 9), for each material ``m``, with ``p0`` the opening outside price::
+Every day (phase 9) China's balance (`sim.china`) moves each element's stock and inside
+price first. Then, for each product, with ``border.*`` switches on (the default)::
+
+    s        = 1 - gap  (need-weighted cover share of buyers outside China; see below)
+    R        = (1 / max(s, min_cover_share)) ^ (1 / demand_elasticity)   when s < 1
+             = 1 + elasticity * gap                                      when in surplus
+    raw p of element e (k t REO per t):
+      price_cn = China's inside price of e x k                  (set by China's balance)
+      target_ex = price_cn x (1 + export duty on p) x R(gap of outside holders of e)
+    magnet m (content c_e t REO per t; conversion cost fixed at the opening):
+      cost_cn  = conversion_m + sum_e c_e x inside price of e
+      target_ex = cost_cn x (1 + margin) x (1 - flood) x (1 + t) x R(gap of buyers of m)
+      target_cn = cost_cn x (1 + margin) x (1 - flood) x ((1 - r) R + r (1 - glut_discount))
+
+so there is no cap on the price ratio (rationing with short-run inelastic demand), element
+costs pass through to magnets, and an export duty or a binding quota opens a wedge between
+the inside and outside price of a raw material. With ``border.rationing_prices`` off, R is
+the capped linear rule below; with ``border.pass_through`` off, magnets start from their
+opening price ``p0`` as before. The rule of the first version, for reference::
 
     gap_b    = max(0, 1 - stock_b / (reference * cover_b * need_b))          # scarcity
              - min(1, max(0, stock_b / (surplus_ref * cover_b * need_b) - 1))
@@ -26,7 +44,7 @@ from __future__ import annotations
 
 from .agents.mine import ACTIVE, MineStatus
 from .config import MAGNETS, MATERIALS, ChinaPricingConf, MarketConf
-from .products import FEEDSTOCK
+from .products import BY_CODE, FEEDSTOCK, RAW
 
 
 class ChinaPricing:
@@ -67,13 +85,33 @@ class ChinaPricing:
 class Market:
     """Holds today's prices inside (``price_cn``) and outside China (``price``)."""
 
-    def __init__(self, conf: MarketConf) -> None:
+    def __init__(self, conf: MarketConf, border=None) -> None:
         self.conf = conf
+        self.border = border
         self.p0 = dict(conf.initial_price)
-        self.price = dict(self.p0)
         self.price_cn = {m: v * conf.cn_price_ratio for m, v in self.p0.items()}
+        china = border.china if border is not None else None
+        for m in RAW:
+            e = next(iter(BY_CODE[m].elements))
+            if m not in self.p0 and china is not None and e in china.p0:
+                self.price_cn[m] = china.p0[e] * BY_CODE[m].reo
+                self.p0[m] = self.price_cn[m]
+        self.price = dict(self.p0)
         self.china = ChinaPricing(conf.china)
         self.flood = 0.0
+        self.conversion: dict[str, float] = {}
+
+    def start(self, model) -> None:
+        """Fix each magnet's conversion cost (opening price less margin and elements) once
+        China's balance exists; raw prices start at inside price x (1 + duty)."""
+        china, margin = model.border.china, model.cfg.border.margin
+        for m in MAGNETS:
+            if m in self.p0:
+                el = sum(k * china.p0.get(e, 0.0) for e, k in model.content.get(m, {}).items())
+                self.conversion[m] = max(0.0, self.p0[m] / (1 + margin) - el)
+        for m in RAW:
+            if m in self.p0:
+                self.price[m] = self.price_cn[m] * (1 + model.border.duty(m))
 
     def gap(self, holders) -> float:
         """Need-weighted scarcity (>0) or surplus (<0) of (need, stock, cover) triples."""
@@ -92,6 +130,13 @@ class Market:
             gap += n * g
         return gap / need if need else 0.0
 
+    def scarcity(self, gap: float, border_conf) -> float:
+        """The price multiple a cover gap calls for (module docstring: R)."""
+        if border_conf.rationing_prices and gap > 0:
+            s = max(1.0 - gap, border_conf.min_cover_share)
+            return (1.0 / s) ** (1.0 / border_conf.demand_elasticity)
+        return 1.0 + self.conf.scarcity_elasticity * gap
+
     def restricted_share(self, model, material: str) -> tuple[float, float]:
         """(restricted share, Chinese order share) of a magnet, weighted by buyers' need."""
         rules = model.ministry.rules
@@ -107,9 +152,25 @@ class Market:
             cn += n * b.china_share.get(material, 1.0)
         return (r / need, cn / need) if need else (0.0, 0.0)
 
+    def raw_holders(self, model, material: str):
+        """(need, stock, cover) of buyers outside China of a raw material: makers (in
+        tonnes of the element) and raw-material users."""
+        e = next(iter(BY_CODE[material].elements))
+        k = BY_CODE[material].reo
+        for mk in model.makers:
+            use = mk.use_tpd(e)
+            if use > 0:
+                yield use / k, mk.held(e) / k, mk.conf.oxide_cover_days
+        for b in model.buyers:
+            n = b.need.get(material, 0.0)
+            if n > 0:
+                yield n, b.stock[material], b.target_cover
+
     def update(self, model) -> None:
         """Move every price toward its target (phase 9)."""
-        c = self.conf
+        c, bc, border = self.conf, model.cfg.border, model.border
+        china = border.china
+        china.update(c.adjust_per_day)
         tariff = model.government.levers.tariff()
         self.flood = self.china.update(model.mines, self.price.get(FEEDSTOCK, 1.0)
                                        / self.p0.get(FEEDSTOCK, 1.0))
@@ -118,17 +179,26 @@ class Market:
                 continue
             if m in MAGNETS:
                 gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
-                                for b in model.buyers)
+                               for b in model.buyers)
                 r, cn_share = self.restricted_share(model, m)
-            elif m == FEEDSTOCK:  # the makers' feedstock: scarcity of their oxide stocks
-                gap = self.gap((mk.oxide_target / mk.conf.oxide_cover_days, mk.stock[m],
-                                mk.conf.oxide_cover_days) for mk in model.makers)
-                r, cn_share = 0.0, 0.0
-            else:  # a raw material nobody in the model uses yet: no scarcity signal
-                gap, r, cn_share = 0.0, 0.0, 0.0
-            scar = 1.0 + c.scarcity_elasticity * gap
-            base = self.p0[m] * (1.0 - self.flood)
-            goal_ex = base * (1.0 + tariff * cn_share) * scar
-            goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
+                base = self.p0[m]
+                if bc.pass_through and m in self.conversion:
+                    cost = self.conversion[m] + sum(
+                        k * china.price.get(e, 0.0) for e, k in model.content.get(m, {}).items())
+                    base = cost * (1 + bc.margin)
+                base *= 1.0 - self.flood
+                scar = self.scarcity(gap, bc)
+                goal_ex = base * (1.0 + tariff * cn_share) * scar
+                goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
+            else:
+                gap = self.gap(self.raw_holders(model, m))
+                e = next(iter(BY_CODE[m].elements))
+                if bc.china_balance and e in china.price:
+                    inside = china.price[e] * BY_CODE[m].reo * (1.0 - self.flood)
+                    self.price_cn[m] = inside
+                    goal_cn = inside
+                else:
+                    goal_cn = self.p0[m] * c.cn_price_ratio * (1.0 - self.flood)
+                goal_ex = goal_cn * (1.0 + border.duty(m)) * self.scarcity(gap, bc)
             self.price[m] += c.adjust_per_day * (goal_ex - self.price[m])
             self.price_cn[m] += c.adjust_per_day * (goal_cn - self.price_cn[m])

@@ -76,6 +76,7 @@ class SupplyChainModel(mesa.Model):
         """One day: the phases of `plan`, in order."""
         self.date = self.start + dt.timedelta(days=self.day)
         self.orders.new_day()
+        self.border.new_day()
         for phase in self.plan:
             phase.run(self)
         if self.steps >= self.cfg.days:

@@ -42,6 +42,8 @@ def _use(m) -> None:
 
 def _order(m) -> None:
     m.buyers.shuffle_do("order")
+    for mk in m.makers:
+        mk.order()
 
 
 def _allocate(m) -> None:
@@ -75,24 +77,28 @@ def _record(m) -> None:
 PLAN: tuple[Phase, ...] = (
     Phase("policy", "policy events due today take effect (the Ministry's rule book, "
           "government levers)", _policy),
-    Phase("produce", "mines produce oxide (to makers, the rest to China), Chinese "
-          "exporters and non-Chinese makers produce magnets, recycled oxide reaches makers, "
-          "the government buys for its stockpile", _produce),
+    Phase("produce", "mines produce oxide (to makers, the rest to China's balance), "
+          "Chinese magnet exporters produce drawing elements from China's balance, raw "
+          "exporters draw what their orders need from it, non-Chinese makers produce from "
+          "their raw stocks, recycled oxide reaches makers, the government buys for its "
+          "stockpile", _produce),
     Phase("use", "automakers' substitution updates their need; buyers use magnets for "
           "today's output (shuffled); shortfalls are recorded as lost production", _use),
     Phase("order", "buyers order on their review days toward a target cover, counting the "
-          "supply line (shuffled)", _order),
+          "supply line (shuffled); non-Chinese makers order the elements their mines do not "
+          "supply from Chinese raw exporters", _order),
     Phase("allocate", "sellers take new orders (shuffled): Chinese exporters screen them with "
           "the Ministry, reserve stock and apply for licences; non-Chinese makers reserve "
           "stock", _allocate),
     Phase("decide", "the Ministry decides the applications whose clock is up", _decide),
     Phase("ship", "released orders ship (shuffled); Chinese exports pass customs (checks, "
           "holds), then transit takes destination-specific days; exporters sell surplus "
-          "stock inside China", _ship),
+          "stock inside China (raw exporters return it to China's balance)", _ship),
     Phase("receive", "exports cleared by customs today are counted; arrivals are received; "
           "the government releases stockpile to short defence primes", _receive),
-    Phase("prices", "prices update inside and outside China (China's pricing strategy)",
-          _prices),
+    Phase("prices", "China's balance moves each element's stock and inside price; prices "
+          "update inside and outside China (rationing, pass-through, duties, China's "
+          "pricing strategy)", _prices),
     Phase("record", "the day is recorded", _record),
 )
 

@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import pandas as pd
 
-from .products import MAGNETS, MATERIALS
+from .products import MAGNETS, MATERIALS, RAW
 from .shipments import Shipment, Status
 
 SHIPMENT_DATES = ("ordered_on", "applied_on", "decided_on", "shipped_on", "cleared_on",
@@ -50,6 +50,8 @@ class Recorder:
             row[f"buyer_cover_{mat}_days"] = stock / need if need else math.nan
             row[f"exports_{mat}_t"] = book.exports_today.get(mat, 0.0)
             row[f"licence_queue_{mat}_t"] = queue.get(mat, 0.0)
+        for mat in RAW:  # Chinese exports of raw products, on their clearance day
+            row[f"exports_{mat}_t"] = book.exports_today.get(mat, 0.0)
         for mat in MATERIALS:
             row[f"price_{mat}_cn"] = m.market.price_cn.get(mat, math.nan)
             row[f"price_{mat}_ex_cn"] = m.market.price.get(mat, math.nan)

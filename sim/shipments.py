@@ -125,11 +125,15 @@ class Ledger:
     """Cumulative flows per material across the system's boundary: sources in, sinks out.
 
     Sources: ``initial`` (opening stocks and pipeline, stockpiles), ``produced``,
-    ``recycled``. Sinks: ``consumed``, ``sold_in_china``, ``oxide_to_china``, ``feedstock``.
+    ``recycled``, ``from_china_balance`` (raw materials a Chinese raw exporter draws from
+    China's element balance, `sim.china`), ``raw_outside_model`` (feed that appears with
+    ``border.raw_trade`` off). Sinks: ``consumed``, ``sold_in_china``, ``oxide_to_china``,
+    ``feedstock``, ``back_to_china_balance``.
     """
 
-    SOURCES = ("initial", "produced", "recycled")
-    SINKS = ("consumed", "sold_in_china", "oxide_to_china", "feedstock")
+    SOURCES = ("initial", "produced", "recycled", "from_china_balance", "raw_outside_model")
+    SINKS = ("consumed", "sold_in_china", "oxide_to_china", "feedstock",
+             "back_to_china_balance")
 
     def __init__(self) -> None:
         self.flows: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))

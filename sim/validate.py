@@ -15,6 +15,7 @@ from .config.registry import DATE_MAX, MAX_DAYS, check, check_date
 from .errors import ConfigError
 from .event_schedule import compile_events, lever_events
 from .events import PolicyEvent
+from .products import RAW
 
 
 def _names(cfg: RunConfig) -> tuple[set[str], dict[str, set[str]]]:
@@ -43,10 +44,6 @@ def _world(cfg: RunConfig) -> None:
         where = f"world.makers[{i}]"
         if f.country == "CN":
             raise ConfigError(f"{where}.country: makers are non-Chinese, got CN")
-        planned = [f.capacity_tpy, *f.capacity_additions.values()]
-        for m in (m for cap in planned for m in cap):
-            if m not in f.oxide_per_t:
-                raise ConfigError(f"{where}.oxide_per_t: missing {m!r}")
     for group in BUYER_KINDS:
         for i, f in enumerate(getattr(w, group)):
             if f.country == "CN":
@@ -63,6 +60,21 @@ def _world(cfg: RunConfig) -> None:
                           "), got none")
     made = {m for f in [*w.exporters, *w.makers] for m, t in f.capacity_tpy.items() if t > 0}
     made |= {m for f in w.makers for add in f.capacity_additions.values() for m in add}
+    if w.raw_exporters:
+        made |= set(RAW)
+    for i, f in enumerate(w.raw_exporters or ()):
+        if f.country != "CN":
+            raise ConfigError(f"world.raw_exporters[{i}].country: raw exporters are Chinese "
+                              f"(CN), got {f.country}")
+    seen: set[tuple[str, str]] = set()
+    for i, r in enumerate(w.content or ()):
+        if (r.product, r.element) in seen:
+            raise ConfigError(f"world.content[{i}]: {r.product}/{r.element} given twice")
+        seen.add((r.product, r.element))
+    elements = [r.element for r in w.china or ()]
+    for i, e in enumerate(elements):
+        if elements.count(e) > 1:
+            raise ConfigError(f"world.china[{i}].element: {e!r} given twice")
     for group in ("industries", "defense"):
         for i, f in enumerate(getattr(w, group)):
             for m, t in f.need_tpd.items():

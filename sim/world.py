@@ -15,7 +15,11 @@ from .agents import (
     Ministry,
 )
 from .agents.government import Government
+from .agents.raw_exporter import RawExporter
+from .border import Border
+from .china import ChinaBalance
 from .market import Market
+from .products import BY_CODE, MAGNETS
 from .substitution import Substitution
 
 
@@ -23,12 +27,15 @@ def populate(model) -> None:
     """Create every agent of ``model.cfg.world`` (in a fixed order: it numbers them for
     Mesa and for the order-keyed random draws) and put the opening pipeline in transit."""
     cfg = model.cfg
-    model.market = Market(cfg.market)
-    model.government = Government(model, cfg.government)
     w = cfg.world
+    model.content = content_of(w)
+    model.border = Border(cfg.border, ChinaBalance(w.china or (), cfg.border, {}, {}))
+    model.market = Market(cfg.market, model.border)
+    model.government = Government(model, cfg.government)
     model.ministry = Ministry(model, cfg.licensing)
     model.exporters = [Exporter(model, c) for c in w.exporters]
-    model.makers = [MagnetMaker(model, c) for c in w.makers]
+    model.exporters += [RawExporter(model, c) for c in w.raw_exporters or ()]
+    model.makers = [MagnetMaker(model, c, i) for i, c in enumerate(w.makers)]
     model.mines = [Mine(model, c) for c in w.mines]
     buyers: list[Buyer] = []
     for c in w.automakers:
@@ -42,5 +49,50 @@ def populate(model) -> None:
     model.by_name = {a.name: a for a in [*model.exporters, *model.makers, *buyers]}
     model.orders.index_firms(model.by_name)
     model.substitution = Substitution(model, cfg.substitution)
+    model.border.china = ChinaBalance(w.china or (), cfg.border, *opening_flows(model))
+    model.market.start(model)
     for b in buyers:
         model.orders.warm_start(b)
+
+
+def content_of(world) -> dict[str, dict[str, float]]:
+    """Element content per magnet grade (t REO per t): the world's content table, else
+    the product registry's default."""
+    out = {m: dict(BY_CODE[m].elements) for m in MAGNETS}
+    given: dict[str, dict[str, float]] = {}
+    for row in world.content or ():
+        given.setdefault(row.product, {})[row.element] = row.t_per_t
+    out.update(given)
+    return out
+
+
+def opening_flows(model) -> tuple[dict, dict]:
+    """China's opening daily draws per element: its magnet makers at capacity, and its net
+    raw-material exports: what buyers outside China need less what the modelled
+    non-Chinese mines produce (they supply makers first and sell the rest into China)."""
+    magnets: dict[str, float] = {}
+    for ex in model.exporters:
+        for m, c in ex.capacity_tpd.items():
+            for e, k in model.content.get(m, {}).items():
+                magnets[e] = magnets.get(e, 0.0) + c * k
+    exports: dict[str, float] = {}
+    for b in model.buyers:
+        for p, n in b.need.items():
+            for e, k in BY_CODE[p].elements.items():
+                if BY_CODE[p].category == "raw":
+                    exports[e] = exports.get(e, 0.0) + n * k
+    routed = {m: sum(b.need.get(m, 0.0) * (1 - b.conf.china_share) for b in model.buyers)
+              for m in MAGNETS}
+    cap = {m: sum(mk.capacity_tpd.get(m, 0.0) for mk in model.makers) for m in MAGNETS}
+    for mk in model.makers:
+        for m, c in mk.capacity_tpd.items():  # expected output: the orders routed to it
+            out = min(c, routed.get(m, 0.0) * c / cap[m]) if cap.get(m) else 0.0
+            for e, k in mk.feed.get(m, {}).items():
+                if model.cfg.border.raw_trade or e == "ndpr":
+                    exports[e] = exports.get(e, 0.0) + out * k
+    # modelled non-Chinese mines: what makers do not take is sold into China (a negative
+    # export); with no buyer for their concentrate they produce nothing
+    exports["ndpr"] = exports.get("ndpr", 0.0) - sum(
+        x.capacity_tpd * x.utilisation for x in model.mines
+        if x.domestic_separation() or x.china_takes_concentrate)
+    return magnets, exports

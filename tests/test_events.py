@@ -37,6 +37,9 @@ STACKING = {
                      lambda m: m.ministry.rules.customs_hold("ndfeb", "US")),
     "deny": ({"end_use": "civil"}, {"end_use": "civil"},
              lambda m: m.ministry.rules.barred("ndfeb", "US", "civil") != ""),
+    "export_duty": ({"materials": [RAW[0]], "rate": 0.15}, {"materials": [RAW[0]], "rate": 0.25},
+                    lambda m: m.border.duty(RAW[0])),
+    "crackdown": ({"rate": 0.2}, {"rate": 0.5}, lambda m: m.border.china.crackdown),
     "price_floor": ({"usd_per_kg": 80.0}, {"usd_per_kg": 110.0},
                     lambda m: m.government.floor_for("M")),
     "tariff": ({"rate": 0.1}, {"rate": 0.5}, lambda m: m.government.levers.tariff()),
@@ -45,7 +48,7 @@ STACKING = {
 }
 NONE = {"controls": False, "embargo": False, "approval": None, "relations": 0.0,
         "customs_checks": 0, "customs_hold": None, "deny": False, "price_floor": None,
-        "tariff": 0.0, "stockpile_buy": None}
+        "tariff": 0.0, "stockpile_buy": None, "export_duty": 0.0, "crackdown": 0.0}
 
 
 def test_every_timed_kind_is_covered():
@@ -70,7 +73,7 @@ def test_overlapping_events_stack(kind):
     steps(m, 70)  # day 110: both ended
     assert probe(m) == NONE[kind]
     if kind in ("approval", "relations", "customs_checks", "customs_hold", "price_floor",
-                "tariff", "stockpile_buy"):
+                "tariff", "stockpile_buy", "export_duty", "crackdown"):
         assert in_both != in_a, "the latest event in force wins"
 
 

@@ -1,4 +1,5 @@
-"""Chinese magnet makers: produce, screen export orders, apply for licences, ship."""
+"""Chinese magnet makers: produce (drawing elements from China's balance), screen export
+orders, apply for licences, ship."""
 
 from __future__ import annotations
 
@@ -27,10 +28,23 @@ class Exporter(Seller):
             self.bring_in(m, k, "initial")
 
     def produce(self) -> None:
+        """Produce at capacity, drawing each grade's elements (the world's content table)
+        from China's balance; with ``border.china_balance`` on, an element that has run out
+        there limits the grades that need it."""
         self.produced_today = 0.0
+        china, limit = self.model.border.china, self.model.cfg.border.china_balance
         for m, c in self.capacity_tpd.items():
-            self.bring_in(m, c, "produced")
-            self.produced_today += c
+            need = self.model.content.get(m, {})
+            q = c
+            if limit:
+                for e, k in need.items():
+                    if k > 0:
+                        q = min(q, china.available(e) / k)
+            for e, k in need.items():
+                china.draw(e, q * k, "magnets")
+            if q > 0:
+                self.bring_in(m, q, "produced")
+                self.produced_today += q
 
     def allocate(self) -> None:
         """Screen new orders and reserve stock for those that may go (phase 5)."""

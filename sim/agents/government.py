@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import GovernmentConf
-from ..products import FEEDSTOCK, MAGNETS
+from ..products import MAGNETS
 from ..rules import Layers
 from .firm import Firm
 
@@ -75,13 +75,10 @@ class Government(Firm):
             left = float(rate)
             for mk in self.model.makers:
                 q = min(left, max(0.0, mk.capacity_tpd.get(m, 0.0) - mk.produced_today))
-                ratio = mk.oxide_per_t.get(m, 0.0)
-                if ratio > 0:
-                    q = min(q, mk.stock[FEEDSTOCK] / ratio)
+                q = mk.makeable(m, q)
                 if q <= 1e-12:
                     continue
-                if ratio > 0:
-                    mk.move(FEEDSTOCK, q * ratio, None, "feedstock")
+                mk.consume_feed(m, q)
                 self.bring_in(m, q, "produced")
                 mk.produced_today += q
                 left -= q

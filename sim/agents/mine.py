@@ -151,12 +151,13 @@ class Mine(Firm):
         self.bring_in(FEEDSTOCK, q, "produced")
         if home:
             for maker in self.model.makers:
-                want = max(0.0, maker.oxide_target - maker.stock[FEEDSTOCK])
+                want = max(0.0, maker.oxide_target - maker.held("ndpr"))
                 give = min(want, self.stock[FEEDSTOCK])
                 if give > 0:
                     self.move(FEEDSTOCK, give, maker)
         self.to_china_today = self.stock[FEEDSTOCK]
         self.move(FEEDSTOCK, self.to_china_today, None, "oxide_to_china")
+        self.model.border.china.receive("ndpr", self.to_china_today)
 
     def record(self) -> dict:
         row = super().record()

@@ -22,6 +22,7 @@ parameter rows follow. The model then needs its agent.
 from ..products import MAGNETS, MATERIALS
 from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
                     DefenseConf, ExporterConf, IndustryConf, LinkConf, MakerConf, MineConf)
+from .border import BorderConf, ChinaElementConf, ContentConf, RawExporterConf
 from .economics import EconomicsConf
 from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
 from .policy import DelayConf, EventConf, GovernmentConf, LicensingConf
@@ -31,7 +32,7 @@ from .world import WorldConf
 
 refuse_unknown_keywords(
     ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
-    LinkConf,
+    LinkConf, BorderConf, ChinaElementConf, ContentConf, RawExporterConf,
     WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
     MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
 
@@ -41,5 +42,5 @@ __all__ = [
     "IndustryConf", "LicensingConf", "LinkConf", "MakerConf", "MarketConf", "MetricsConf",
     "MineConf",
     "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
-    "SELLER_KINDS",
+    "SELLER_KINDS", "BorderConf", "ChinaElementConf", "ContentConf", "RawExporterConf",
 ]

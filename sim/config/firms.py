@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Optional
 
+from .border import RawExporterConf
 from .registry import p
 
 _ISO = "ISO 3166-1 alpha-2"
@@ -87,11 +88,13 @@ class AutomakerConf(BuyerConf):
 
 @dataclass
 class IndustryConf(BuyerConf):
-    """Other magnet users of a country (motors, electronics, wind), one aggregate agent."""
+    """Other users of a country, one aggregate agent: magnet users (motors, electronics,
+    wind) or users of rare-earth raw materials (catalysts, glass, alloys)."""
 
-    need_tpd: Dict[str, float] = p(unit="t/day", desc="magnet use per magnet grade",
+    need_tpd: Dict[str, float] = p(unit="t/day", desc="use per material (a magnet grade or "
+                                   "a raw material)",
                                    source="[sources: exports-2024] [assumption: split]",
-                                   lo=0, keys=("magnet",), factory=dict)
+                                   lo=0, keys=("material",), factory=dict)
 
 
 @dataclass
@@ -166,14 +169,16 @@ class MakerConf:
     capacity_tpy: Dict[str, float] = p(unit="t/yr", desc="output per magnet grade",
                                        source="94% China share [sources: china-share]", lo=0,
                                        keys=("magnet",), factory=dict)
-    oxide_per_t: Dict[str, float] = p(
-        unit="t/t", desc="oxide used per tonne of magnet; 0 means feedstock not modelled",
-        source="[assumption]", lo=0, keys=("magnet",), factory=dict)
+    feed: Dict[str, bool] = p(
+        unit="-", desc="grades made from modelled raw materials: per tonne the elements of "
+        "the world's content table, drawn from the maker's raw stocks; a grade missing or "
+        "false: feedstock not modelled", source="[assumption]", keys=("magnet",),
+        factory=dict)
     working_stock_days: float = p(21.0, unit="days", desc="days of output kept as finished "
                                   "stock", source="[assumption]", lo=0)
     oxide_cover_days: float = p(
-        30.0, unit="days", desc="oxide stock the maker aims to hold, in days of full-capacity "
-        "use (was OXIDE_COVER_DAYS in sim/agents/maker.py)", source="[assumption]", lo=0,
+        30.0, unit="days", desc="raw-material stock the maker aims to hold per element, in "
+        "days of full-capacity use", source="[assumption]", lo=0,
         lo_open=True)
     capacity_additions: Dict[str, Dict[str, float]] = p(
         unit="t/yr", desc="dated capacity plans {YYYY-MM-DD: {magnet: t/yr}}",
@@ -205,6 +210,7 @@ class LinkConf:
 FIRM_KINDS: dict[str, type] = {
     "exporters": ExporterConf, "automakers": AutomakerConf, "industries": IndustryConf,
     "defense": DefenseConf, "mines": MineConf, "makers": MakerConf,
+    "raw_exporters": RawExporterConf,
 }
 """Each firm list of ``world`` and its config class (one place to add a firm kind)."""
 BUYER_KINDS = ("automakers", "industries", "defense")

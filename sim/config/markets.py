@@ -36,9 +36,10 @@ class MarketConf:
 
     initial_price: Dict[str, float] = p(
         unit="USD/kg", desc="opening prices per material",
-        source="NdPr oxide 55 (50-60 [sources: ndpr-price]); magnets ndfeb 60, ndfeb_hre 90, "
-        "smco 120 [assumption]", lo=0, lo_open=True, keys=("material",),
-        factory=lambda: {"ndfeb": 60.0, "ndfeb_hre": 90.0, "smco": 120.0, "oxide": 55.0})
+        source="magnets ndfeb 60, ndfeb_hre 90, smco 120 [assumption]; raw materials "
+        "default to the world's inside price (china.csv) x REO per t x (1 + duty)", lo=0,
+        lo_open=True, keys=("material",),
+        factory=lambda: {"ndfeb": 60.0, "ndfeb_hre": 90.0, "smco": 120.0})
     scarcity_elasticity: float = p(3.0, unit="1", desc="target price rises by this x the "
                                    "cover gap share", source="[assumption]", lo=0)
     scarcity_reference: float = p(0.75, unit="0-1", desc="cover share of target below which "

@@ -159,7 +159,8 @@ class EventConf:
                                     "price floor", source="scenario", lo=0)
     mines: Optional[List[str]] = p(None, unit="-", desc="mines a price floor or concentrate "
                                    "route covers (null: all)", source="scenario", kind="mine")
-    rate: Optional[float] = p(None, unit="0-1", desc="ad-valorem tariff on Chinese magnets",
+    rate: Optional[float] = p(None, unit="0-1", desc="a rate: ad-valorem tariff on Chinese "
+                              "magnets, export duty, or share of unreported output cut",
                               source="scenario", lo=0, hi=10)
     tonnes_per_day: Optional[Dict[str, float]] = p(
         None, unit="t/day", desc="stockpile purchases per magnet", source="scenario", lo=0,
@@ -168,6 +169,9 @@ class EventConf:
                              "concentrate", source="scenario")
     lead_days: Optional[int] = p(None, unit="days", desc="defence primes stop Chinese orders "
                                  "this long before a defence ban", source="scenario", lo=0)
+    group: Optional[str] = p(None, unit="-", desc="quota group of a reo_quota event "
+                             "(default all)", source="scenario",
+                             choices=("light", "heavy", "all"))
     label: Optional[str] = p(None, unit="-", desc="label in plots", source="scenario")
     source: Optional[str] = p(None, unit="-", desc="citation of the event",
                               source="scenario")

@@ -26,7 +26,7 @@ from typing import Any, Union, get_args, get_origin
 import pycountry
 
 from ..errors import ConfigError
-from ..products import MAGNETS, MATERIALS
+from ..products import ELEMENTS, MAGNETS, MATERIALS
 
 UNITS: dict[str, str] = {
     "t": "tonnes of the product named by the key or field",
@@ -66,6 +66,7 @@ country), so a region where a country is expected is refused with its member lis
 VEHICLE_TYPES = ("ice", "ev")
 STATIC_VOCAB: dict[str, tuple[str, ...]] = {
     "material": MATERIALS, "magnet": MAGNETS, "vehicle": VEHICLE_TYPES,
+    "element": ELEMENTS,
 }
 """Vocabularies known without a world; ``firm``, ``exporter``, ``buyer``, ``mine`` come from the
 world being checked (see `check`), ``country`` from ISO 3166, ``date`` from the calendar."""

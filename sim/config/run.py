@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List
 
+from .border import BorderConf
 from .economics import EconomicsConf
 from .markets import MarketConf, SubstitutionConf
 from .policy import EventConf, GovernmentConf, LicensingConf
@@ -42,6 +43,7 @@ class RunConfig:
     world: WorldConf = group(WorldConf, "firms and trade constants")
     licensing: LicensingConf = group(LicensingConf, "China's licensing regime")
     market: MarketConf = group(MarketConf, "prices")
+    border: BorderConf = group(BorderConf, "markets on both sides of China's border")
     events: List[EventConf] = group(list, "dated policy events")
     government: GovernmentConf = group(GovernmentConf, "a Western government's levers")
     substitution: SubstitutionConf = group(SubstitutionConf, "substitution and recycling")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from .border import ChinaElementConf, ContentConf, RawExporterConf
 from .firms import (
     AutomakerConf,
     DefenseConf,
@@ -52,12 +53,19 @@ class WorldConf:
     defense: Optional[List[DefenseConf]] = _firms("defence primes")
     mines: Optional[List[MineConf]] = _firms("non-Chinese mines")
     makers: Optional[List[MakerConf]] = _firms("non-Chinese magnet makers")
+    raw_exporters: Optional[List[RawExporterConf]] = _firms("Chinese raw-material exporters")
     add_exporters: List[ExporterConf] = _adds("exporters")
     add_automakers: List[AutomakerConf] = _adds("automakers")
     add_industries: List[IndustryConf] = _adds("industrial buyers")
     add_defense: List[DefenseConf] = _adds("defence primes")
     add_mines: List[MineConf] = _adds("mines")
     add_makers: List[MakerConf] = _adds("makers")
+    add_raw_exporters: List[RawExporterConf] = _adds("raw-material exporters")
+    content: Optional[List[ContentConf]] = field(default=None, metadata={
+        "group": "element content per magnet grade (t REO per t); null: the world tables' "
+        "(content.csv)"})
+    china: Optional[List[ChinaElementConf]] = field(default=None, metadata={
+        "group": "China's own balance per element; null: the world tables' (china.csv)"})
     links: Optional[List[LinkConf]] = field(default=None, metadata={
         "group": "supply links (supplier, customer, product, share); null: the links of the "
         "world tables (links.csv)"})

@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_origin
 
+from ..config.border import ChinaElementConf, ContentConf
 from ..config.firms import FIRM_KINDS, LinkConf
 from ..config.registry import check, hints, spec_of, suggest, unwrap
 from ..config.world import WorldConf
@@ -39,8 +40,10 @@ DEFAULT = "2024"
 VINTAGES = ("2024",)
 """World vintages shipped with the model (folders of this package)."""
 SOURCE = "source"
-TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf}
-"""Every table of a world: one per firm kind, and the supply links."""
+TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf, "content": ContentConf,
+                           "china": ChinaElementConf}
+"""Every table of a world: one per firm kind, the supply links, the element content of
+magnet grades and China's own balance per element."""
 
 
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
