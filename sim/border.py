@@ -6,11 +6,14 @@ date to a quota group (``light``, ``heavy`` or ``all``); from the first batch a 
 capped: in a year its exports of raw materials (tonnes x REO per tonne, `sim.products`)
 may not exceed the batches released that year (unused quota lapses at the year's end, and
 a year starts with no room until its first batch). ``lift_reo_quota`` abolishes a group's
-quota. Chinese raw-material exporters choose their mix under the cap (`RawExporter`):
-they serve the orders of highest value per tonne of REO first. A share ``leakage`` of the
-tonnes a quota refuses leaves anyway (smuggling, reclassification), uncounted by the
-quota. ``export_duty`` sets an ad-valorem duty per raw product (latest in force wins);
-the outside price of a raw product is at least its inside price x (1 + duty).
+quota. Chinese raw-material exporters choose their mix under the cap (`RawExporter`,
+`Border.within_mix`): products are ranked by value (inside price) per tonne of REO, and a
+product is served only while the expected orders of the products worth more, to the
+year's end, leave room for it; a product below that cut is refused (``reo_quota``). A
+share ``leakage`` of the tonnes a quota refuses leaves anyway (smuggling,
+reclassification), uncounted by the quota. ``export_duty`` sets an ad-valorem duty per
+raw product (latest in force wins); the outside price of a raw product is at least its
+inside price x (1 + duty).
 ``crackdown`` removes a share of unreported output from China's supply while in force.
 Magnet quotas, controls and licences stay with the Ministry (`sim.rules`): a licence
 or a quota on one product category never covers or caps another.
@@ -25,6 +28,7 @@ from .china import ChinaBalance
 from .products import BY_CODE, MAGNETS, RAW
 
 QUOTA_GROUPS = ("light", "heavy", "all")
+RATE_WINDOW_DAYS = 30.0  # running mean of export orders per product [assumption]
 
 
 class Border:
@@ -39,10 +43,41 @@ class Border:
         self.duties: list = []  # events in force, oldest first
         self.crackdowns: list = []
         self.smuggled_today = 0.0
+        self.rate: dict[str, float] = defaultdict(float)  # t/day ordered, running mean
+        self.ordered_today: dict[str, float] = defaultdict(float)
+        self.days_seen = 0
 
     def new_day(self) -> None:
+        """Fold yesterday's orders into the running order rates; reset today's counters."""
+        if self.days_seen or self.ordered_today:
+            self.days_seen += 1
+            k = 1.0 / min(RATE_WINDOW_DAYS, self.days_seen)
+            for p in RAW:
+                self.rate[p] += k * (self.ordered_today.get(p, 0.0) - self.rate[p])
+        self.ordered_today.clear()
         self.china.new_day()
         self.smuggled_today = 0.0
+
+    def note_order(self, product: str, tonnes: float) -> None:
+        """A new export order reached a raw exporter (feeds the order rates)."""
+        self.ordered_today[product] += tonnes
+
+    def within_mix(self, product: str, today, price: dict) -> bool:
+        """Whether exporters choosing their mix by value serve ``product`` today: rank the
+        products a capped group covers by ``price`` (inside prices) per tonne of REO, add up each
+        one's expected orders to the year's end (running order rate x days left), and
+        serve a product only while the products worth more leave room for it."""
+        if not self.conf.mix_by_value:
+            return True
+        days_left = (today.replace(month=12, day=31) - today).days + 1
+        value = {p: price.get(p, 0.0) / BY_CODE[p].reo for p in RAW}
+        for g in self._groups(product):
+            room = self.room_reo(g, today.year)
+            ahead = sum(self.rate[p] * BY_CODE[p].reo * days_left for p in RAW
+                        if g in ("all", BY_CODE[p].group) and value[p] > value[product])
+            if ahead >= room:
+                return False
+        return True
 
     # ---------------------------------------------------------------- quotas
     def _groups(self, product: str) -> tuple[str, ...]:
@@ -57,6 +92,10 @@ class Border:
         rooms = [max(0.0, self.batches[(year, g)] - self.used[(year, g)]) / reo
                  for g in self._groups(product)]
         return min(rooms, default=math.inf)
+
+    def room_reo(self, group: str, year: int) -> float:
+        """Tonnes of REO a capped group may still export this year."""
+        return max(0.0, self.batches[(year, group)] - self.used[(year, group)])
 
     def count(self, product: str, tonnes: float, year: int) -> None:
         """Count exported tonnes against the quotas that cap them."""

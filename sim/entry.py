@@ -131,7 +131,8 @@ def run_job(cfg: DictConfig) -> dict | None:
 
 
 def horizon_warnings(rc: RunConfig) -> list[str]:
-    """A warning line for each event dated before the start or after the last day."""
+    """A warning line for each event dated after the last day (one dated before the start
+    takes effect at set-up, `EventSchedule`)."""
     try:
         start = dt.date.fromisoformat(str(rc.start))
     except ValueError:
@@ -144,10 +145,10 @@ def horizon_warnings(rc: RunConfig) -> list[str]:
                     else start + dt.timedelta(days=int(ev.day)) if ev.day is not None else None)
         except (ValueError, TypeError, OverflowError):
             continue  # the validation names a bad date
-        if when is not None and not start <= when <= end:
+        if when is not None and when > end:
             name = f" ({ev.label})" if ev.label else f" ({ev.set})"
-            out.append(f"warning: events[{i}]{name}: on {when}, outside the run ({start} to "
-                       f"{end}); it never takes effect")
+            out.append(f"warning: events[{i}]{name}: on {when}, after the run's last day "
+                       f"({end}); it never takes effect")
     return out
 
 

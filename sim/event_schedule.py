@@ -84,6 +84,10 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
     _check_values(ev, where, firm_names, mine_names)
     dest = (_countries(ev.destinations, f"{where}.destinations")
             if ev.destinations is not None else None)
+    importers = (_countries(ev.importers, f"{where}.importers")
+                 if ev.importers is not None else None)
+    origins = (_countries(ev.origins, f"{where}.origins")
+               if ev.origins is not None else ("CN",))  # a tariff's origin: China by default
     pe = PolicyEvent(
         date=when, kind=kind.name, materials=materials, destinations=dest,
         anti_diversion=_countries(ev.anti_diversion or (), f"{where}.anti_diversion"),
@@ -94,7 +98,8 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
         firms=tuple(ev.firms) if ev.firms is not None else None,
         customers=tuple(ev.customers) if ev.customers is not None else None,
         usd_per_kg=ev.usd_per_kg, mines=tuple(ev.mines) if ev.mines is not None else None,
-        rate=ev.rate, tonnes_per_day=dict(ev.tonnes_per_day) if ev.tonnes_per_day else None,
+        rate=ev.rate, importers=importers, origins=origins,
+        tonnes_per_day=dict(ev.tonnes_per_day) if ev.tonnes_per_day else None,
         open=ev.open, lead_days=int(ev.lead_days or 0), group=ev.group,
         label=ev.label or kind.name.replace("_", " "), source=ev.source or "",
         id=ev.id or str(i))
@@ -119,6 +124,11 @@ def event_ids(kinds: list[str], explicit: list[str | None]) -> list[str]:
     return out
 
 
+def _overlap(a: tuple | None, b: tuple | None) -> bool:
+    """Two lists of countries (None: all) share a country."""
+    return a is None or b is None or bool(set(a) & set(b))
+
+
 def _contradiction(a: PolicyEvent, b: PolicyEvent) -> bool:
     """Two events on one day that say opposite things about the same target."""
     if a.date != b.date or a.lift or b.lift:
@@ -132,10 +142,13 @@ def _contradiction(a: PolicyEvent, b: PolicyEvent) -> bool:
         return dests and bool(set(a.materials) & set(b.materials))
     if a.kind != b.kind or a.destinations != b.destinations:
         return False
+    if a.kind == "tariff":  # the same importers x origins pair, two rates
+        return (_overlap(a.importers, b.importers) and bool(set(a.origins) & set(b.origins))
+                and a.rate != b.rate)
     same = {"approval": ("firms", "sectors", "prob"), "relations": ("level",),
             "customs_checks": ("delay_days",), "customs_hold": ("delay_min_days",),
             "quota": ("materials", "tonnes_per_year"),
-            "tariff": ("rate",), "price_floor": ("mines", "usd_per_kg"),
+            "price_floor": ("mines", "usd_per_kg"),
             "concentrate_route": ("mines", "open")}.get(a.kind)
     if not same:
         return False

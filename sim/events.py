@@ -9,11 +9,11 @@ how it ends. Adding a kind is one entry here plus, for a new target, the state i
 Each event is its own interval: a rule is in force while any event that sets it is in
 force. A timed event (``days``) ends only itself; an explicit lift (``lift_controls``,
 ``lift_embargo``) ends only what it names. For levels (approval odds, relations, customs
-delay, tariff, price floor, stockpile purchases) the latest event in force wins and, when
-it ends, the one it covered applies again. Two events that contradict each other on the
-same day are an error. Government levers set in the config (price floor, tariff, defence
-ban, stockpile purchases) compile into events of their own, so they show in the events
-table like any other.
+delay, tariff per importer x origin, price floor, stockpile purchases) the latest event in
+force wins and, when it ends, the one it covered applies again. Two events that contradict
+each other on the same day are an error. Government levers set in the config (price floor,
+tariff, defence ban, stockpile purchases) compile into events of their own, so they show in
+the events table like any other.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class PolicyEvent:
     usd_per_kg: float | None = None
     mines: tuple[str, ...] | None = None
     rate: float | None = None
+    importers: tuple[str, ...] | None = None  # countries levying a tariff (None: all)
+    origins: tuple[str, ...] = ("CN",)  # countries whose goods a tariff hits
     tonnes_per_day: dict | None = None
     open: bool | None = None
     lead_days: int = 0
@@ -79,7 +81,7 @@ class Kind:
     """One event kind: its keys, target, start and end."""
 
     name: str
-    target: str  # rules | government | market | defense | mines | border
+    target: str  # rules | government | market | buyers | defense | mines | border
     does: str
     keys: frozenset[str]
     required: frozenset[str] = frozenset()
@@ -116,6 +118,11 @@ def _ban(t, ev) -> None:
     for b in t.buyers:
         if b.kind == "defense":
             b.bar_china()
+
+
+def _signal(t, ev) -> None:
+    for b in t.buyers:
+        b.read_signal(ev)
 
 
 def _route(t, ev) -> None:
@@ -176,8 +183,11 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     _k("price_floor", "government", "guaranteed oxide price (USD/kg) with offtake for the "
        "named mines (default: all)", {"usd_per_kg", "mines", "days"}, {"usd_per_kg"},
        start=_gov("floors"), end=_gov_end("floors")),
-    _k("tariff", "market", "ad-valorem tariff on Chinese magnets (0-1)", {"rate", "days"},
-       {"rate"}, start=_gov("tariffs"), end=_gov_end("tariffs")),
+    _k("tariff", "market", "ad-valorem tariff (rate 0.1 = 10%) that the importers (default: "
+       "all) levy on goods of the origins (default: CN); per importer x origin the latest in "
+       "force wins; raises buyers' landed cost (market.tariffs_on_landed_cost)",
+       {"rate", "importers", "origins", "days"}, {"rate"}, start=_gov("tariffs"),
+       end=_gov_end("tariffs")),
     _k("stockpile_buy", "government", "daily purchases for the stockpile from non-Chinese "
        "makers' spare capacity (t/day per magnet)", {"tonnes_per_day", "days"},
        {"tonnes_per_day"}, start=_gov("buys"), end=_gov_end("buys")),
@@ -196,6 +206,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     _k("crackdown", "border", "removes a share (rate) of China's unreported output",
        {"rate", "days"}, {"rate"}, start=_border("crackdown"),
        end=_border("crackdown", end=True)),
+    _k("signal", "buyers", "announced controls on other goods, read by buyers in the "
+       "destinations (default: all): those with signal_cover_days > 0 hold that much extra "
+       "cover of these materials (default: all magnets) for signal_days (the hook for "
+       "precautionary hoarding, issue 11)", {"materials", "destinations"}, start=_signal),
     _k("concentrate_route", "mines", "whether China takes the named mines' concentrate "
        "for separation (open true/false)", {"mines", "open"}, {"open"}, start=_route),
 )}

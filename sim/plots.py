@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .products import MAGNETS  # noqa: E402
+
 SHOCKS = {"embargo": "tab:red", "controls": "tab:orange", "deny": "tab:brown",
           "quota": "tab:purple"}
 HALT = "#d62728"
@@ -219,7 +221,8 @@ def exports(tables: dict, path: Path, title: str) -> None:
     """Monthly Chinese magnet exports by destination (stacked)."""
     s = tables["shipments"]
     start, end = tables["daily"]["date"].min(), tables["daily"]["date"].max()
-    cn = s[(s["seller_country"] == "CN") & s["shipped_on"].between(start, end)]
+    cn = s[(s["seller_country"] == "CN") & s["shipped_on"].between(start, end)
+           & s["material"].isin(MAGNETS)]
     if cn.empty:
         raise Skip("no Chinese exports shipped in the run")
     fig, strip, (ax,), rows, start, end = _figure(

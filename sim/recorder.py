@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import pandas as pd
 
-from .products import MAGNETS, MATERIALS, RAW
+from .products import MAGNETS, MATERIALS, RAW, reo
 from .shipments import Shipment, Status
 
 SHIPMENT_DATES = ("ordered_on", "applied_on", "decided_on", "shipped_on", "cleared_on",
@@ -48,14 +48,19 @@ class Recorder:
             stock = sum(b.stock[mat] for b in m.buyers)
             row[f"buyer_stock_{mat}_t"] = stock
             row[f"buyer_cover_{mat}_days"] = stock / need if need else math.nan
+        for mat in MATERIALS:
             row[f"exports_{mat}_t"] = book.exports_today.get(mat, 0.0)
             row[f"licence_queue_{mat}_t"] = queue.get(mat, 0.0)
-        for mat in RAW:  # Chinese exports of raw products, on their clearance day
-            row[f"exports_{mat}_t"] = book.exports_today.get(mat, 0.0)
-        for mat in MATERIALS:
             row[f"price_{mat}_cn"] = m.market.price_cn.get(mat, math.nan)
             row[f"price_{mat}_ex_cn"] = m.market.price.get(mat, math.nan)
-        row["exports_t"] = sum(book.exports_today.values())
+        row["exports_t"] = sum(book.exports_today.get(x, 0.0) for x in MAGNETS)
+        row["raw_exports_reo_t"] = sum(book.exports_today.get(x, 0.0) * reo(x) for x in RAW)
+        row["smuggled_t"] = m.border.smuggled_today
+        china = m.border.china
+        for e in china.elements:
+            row[f"china_stock_{e}_t"] = china.stock[e]
+        for g in sorted(m.border.capped):
+            row[f"reo_quota_room_{g}_t"] = m.border.room_reo(g, m.date.year)
         ema = self._ema  # running mean of daily shipments over the window
         k = 1.0 / min(self.window, m.day + 1.0)  # plain mean until the window has passed
         ema["cn"] += k * (row["exports_t"] - ema["cn"])

@@ -74,8 +74,8 @@ CLI = [
     (["world.automakers.0.vehicles_per_day=nan"], "world.automakers[0].vehicles_per_day"),
     (["world.automakers.0.lead_smoothing=2"], "world.automakers[0].lead_smoothing"),
     (["world.industries.0.need_tpd.ndfeb=-1"], "world.industries[0].need_tpd.ndfeb"),
-    (["+world.industries.0.need_tpd.oxide=1"], "world.industries[0].need_tpd.oxide: unknown "
-     "magnet 'oxide'"),
+    (["+world.industries.0.need_tpd.oxyde=1"], "world.industries[0].need_tpd.oxyde: unknown "
+     "material 'oxyde'"),
     (["world.defense.0.target_cover_days=-1"], "world.defense[0].target_cover_days"),
     (["world.mines.0.status=closed"], "world.mines[0].status: 'closed' not in"),
     (["world.mines.0.separation=moon"], "world.mines[0].separation: 'moon' not in"),
@@ -114,7 +114,7 @@ CLI = [
     # market, government, substitution, metrics
     (["market.china.cut=2"], "market.china.cut: must be between 0 and 1"),
     (["market.initial_price.ndfeb=0"], "market.initial_price.ndfeb: must be > 0"),
-    (["market.initial_price.oxide=nan"], "market.initial_price.oxide: must be a finite"),
+    (["market.initial_price.ndpr_oxide=nan"], "market.initial_price.ndpr_oxide: must be a finite"),
     (["+market.initial_price.gold=5"], "market.initial_price.gold: unknown material"),
     (["market.scarcity_elasticity=-1"], "market.scarcity_elasticity"),
     (["market.surplus_elasticity=inf"], "market.surplus_elasticity"),
@@ -276,7 +276,7 @@ TABLES = [
     ("mines", "operating", "dormant", "mines.csv:2.status: 'dormant' not in"),
     ("mines", ",true,", ",maybe,", "mines.csv:2.china_takes_concentrate: must be bool"),
     ("makers", ",[assumption]", ",", "makers.csv:3: the 'source' cell is empty"),
-    ("defense", ",0.137,", ",0.137,extra,", "defense.csv:2: 17 cells for 16 columns"),
+    ("defense", ",0.137,", ",0.137,extra,", "defense.csv:2: 24 cells for 23 columns"),
     ("mines", "name,country", "name,name", "header: column 'name' appears 2 times"),
 ]
 

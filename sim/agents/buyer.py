@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..config import BuyerConf
-from ..products import MAGNETS
+from ..products import MATERIALS
 from ..shipments import Shipment
 from .firm import Firm
 
@@ -21,6 +23,22 @@ class Buyer(Firm):
     split between Chinese exporters (``china_share``) and non-Chinese makers of the
     material, each chosen at random in proportion to its capacity.
 
+    The China share of a material is the share moved by failed Chinese orders
+    (``order_failed``; it recovers toward ``china_share``) minus the shift landed costs
+    ask for (``update_tariff_shift``): with tariffs in force, a magnet from a Chinese
+    exporter costs the buyer ``P (1 + t_CN) + freight_cn`` and one from a non-Chinese
+    maker ``P (1 + t_maker) + freight_local`` (``P`` the outside price, ``t`` the tariff
+    the buyer's country levies on goods of that origin, capacity-weighted over makers).
+    The shift aims at ``tariff_switch_elasticity * (R / R0 - 1)``, R the ratio of the two
+    landed costs and R0 that ratio without tariffs, within +- ``max_tariff_switch``, and
+    moves toward it by ``review_days / tariff_lag_days`` of the gap each review. Makers
+    take what they can make: orders beyond their capacity wait in their books.
+
+    A ``signal`` event (announced controls on other goods) naming the buyer's country or
+    all raises its target cover by ``signal_cover_days`` for ``signal_days`` after the
+    announcement (0 by default: the buyer does not read signals). This is the hook issue
+    11's precautionary hoarding builds on.
+
     Subclasses set ``need`` (t/day) and implement ``use_today``.
     """
 
@@ -30,12 +48,15 @@ class Buyer(Firm):
     def __init__(self, model, conf: BuyerConf, need: dict[str, float], index: int) -> None:
         super().__init__(model, conf.name, conf.country)
         self.conf = conf
-        self.need = {m: float(need.get(m, 0.0)) for m in MAGNETS if need.get(m, 0.0) > 0}
+        self.need = {m: float(need.get(m, 0.0)) for m in MATERIALS if need.get(m, 0.0) > 0}
         self.target_cover = float(conf.target_cover_days)
         self.review = int(conf.review_days)
         self.offset = index % self.review
         self.on_order = {m: 0.0 for m in self.need}
         self.china_share = {m: float(conf.china_share) for m in self.need}
+        self.cn_pref = dict(self.china_share)  # the share before landed costs
+        self.tariff_shift = dict.fromkeys(self.need, 0.0)  # > 0: away from China
+        self.signal_until: dict[str, dt.date] = {}  # material -> end of a signal's cover
         self.lead_est = {m: model.orders.expected_lead_days(self, m) for m in self.need}
         self.lead0 = dict(self.lead_est)
         cover = conf.initial_cover_days if conf.initial_cover_days is not None \
@@ -66,17 +87,79 @@ class Buyer(Firm):
         if (self.model.day + self.offset) % self.review:
             return
         c = self.conf
-        for m, share in self.china_share.items():
-            self.china_share[m] = share + c.switch_recovery * self.review * (
+        for m, share in self.cn_pref.items():
+            self.cn_pref[m] = share + c.switch_recovery * self.review * (
                 c.china_share - share)
+            self.update_tariff_shift(m)
+            self.china_share[m] = self._share(m)
         for m, n in self.need.items():
             self.order_toward_target(m, n, c.cover_response)
+
+    def _share(self, m: str) -> float:
+        shift = self.tariff_shift[m]
+        if shift == 0.0:
+            return self.cn_pref[m]
+        return min(1.0, max(0.0, self.cn_pref[m] - shift))
+
+    def landed_costs(self, m: str) -> tuple[float, float] | None:
+        """(landed cost from a Chinese exporter, from a non-Chinese maker) of magnet ``m``
+        in USD/kg today, or None when no non-Chinese maker offers it."""
+        model = self.model
+        makers = model.orders.suppliers(m, china=False)
+        if not makers:
+            return None
+        levers, c = model.government.levers, self.conf
+        price = model.market.price[m]
+        weights = [mk.offers(m) for mk in makers]
+        t_other = sum(w * levers.tariff_rate(self.country, mk.country)
+                      for w, mk in zip(weights, makers, strict=True)) / sum(weights)
+        t_cn = levers.tariff_rate(self.country, "CN")
+        return (price * (1.0 + t_cn) + c.freight_cn_usd_per_kg,
+                price * (1.0 + t_other) + c.freight_local_usd_per_kg)
+
+    def tariff_target(self, m: str) -> float:
+        """The shift away from China that today's landed costs ask for (class docstring);
+        0 without tariffs or with ``market.tariffs_on_landed_cost`` off."""
+        model = self.model
+        if not (model.cfg.market.tariffs_on_landed_cost
+                and model.government.levers.any_tariff()):
+            return 0.0
+        costs = self.landed_costs(m)
+        if costs is None:
+            return 0.0
+        c, price = self.conf, model.market.price[m]
+        ratio0 = (price + c.freight_cn_usd_per_kg) / (price + c.freight_local_usd_per_kg)
+        want = c.tariff_switch_elasticity * (costs[0] / costs[1] / ratio0 - 1.0)
+        return min(c.max_tariff_switch, max(-c.max_tariff_switch, want))
+
+    def update_tariff_shift(self, m: str) -> None:
+        """Move the landed-cost shift toward its target, with a lag (each review)."""
+        target, shift = self.tariff_target(m), self.tariff_shift[m]
+        if target != shift:
+            step = min(1.0, self.review / self.conf.tariff_lag_days)
+            self.tariff_shift[m] = shift + step * (target - shift)
+
+    def read_signal(self, ev) -> None:
+        """A ``signal`` event: if it names this buyer's country (or all) and the buyer reads
+        signals, hold ``signal_cover_days`` more cover of its materials until
+        ``signal_days`` after the announcement (precautionary cover; issue 11)."""
+        c = self.conf
+        if c.signal_cover_days <= 0:
+            return
+        if ev.destinations is not None and self.country not in ev.destinations:
+            return
+        until = ev.date + dt.timedelta(days=round(c.signal_days))
+        for m in ev.materials:
+            if m in self.need:
+                self.signal_until[m] = max(self.signal_until.get(m, until), until)
 
     def order_toward_target(self, m: str, n: float, cover_response: float) -> None:
         """The ordering rule (class docstring) for one material with daily need ``n``."""
         cover = self.target_cover
         if cover_response:
             cover += cover_response * max(0.0, self.lead_est[m] - self.lead0[m])
+        if m in self.signal_until and self.model.date < self.signal_until[m]:
+            cover += self.conf.signal_cover_days
         qty = (n * self.review + (n * cover - self.stock[m])
                + self.conf.supply_line_weight * (n * self.lead_est[m] - self.on_order[m]))
         if qty > 1e-6:
@@ -103,8 +186,8 @@ class Buyer(Firm):
         c, m = self.conf, s.material
         waited = (self.model.date - s.ordered_on).days + self.lead_est[m]
         self.lead_est[m] += c.lead_smoothing * (waited - self.lead_est[m])
-        self.china_share[m] = max(c.china_share - c.max_switch,
-                                  self.china_share[m] - c.switch_step)
+        self.cn_pref[m] = max(c.china_share - c.max_switch, self.cn_pref[m] - c.switch_step)
+        self.china_share[m] = self._share(m)
 
     @property
     def cover_days(self) -> float:

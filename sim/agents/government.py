@@ -9,14 +9,21 @@ from .firm import Firm
 
 
 class Levers:
-    """The government's levers in force, set by events (`sim.events.KINDS`): price floors,
-    tariffs on Chinese magnets and stockpile purchases. The latest event in force wins."""
+    """The government levers in force, set by events (`sim.events.KINDS`): price floors,
+    tariffs and stockpile purchases. The latest event in force wins.
+
+    Tariffs are kept per event as (importers, origins, rate); ``tariff_rate(importer,
+    origin)`` is the rate of the latest event in force that covers that pair (importers
+    None: every importer). A tariff event with neither key is what a tariff meant before
+    the keys existed: every importer levies it on Chinese goods (origins default to CN).
+    """
 
     def __init__(self) -> None:
         self.floors, self.tariffs, self.buys = Layers(), Layers(), Layers()
 
     def start(self, attr: str, ev) -> None:
-        value = {"floors": lambda: (ev.usd_per_kg, ev.mines), "tariffs": lambda: ev.rate,
+        value = {"floors": lambda: (ev.usd_per_kg, ev.mines),
+                 "tariffs": lambda: (ev.importers, tuple(ev.origins), ev.rate),
                  "buys": lambda: ev.tonnes_per_day}[attr]()
         getattr(self, attr).set(None, ev, value)
 
@@ -29,8 +36,25 @@ class Levers:
                 return float(usd)
         return None
 
+    def tariff_rate(self, importer: str | None, origin: str) -> float:
+        """The ad-valorem rate ``importer`` levies on goods from ``origin`` today (0 when
+        no tariff event covers the pair; never on a country's own goods). ``importer``
+        None asks for a tariff every importer levies (an event without ``importers``)."""
+        if importer is not None and importer == origin:
+            return 0.0
+        for importers, origins, rate in self.tariffs.in_force(None):
+            if origin in origins and (importers is None or importer in importers):
+                return float(rate)
+        return 0.0
+
     def tariff(self) -> float:
-        return self.tariffs.get(None, 0.0)
+        """The tariff every importer levies on Chinese goods (events without ``importers``;
+        the outside price index reads it)."""
+        return self.tariff_rate(None, "CN")
+
+    def any_tariff(self) -> bool:
+        """Whether any tariff event is in force (buyers skip landed costs otherwise)."""
+        return bool(self.tariffs.in_force(None))
 
     def buy_tpd(self) -> dict:
         return self.buys.get(None, None) or {}

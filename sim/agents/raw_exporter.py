@@ -14,8 +14,10 @@ class RawExporter(Seller):
     Each day it draws from China's balance (`sim.china`) the tonnes its open orders need
     (phase ``produce``). It screens orders like a magnet exporter (the Ministry's controls,
     licences and end-use rules apply per product category). Under a binding aggregate quota
-    (`sim.border`) it serves the orders of highest value per tonne of REO first (outside
-    price / REO per tonne), cuts the order that crosses the cap to fit and refuses the rest
+    (`sim.border`) it serves the orders of highest value per tonne of REO first (inside
+    price / REO per tonne: the value before the rationing premium the quota itself
+    creates) and refuses products whose turn the year's room will not reach
+    (`Border.within_mix`), cuts the order that crosses the cap to fit and refuses the rest
     (reason ``reo_quota``); a share ``border.leakage`` of refused tonnes leaves anyway
     (reason ``smuggled``, no licence, not counted by the quota). Tonnes it cannot export go
     back into China's balance (phase ``ship``).
@@ -26,6 +28,7 @@ class RawExporter(Seller):
     def __init__(self, model, conf) -> None:
         super().__init__(model, conf.name, conf.country, {})
         self.conf = conf
+        self.seen: set[int] = set()
 
     def offers(self, material: str) -> float:
         return self.conf.quota_share if material in RAW else 0.0
@@ -53,9 +56,13 @@ class RawExporter(Seller):
         m = self.model
         ministry, book, border, year = m.ministry, m.orders, m.border, m.date.year
         todo = [s for s in self.book if s.status == Status.ORDERED]
+        for s in todo:
+            if s.id not in self.seen:
+                self.seen.add(s.id)
+                border.note_order(s.material, s.tonnes)
         verdicts = {s.id: ministry.screen(s) for s in todo}
+        price = m.market.price_cn  # value before the quota's own rationing premium
         if border.conf.mix_by_value and any(border.binding(s.material, year) for s in todo):
-            price = m.market.price
             todo.sort(key=lambda s: -price[s.material] / BY_CODE[s.material].reo)
         for wanted in (("ok", "general"), ("licence",)):
             for s in todo:
@@ -65,7 +72,8 @@ class RawExporter(Seller):
                 if self.stock[s.material] + 1e-9 < s.tonnes:
                     continue  # waits for stock
                 room = border.room(s.material, year)
-                if room <= QUOTA_EPS_T:
+                if room <= QUOTA_EPS_T or (room < float("inf") and not border.within_mix(
+                        s.material, m.date, price)):
                     book.close(s, Status.DENIED, "reo_quota", decided=True)
                     self._leak(s, s.tonnes)
                     continue

@@ -73,6 +73,31 @@ class BuyerConf:
         0.25, unit="0-1", desc="weight of each observed lead time in the buyer's lead-time "
         "estimate (exponential smoothing; was LEAD_SMOOTHING in sim/agents/buyer.py)",
         source="[assumption]", lo=0, hi=1)
+    freight_cn_usd_per_kg: float = p(
+        1.0, unit="USD/kg", desc="freight and insurance on a magnet from a Chinese exporter, "
+        "added to its landed cost", source="[assumption]", lo=0)
+    freight_local_usd_per_kg: float = p(
+        0.5, unit="USD/kg", desc="freight and insurance on a magnet from a non-Chinese maker, "
+        "added to its landed cost", source="[assumption]", lo=0)
+    tariff_switch_elasticity: float = p(
+        0.5, unit="1", desc="share of orders moved away from Chinese exporters per unit "
+        "rise of the ratio of landed costs (Chinese / non-Chinese) over its tariff-free level "
+        "(negative when tariffs hit the other source)", source="[assumption]", lo=0)
+    max_tariff_switch: float = p(
+        0.3, unit="0-1", desc="largest share of orders landed costs move between Chinese and "
+        "non-Chinese sellers, either way", source="[assumption]", lo=0, hi=1)
+    tariff_lag_days: float = p(
+        90.0, unit="days", desc="time constant of the move toward the landed-cost split "
+        "(finding and qualifying another supplier takes months)", source="[assumption]",
+        lo=0, lo_open=True)
+    signal_cover_days: float = p(
+        0.0, unit="days", desc="extra target cover held after a signal event (announced "
+        "controls on other goods) naming the buyer's country or all; 0: the buyer does not "
+        "read signals. The hook issue 11's precautionary hoarding builds on",
+        source="[assumption]", lo=0)
+    signal_days: float = p(
+        90.0, unit="days", desc="how long the extra cover of a signal is held after its "
+        "announcement", source="[assumption]", lo=0)
     note: str = p("", **_NOTE)
 
 

@@ -58,6 +58,10 @@ class MarketConf:
     surplus_elasticity: float = p(
         0.3, unit="1", desc="target price falls by this x the surplus share (capped at 1)",
         source="[assumption]", lo=0, hi=1)
+    tariffs_on_landed_cost: bool = p(
+        True, unit="-", desc="tariff events raise buyers' landed cost of the goods they hit "
+        "and so move buyers' order split (BuyerConf.tariff_*); false: tariffs only move the "
+        "outside price index", source="[assumption]: a mechanism switch for the ablation")
     china: ChinaPricingConf = group(ChinaPricingConf, "China's pricing strategy")
 
 

@@ -159,9 +159,16 @@ class EventConf:
                                     "price floor", source="scenario", lo=0)
     mines: Optional[List[str]] = p(None, unit="-", desc="mines a price floor or concentrate "
                                    "route covers (null: all)", source="scenario", kind="mine")
-    rate: Optional[float] = p(None, unit="0-1", desc="a rate: ad-valorem tariff on Chinese "
-                              "magnets, export duty, or share of unreported output cut",
+    rate: Optional[float] = p(None, unit="0-1", desc="a rate: ad-valorem tariff (0.1 = 10%) "
+                              "the importers levy on goods of the origins, export duty, or "
+                              "share of unreported output cut",
                               source="scenario", lo=0, hi=10)
+    importers: Optional[List[str]] = p(None, unit="-", desc="countries levying a tariff "
+                                       "(null: every importer)", source="scenario",
+                                       kind="country")
+    origins: Optional[List[str]] = p(None, unit="-", desc="countries whose goods a tariff "
+                                     "hits (null: CN, the tariff's meaning before these keys)",
+                                     source="scenario", kind="country")
     tonnes_per_day: Optional[Dict[str, float]] = p(
         None, unit="t/day", desc="stockpile purchases per magnet", source="scenario", lo=0,
         keys=("magnet",))

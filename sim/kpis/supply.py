@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..products import MAGNETS, RAW
 from . import RunData, kpi
 
 
@@ -66,9 +67,10 @@ def _approval(r: RunData) -> float | None:
                if len(lic.dropna(subset=["decided_on"])) else np.nan)
 
 
-def _cn_shipped(r: RunData):
+def _cn_shipped(r: RunData, products=MAGNETS):
     s = r.shipments
-    return s[s["shipped_on"].between(r.start, r.end) & (s["seller_country"] == "CN")]
+    return s[s["shipped_on"].between(r.start, r.end) & (s["seller_country"] == "CN")
+             & s["material"].isin(products)]
 
 
 @kpi("general_licence_t", "t", "tonnes China shipped under general licences")
@@ -101,6 +103,13 @@ def _wait90(r: RunData) -> float | None:
      keys="country")
 def _exports(r: RunData) -> dict:
     e = _cn_shipped(r).groupby("buyer_country")["tonnes"].sum().sort_index()
+    return {k: round(float(v), 1) for k, v in e.items()}
+
+
+@kpi("raw_exports_t", "t", "Chinese rare-earth raw-material exports shipped in the run, "
+     "by product (smuggled tonnes included)", keys="material")
+def _raw_exports(r: RunData) -> dict:
+    e = _cn_shipped(r, RAW).groupby("material")["tonnes"].sum().sort_index()
     return {k: round(float(v), 1) for k, v in e.items()}
 
 
