@@ -4,6 +4,8 @@
     magnet-sim list scenarios|licensing|experiments|kpis|parameters
     magnet-sim buffer scenario=controls_2025   the buffer that would have carried the plants
     magnet-sim replot SWEEP_OR_RUN_FOLDERS     rebuild a sweep's summary and plots
+    magnet-sim ablation [SPEC] [--jobs N]      each replay with each mechanism switched off
+    magnet-sim months RUN_FOLDER_OR_SCENARIO   a run month by month (Markdown tables)
     magnet-sim [scenario=NAME] [key=value ...] one run (anything else goes to Hydra:
                                                ``-m experiment=NAME`` sweeps, ``--cfg job``)
 """
@@ -104,6 +106,8 @@ def help_text() -> str:
         "  magnet-sim -m experiment=NAME [key=value ...]                 a sweep",
         "  magnet-sim buffer scenario=NAME [--seeds 5 --share 0.9]       buffer search",
         "  magnet-sim replot FOLDER [...]                                redo sweep plots",
+        "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
+        "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
         "  magnet-sim list scenarios|licensing|experiments|kpis|parameters",
         "  magnet-sim --hydra-help                                       Hydra's own help",
         "",
@@ -150,6 +154,12 @@ def main(argv: list[str] | None = None) -> int | None:
     elif args[0] == "replot":
         from .replot import main as replot_main
         return replot_main(args[1:])
+    elif args[0] == "ablation":
+        from .ablation import main as ablation_main
+        return ablation_main(args[1:])
+    elif args[0] == "months":
+        from .months import main as months_main
+        return months_main(args[1:])
     from .entry import main as hydra_main
     sys.argv = ["magnet-sim", *args]
     hydra_main()

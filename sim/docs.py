@@ -1,4 +1,5 @@
-"""Generated blocks of ``docs/model.md``: the day's phases and the event kinds.
+"""Generated blocks of ``docs/model.md`` (the day's phases and the event kinds) and of
+``README.md`` (the replays' inputs, `sim.ablation.scenario_inputs`).
 
 Each block sits between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` and is written
 from the code that owns that knowledge (`sim.phases.PLAN`, `sim.events.KINDS`).
@@ -16,26 +17,37 @@ from .phases import phase_table
 
 BLOCKS = {"phases": phase_table, "event-kinds": kinds_table}
 MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "model.md"
+README_MD = MODEL_MD.parent.parent / "README.md"
 
 
-def render(text: str) -> str:
+def replays_block() -> str:
+    """The inputs of the scenarios the ablation spec replays (README.md)."""
+    from .ablation import DEFAULT_SPEC, load_spec, scenario_inputs
+    return scenario_inputs(load_spec(DEFAULT_SPEC).scenarios)
+
+
+README_BLOCKS = {"replays": replays_block}
+
+
+def render(text: str, blocks: dict | None = None) -> str:
     """``text`` with every generated block replaced by its current content."""
-    for name, make in BLOCKS.items():
+    for name, make in (BLOCKS if blocks is None else blocks).items():
         pat = re.compile(rf"(<!-- {name}:begin -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
         if not pat.search(text):
-            raise ValueError(f"docs/model.md has no '<!-- {name}:begin -->' block")
+            raise ValueError(f"no '<!-- {name}:begin -->' block to generate")
         text = pat.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
     return text
 
 
 def main() -> int:
-    old = MODEL_MD.read_text()
-    new = render(old)
-    if new != old:
-        MODEL_MD.write_text(new)
-        print(f"updated {MODEL_MD}")
-    else:
-        print(f"{MODEL_MD} is up to date")
+    for path, blocks in ((MODEL_MD, BLOCKS), (README_MD, README_BLOCKS)):
+        old = path.read_text()
+        new = render(old, blocks)
+        if new != old:
+            path.write_text(new)
+            print(f"updated {path}")
+        else:
+            print(f"{path} is up to date")
     return 0
 
 

@@ -77,6 +77,8 @@ def _record(m) -> None:
 PLAN: tuple[Phase, ...] = (
     Phase("policy", "policy events due today take effect (the Ministry's rule book, "
           "government levers)", _policy),
+    Phase("demand", "demand-path steps due today set buyers' need and automakers' "
+          "vehicles a day (`sim.demand`)", lambda m: m.demand.step(m.date)),
     Phase("produce", "mines produce oxide (to makers, the rest to China's balance), "
           "Chinese magnet exporters produce drawing elements from China's balance, raw "
           "exporters draw what their orders need from it, non-Chinese makers produce from "

@@ -71,10 +71,11 @@ def _world(cfg: RunConfig) -> None:
         if (r.product, r.element) in seen:
             raise ConfigError(f"world.content[{i}]: {r.product}/{r.element} given twice")
         seen.add((r.product, r.element))
-    elements = [r.element for r in w.china or ()]
-    for i, e in enumerate(elements):
-        if elements.count(e) > 1:
-            raise ConfigError(f"world.china[{i}].element: {e!r} given twice")
+    elements: set[str] = set()
+    for i, r in enumerate(w.china or ()):
+        if r.element in elements:
+            raise ConfigError(f"world.china[{i}].element: {r.element!r} given twice")
+        elements.add(r.element)
     for group in ("industries", "defense"):
         for i, f in enumerate(getattr(w, group)):
             for m, t in f.need_tpd.items():

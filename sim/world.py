@@ -18,6 +18,7 @@ from .agents.government import Government
 from .agents.raw_exporter import RawExporter
 from .border import Border
 from .china import ChinaBalance
+from .demand import DemandPath
 from .market import Market
 from .products import BY_CODE, MAGNETS
 from .substitution import Substitution
@@ -48,6 +49,7 @@ def populate(model) -> None:
     model.sellers = AgentSet(model.exporters + model.makers, random=model.random)
     model.by_name = {a.name: a for a in [*model.exporters, *model.makers, *buyers]}
     model.orders.index_firms(model.by_name)
+    model.demand = DemandPath(model, w.demand, w.demand_paths)  # before substitution, pipeline
     model.substitution = Substitution(model, cfg.substitution)
     model.border.china = ChinaBalance(w.china or (), cfg.border, *opening_flows(model))
     model.market.start(model)

@@ -9,7 +9,16 @@ import dataclasses
 import pytest
 
 import sim
-from sim.config import EventConf, LicensingConf, LinkConf, RunConfig, WorldConf
+from sim.config import (
+    ChinaElementConf,
+    ContentConf,
+    DemandConf,
+    EventConf,
+    LicensingConf,
+    LinkConf,
+    RunConfig,
+    WorldConf,
+)
 from sim.errors import ConfigError
 from sim.validate import validate
 from sim.worlds import write_tables
@@ -80,7 +89,7 @@ CLI = [
     (["world.mines.0.status=closed"], "world.mines[0].status: 'closed' not in"),
     (["world.mines.0.separation=moon"], "world.mines[0].separation: 'moon' not in"),
     (["world.mines.0.rampup_days=-1"], "world.mines[0].rampup_days: must be between 0 and 36525"),
-    (["world.makers.0.oxide_per_t.ndfeb=-0.3"], "world.makers[0].oxide_per_t.ndfeb"),
+    (["+world.makers.0.feed.ndfeb_x=true"], "world.makers[0].feed.ndfeb_x: unknown magnet"),
     (["world.add_mines=[{name: Lynas-like}]"], "duplicate firm name 'Lynas-like'"),
     (["world.add_automakers=[{name: New, country: ZZ}]"], "'ZZ' is not an ISO 3166"),
     (["+world.firm_overrides={Nobody: {vehicles_per_day: 1}}"],
@@ -114,7 +123,7 @@ CLI = [
     # market, government, substitution, metrics
     (["market.china.cut=2"], "market.china.cut: must be between 0 and 1"),
     (["market.initial_price.ndfeb=0"], "market.initial_price.ndfeb: must be > 0"),
-    (["market.initial_price.ndpr_oxide=nan"], "market.initial_price.ndpr_oxide: must be a finite"),
+    (["market.initial_price.ndfeb=nan"], "market.initial_price.ndfeb: must be a finite"),
     (["+market.initial_price.gold=5"], "market.initial_price.gold: unknown material"),
     (["market.scarcity_elasticity=-1"], "market.scarcity_elasticity"),
     (["market.surplus_elasticity=inf"], "market.surplus_elasticity"),
@@ -187,7 +196,7 @@ API = [
      "world.automakers[0].vehicles_per_day: must be a number, got 'many'"),
     (lambda: RunConfig(world=WorldConf(transit_days={"US": "30"})),
      "world.transit_days.US: must be a number, got '30'"),
-    (lambda: RunConfig(world=WorldConf(tables="2009")), "world.tables: no world vintage"),
+    (lambda: RunConfig(world=WorldConf(tables="1999")), "world.tables: no world vintage"),
     (lambda: RunConfig(licensing={"aproval_default": 0.5}),
      "licensing.aproval_default: unknown key for LicensingConf; did you mean "
      "'approval_default'?"),
@@ -201,9 +210,12 @@ API = [
     (lambda: RunConfig(world=WorldConf(firm_overrides={
         "JP-EU makers": {"capacity_additions": {"2028-13-01": {"ndfeb": 1.0}}}})),
      "world.makers[0].capacity_additions.2028-13-01: '2028-13-01' is not a date"),
-    (lambda: RunConfig(world=WorldConf(firm_overrides={
-        "US-SmCo maker": {"capacity_additions": {"2028-01-01": {"ndfeb": 1.0}}}})),
-     "world.makers[1].oxide_per_t: missing 'ndfeb'"),
+    (lambda: RunConfig(world=WorldConf(content=[
+        ContentConf(product="ndfeb", element="ndpr", t_per_t=0.3, note="x")] * 2)),
+     "world.content[1]: ndfeb/ndpr given twice"),
+    (lambda: RunConfig(world=WorldConf(china=[
+        ChinaElementConf(element="dy", note="x")] * 2)),
+     "world.china[1].element: 'dy' given twice"),
     (lambda: RunConfig(licensing=LicensingConf(approval_by_firm={"JL Mag": -1.0})),
      "licensing.approval_by_firm.JL Mag: must be >= 0, got -1.0"),
     (lambda: RunConfig(licensing=LicensingConf(approval_by_firm={"JL Mg": 1.0})),
@@ -372,6 +384,7 @@ def test_any_value_in_any_field_is_valid_or_a_config_error(path):
         cfg.events = [EventConf(set="controls", day=1)]
         cfg.world.links = [LinkConf(supplier="JL Mag", customer="Detroit-A", product="ndfeb",
                                     note="[assumption]")]  # the 2024 world has none
+        cfg.world.demand = [DemandConf(date="2025-06-01", note="[assumption]")]  # nor these
         for part in parts[:-1]:
             obj = getattr(obj, part[:-2])[0] if part.endswith("[]") else getattr(obj, part)
         setattr(obj, parts[-1], junk)

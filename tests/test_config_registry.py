@@ -220,7 +220,7 @@ def test_python_api_takes_firms_and_events_as_mappings():
 def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
     import typing
 
-    from sim.config import LinkConf
+    from sim.config import ChinaElementConf, ContentConf, DemandConf, LinkConf
     from sim.config.registry import hints, unwrap
     th = hints(WorldConf)
     lists = {}
@@ -229,7 +229,8 @@ def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
         if typing.get_origin(typ) is list:
             lists[f.name] = typing.get_args(typ)[0]
     expected = {**FIRM_KINDS, **{f"add_{k}": c for k, c in FIRM_KINDS.items()},
-                "links": LinkConf}
+                "links": LinkConf, "demand": DemandConf, "content": ContentConf,
+                "china": ChinaElementConf}
     assert lists == expected
 
 

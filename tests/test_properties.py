@@ -157,7 +157,7 @@ def worlds(draw):
         cap = draw(st.dictionaries(st.sampled_from(MAGNETS), unit(0, 10000), min_size=1))
         makers.append(MakerConf(
             name="K0", country=draw(st.sampled_from(("JP", "DE", "US", "KR"))),
-            capacity_tpy=cap, oxide_per_t={m: draw(unit(0, 0.5)) for m in cap},
+            capacity_tpy=cap, feed={m: draw(st.booleans()) for m in cap},
             working_stock_days=draw(unit(0, 30)), oxide_cover_days=draw(unit(1, 60))))
     return WorldConf(automakers=automakers, industries=industries, defense=defense,
                      mines=mines, makers=makers,
@@ -556,7 +556,7 @@ def _world(**kw) -> WorldConf:
 def test_found_maker_with_zero_oxide_cover_is_refused():
     """Found by the property test: 0 was allowed and divided the oxide target by zero."""
     maker = MakerConf(name="K", country="JP", capacity_tpy={"ndfeb": 1000.0},
-                      oxide_per_t={"ndfeb": 0.3}, oxide_cover_days=0.0)
+                      feed={"ndfeb": True}, oxide_cover_days=0.0)
     with pytest.raises(ConfigError, match="oxide_cover_days"):
         SupplyChainModel(RunConfig(world=_world(makers=[maker]), days=20, plots=False))
 

@@ -20,7 +20,7 @@ def _world(days: int = 200, maker_tpy: float = 20000.0, **kw):
     cfg = small_world(days=days, **kw)
     cfg.world.makers = [MakerConf(name="JP-maker", country="JP",
                                   capacity_tpy={"ndfeb": maker_tpy, "ndfeb_hre": maker_tpy},
-                                  oxide_per_t={"ndfeb": 0.0, "ndfeb_hre": 0.0})]
+                                  feed={})]
     cfg.world.industries = [IndustryConf(name="I", country="DE", china_share=0.8,
                                          need_tpd={"ndfeb": 2.0})]
     return cfg

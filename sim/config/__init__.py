@@ -21,7 +21,8 @@ parameter rows follow. The model then needs its agent.
 # ruff: noqa: F401, I001  (re-exports, kept compact)
 from ..products import MAGNETS, MATERIALS
 from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
-                    DefenseConf, ExporterConf, IndustryConf, LinkConf, MakerConf, MineConf)
+                    DefenseConf, DemandConf, ExporterConf, IndustryConf, LinkConf, MakerConf,
+                    MineConf)
 from .border import BorderConf, ChinaElementConf, ContentConf, RawExporterConf
 from .economics import EconomicsConf
 from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
@@ -32,13 +33,14 @@ from .world import WorldConf
 
 refuse_unknown_keywords(
     ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
-    LinkConf, BorderConf, ChinaElementConf, ContentConf, RawExporterConf,
+    LinkConf, DemandConf, BorderConf, ChinaElementConf, ContentConf, RawExporterConf,
     WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
     MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
 
 __all__ = [
     "MAGNETS", "MATERIALS", "UNITS", "AutomakerConf", "BuyerConf", "ChinaPricingConf",
-    "DefenseConf", "DelayConf", "EconomicsConf", "EventConf", "ExporterConf", "GovernmentConf",
+    "DefenseConf", "DelayConf", "DemandConf", "EconomicsConf", "EventConf", "ExporterConf",
+    "GovernmentConf",
     "IndustryConf", "LicensingConf", "LinkConf", "MakerConf", "MarketConf", "MetricsConf",
     "MineConf",
     "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",

@@ -232,6 +232,27 @@ class LinkConf:
     note: str = p("", **_NOTE)
 
 
+DEMAND_KINDS = ("automaker", "industry", "defense", "all")
+
+
+@dataclass
+class DemandConf:
+    """A step of a world's demand path (``demand.csv``): from ``date`` on, buyers of
+    ``kind`` (``automaker``, ``industry``, ``defense`` or ``all``) need ``multiplier``
+    times their table size (an automaker also plans that many times its vehicles a
+    day). Steps, not interpolation: each row holds until the next row of its kind. A
+    buyer's multiplier is its kind's step times the ``all`` step in force (1 before the
+    first). Applied by `sim.demand.DemandPath` when ``world.demand_paths`` is on."""
+
+    date: str = p("2009-01-01", unit="date", desc="day the step takes effect",
+                  source="the row's source", kind="date")
+    kind: str = p("all", unit="-", desc="which buyers the step applies to",
+                  source="the row's source", choices=DEMAND_KINDS)
+    multiplier: float = p(1.0, unit="x", desc="need as a multiple of the buyer's table "
+                          "size", source="the row's source", lo=0, lo_open=True)
+    note: str = p("", **_NOTE)
+
+
 FIRM_KINDS: dict[str, type] = {
     "exporters": ExporterConf, "automakers": AutomakerConf, "industries": IndustryConf,
     "defense": DefenseConf, "mines": MineConf, "makers": MakerConf,

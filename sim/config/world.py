@@ -21,6 +21,7 @@ from .border import ChinaElementConf, ContentConf, RawExporterConf
 from .firms import (
     AutomakerConf,
     DefenseConf,
+    DemandConf,
     ExporterConf,
     IndustryConf,
     LinkConf,
@@ -45,7 +46,7 @@ class WorldConf:
     """Who is in the world and the physical constants of trade."""
 
     tables: str = p("2024", unit="-", desc="world tables: a vintage shipped with the model "
-                    "(2024) or a folder of tables with the same schema (sim/worlds)",
+                    "(2024, 2009) or a folder of tables with the same schema (sim/worlds)",
                     source="sim/worlds/<vintage>/*.csv (each row cites its source)")
     exporters: Optional[List[ExporterConf]] = _firms("Chinese exporters")
     automakers: Optional[List[AutomakerConf]] = _firms("automakers")
@@ -69,6 +70,13 @@ class WorldConf:
     links: Optional[List[LinkConf]] = field(default=None, metadata={
         "group": "supply links (supplier, customer, product, share); null: the links of the "
         "world tables (links.csv)"})
+    demand: Optional[List[DemandConf]] = field(default=None, metadata={
+        "group": "demand path steps (date, kind, multiplier); null: the steps of the world "
+        "tables (demand.csv; none in the 2024 vintage)"})
+    demand_paths: bool = p(
+        True, unit="-", desc="apply the world's demand path (demand.csv: from each date, "
+        "buyers of a kind need a multiple of their table size); false: table sizes all run",
+        source="the demand table's rows cite their sources")
     firm_overrides: Dict[str, Dict[str, Any]] = p(
         unit="-", desc="changes to named firms {firm name: {field: value}}; map fields are "
         "updated key by key", source="the scenario's own comments", keys=("firm",),

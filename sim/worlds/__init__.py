@@ -2,8 +2,11 @@
 
 A world is a folder with ``exporters.csv``, ``automakers.csv``, ``industries.csv``,
 ``defense.csv``, ``mines.csv``, ``makers.csv`` (a missing file: no firms of that
-kind) and ``links.csv`` (standing supply links: supplier, customer, product, share; the
-2024 vintage has none, so buyers pick sellers in proportion to capacity). Columns are
+kind), ``links.csv`` (standing supply links: supplier, customer, product, share; the
+2024 vintage has none, so buyers pick sellers in proportion to capacity) and
+``demand.csv`` (the demand path: from ``date``, buyers of ``kind`` need ``multiplier``
+times their table size, applied by `sim.demand`; empty in 2024, OICA vehicle output by
+year in 2009; a folder may omit it). Columns are
 the fields of the kind's config class (`sim.config.FIRM_KINDS`, `LinkConf`); a map field
 takes one column per key (``capacity_tpy.ndfeb``, ``capacity_additions.2028-01-01.
 ndfeb``); numeric columns carry their unit in brackets, checked against the parameter
@@ -12,7 +15,7 @@ registry (``capacity_tpy.ndfeb [t/yr]``); an empty cell takes the schema default
 and may not be empty. CSV was chosen over YAML because a world is a table an analyst
 edits in a spreadsheet, one firm per row, and it diffs line by line.
 
-``world.tables`` names a vintage shipped here (``2024``, read as package data through
+``world.tables`` names a vintage shipped here (``2024``, ``2009``, read as package data through
 `importlib.resources`) or a folder of the user's own tables. `resolve` fills a
 `WorldConf`'s firm lists from its tables, appends ``add_*`` firms and applies
 ``firm_overrides`` by name. The core never reads files: `WorldConf` calls `resolve` when
@@ -31,19 +34,19 @@ from pathlib import Path
 from typing import Any, get_origin
 
 from ..config.border import ChinaElementConf, ContentConf
-from ..config.firms import FIRM_KINDS, LinkConf
+from ..config.firms import FIRM_KINDS, DemandConf, LinkConf
 from ..config.registry import check, hints, spec_of, suggest, unwrap
 from ..config.world import WorldConf
 from ..errors import ConfigError
 
 DEFAULT = "2024"
-VINTAGES = ("2024",)
-"""World vintages shipped with the model (folders of this package)."""
+VINTAGES = ("2009", "2024")
+"""World vintages shipped with the model (folders of this package), oldest first."""
 SOURCE = "source"
 TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf, "content": ContentConf,
-                           "china": ChinaElementConf}
+                           "china": ChinaElementConf, "demand": DemandConf}
 """Every table of a world: one per firm kind, the supply links, the element content of
-magnet grades and China's own balance per element."""
+magnet grades, China's own balance per element and the demand path."""
 
 
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
