@@ -25,10 +25,15 @@ def _check_values(ev: EventConf, where: str, firm_names, mine_names) -> None:
         raise ConfigError(f"{where}.prob: must be between 0 and 1, got {ev.prob}")
     if ev.rate is not None and not 0.0 <= ev.rate <= 10.0:
         raise ConfigError(f"{where}.rate: must be between 0 and 10, got {ev.rate}")
-    for key in ("tonnes_per_year", "tonnes", "delay_days", "usd_per_kg", "lead_days"):
+    for key in ("tonnes_per_year", "tonnes", "delay_days", "delay_min_days",
+                "delay_max_days", "usd_per_kg", "lead_days"):
         v = getattr(ev, key)
         if v is not None and not v >= 0:
             raise ConfigError(f"{where}.{key}: must be >= 0, got {v}")
+    if (ev.delay_min_days is not None and ev.delay_max_days is not None
+            and ev.delay_min_days > ev.delay_max_days):
+        raise ConfigError(f"{where}.delay_max_days: must be >= delay_min_days "
+                          f"({ev.delay_min_days}), got {ev.delay_max_days}")
     if ev.level is not None and not -1.0 <= ev.level <= 1.0:
         raise ConfigError(f"{where}.level: must be between -1 and 1, got {ev.level}")
     if ev.end_use is not None and ev.end_use not in END_USES:
@@ -87,7 +92,8 @@ def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> Polic
         date=when, kind=kind.name, materials=materials, destinations=dest,
         anti_diversion=_countries(ev.anti_diversion or (), f"{where}.anti_diversion"),
         tonnes_per_year=ev.tonnes_per_year, prob=ev.prob, level=ev.level,
-        delay_days=ev.delay_days, tonnes=ev.tonnes, end_use=ev.end_use,
+        delay_days=ev.delay_days, delay_min_days=ev.delay_min_days,
+        delay_max_days=ev.delay_max_days, tonnes=ev.tonnes, end_use=ev.end_use,
         sectors=tuple(ev.sectors) if ev.sectors is not None else None,
         firms=tuple(ev.firms) if ev.firms is not None else None,
         customers=tuple(ev.customers) if ev.customers is not None else None,
@@ -140,11 +146,15 @@ def _contradiction(a: PolicyEvent, b: PolicyEvent) -> bool:
         return (_overlap(a.importers, b.importers) and bool(set(a.origins) & set(b.origins))
                 and a.rate != b.rate)
     same = {"approval": ("firms", "sectors", "prob"), "relations": ("level",),
-            "customs_checks": ("delay_days",), "quota": ("materials", "tonnes_per_year"),
+            "customs_checks": ("delay_days",), "customs_hold": ("delay_min_days",),
+            "quota": ("materials", "tonnes_per_year"),
             "price_floor": ("mines", "usd_per_kg"),
             "concentrate_route": ("mines", "open")}.get(a.kind)
     if not same:
         return False
+    if a.kind == "customs_hold":
+        return bool(set(a.materials) & set(b.materials)) and (
+            (a.delay_min_days, a.delay_max_days) != (b.delay_min_days, b.delay_max_days))
     if a.kind in ("quota",):
         return bool(set(a.materials) & set(b.materials)) and (
             a.tonnes_per_year != b.tonnes_per_year)

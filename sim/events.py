@@ -42,6 +42,8 @@ class PolicyEvent:
     prob: float | None = None
     level: float | None = None
     delay_days: int | None = None
+    delay_min_days: int | None = None  # customs_hold: shortest hold (days)
+    delay_max_days: int | None = None  # customs_hold: longest hold (days)
     tonnes: float | None = None
     firms: tuple[str, ...] | None = None
     customers: tuple[str, ...] | None = None
@@ -157,8 +159,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
        {"destinations", "firms", "sectors", "prob", "days"}, {"prob"},
        end=_rules_end("approval")),
     _k("general_licence", "rules", "general licence: firms x destinations (x named "
-       "customers), validity (days), volume cap (tonnes)",
-       {"firms", "destinations", "customers", "days", "tonnes"}, {"firms"}),
+       "customers) for the materials named (default: all magnets; a magnet licence covers "
+       "no oxide), validity (days), volume cap (tonnes)",
+       {"firms", "destinations", "customers", "days", "tonnes", "materials"}, {"firms"}),
     _k("revoke", "rules", "cancels approved, unshipped individual licences and suspends "
        "general licences", {"firms", "destinations"}, start=_revoke),
     _k("relations", "rules", "relations level in [-1, 1] with destinations (default: all); "
@@ -167,6 +170,13 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     _k("customs_checks", "rules", "extra days of customs inspection before shipments to "
        "these destinations leave", {"destinations", "delay_days", "days"},
        {"destinations", "delay_days"}, end=_rules_end("customs_checks")),
+    _k("customs_hold", "rules", "customs hold shipments declared as these materials "
+       "(default: all magnets, controlled or not) to these destinations (default: all), "
+       "each for a whole number of days drawn uniformly in [delay_min_days, delay_max_days]; "
+       "exports count when cleared (one to two months reported in 2025 "
+       "[sources: customs-holds])",
+       {"destinations", "materials", "delay_min_days", "delay_max_days", "days"},
+       {"delay_min_days", "delay_max_days"}, end=_rules_end("customs_hold")),
     _k("deny", "rules", "refuse an end use (military | civil | all) to destinations "
        "(default: all) outright", {"destinations", "end_use", "materials", "days"},
        {"end_use"}, end=_rules_end("deny")),

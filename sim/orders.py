@@ -18,6 +18,8 @@ from .products import MATERIALS
 from .shipments import Decision, Licence, Shipment, Status
 
 _MASK64 = (1 << 64) - 1
+_TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
+_HOLD_SALT = 0xC2B2AE3D27D4EB4F  # keyed draws: customs hold days
 
 
 def splitmix64(x: int) -> int:
@@ -40,6 +42,7 @@ class OrderBook:
         self.shipments: list[Shipment] = []
         self.arrivals: dict[int, list[Shipment]] = defaultdict(list)
         self.exports_today: dict[str, float] = defaultdict(float)
+        self.clearances: dict[int, list[Shipment]] = defaultdict(list)  # day -> at customs
         self.non_cn_today = 0.0
         self._index: dict[str, int] = {}
         self.links: dict[tuple[str, str], dict[str, float]] = {}
@@ -105,7 +108,7 @@ class OrderBook:
         rules = self.model.ministry.rules
         if rules.general and rules.requires_licence(material, b.country):
             covered = [e for e in pool if rules.general_licence(
-                e.name, b.country, b.name, qty, self.model.date) is not None]
+                e.name, b.country, b.name, qty, self.model.date, material) is not None]
             return covered or pool
         return pool
 
@@ -141,6 +144,8 @@ class OrderBook:
                     s.decision = Decision.NOT_REQUIRED
                     s.move_to(Status.IN_TRANSIT)
                     s.decided_on = s.shipped_on = s.ordered_on
+                    if s.seller_country == "CN":
+                        s.cleared_on = s.shipped_on
                     s.due_on = arrive
                     self.arrivals[(arrive - start).days].append(s)
                     b.on_order[m] += t
@@ -168,32 +173,70 @@ class OrderBook:
         s.ship_on = ship_on or today
 
     def dispatch(self, s: Shipment) -> None:
-        """Ship a released order; it arrives after the destination's transit time."""
+        """Ship a released order.
+
+        A Chinese export first passes customs (`customs_days`: customs checks plus any
+        customs hold); it leaves China on ``cleared_on`` and arrives after the
+        destination's transit time counted from release, so its due date is release +
+        customs + transit (+ jitter). Its tonnes count as exports on the clearance day
+        (``licensing.date_exports_at_clearance``; false: on the release day). Until it
+        arrives the shipment holds its tonnes (IN_TRANSIT), held at customs or not."""
         model = self.model
         w = model.cfg.world
+        customs = 0
         if s.seller_country == "CN":
-            base = w.transit_days.get(s.buyer_country, w.transit_days_default)
-            base += model.ministry.rules.customs_delay(s.buyer_country)
-            self.exports_today[s.material] += s.tonnes
+            customs = self.customs_days(s)
+            base = w.transit_days.get(s.buyer_country, w.transit_days_default) + customs
         else:
             base = w.domestic_transit_days
             self.non_cn_today += s.tonnes
         j = w.transit_jitter_days
-        days = max(1, int(round(base + (self.transit_noise(s) * j if j > 0 else 0.0))))
+        days = max(customs + 1,
+                   int(round(base + (self.transit_noise(s) * j if j > 0 else 0.0))))
         s.move_to(Status.IN_TRANSIT)
         s.shipped_on = model.date
         s.due_on = model.date + dt.timedelta(days=days)
         self.arrivals[model.day + days].append(s)
+        if s.seller_country == "CN":
+            s.cleared_on = model.date + dt.timedelta(days=customs)
+            if customs > 0 and model.ministry.conf.date_exports_at_clearance:
+                self.clearances[model.day + customs].append(s)
+            else:
+                self.exports_today[s.material] += s.tonnes
 
-    def transit_noise(self, s: Shipment) -> float:
-        """A uniform draw in [-1, 1] keyed by the order (buyer, seller, material, order
-        date) rather than by shipping sequence, so the same order gets the same transit time
-        under every policy run with this seed (common random numbers)."""
-        x = 0x9E3779B97F4A7C15
+    def customs_days(self, s: Shipment) -> int:
+        """Days a Chinese export spends at customs: the destination's customs checks
+        (``customs_checks`` events) plus, while a ``customs_hold`` event covers its product
+        and destination, a whole number of days drawn uniformly in [min, max] with a hash
+        keyed by the order (`order_uniform`), so it is the same under every policy."""
+        rules = self.model.ministry.rules
+        days = rules.customs_delay(s.buyer_country)
+        hold = (rules.customs_hold(s.material, s.buyer_country)
+                if self.model.ministry.conf.customs_holds else None)
+        if hold is not None:
+            lo, hi = hold
+            days += lo + min(hi - lo, int(self.order_uniform(s, _HOLD_SALT) * (hi - lo + 1)))
+        return days
+
+    def clear_due(self) -> None:
+        """Count the exports customs clears today (phase 8, before arrivals)."""
+        for s in self.clearances.pop(self.model.day, ()):
+            self.exports_today[s.material] += s.tonnes
+
+    def order_uniform(self, s: Shipment, salt: int) -> float:
+        """A uniform draw in [0, 1) keyed by the order (buyer, seller, material, order
+        date) and a salt naming the draw, rather than by sequence, so the same order gets
+        the same draw under every policy run with this seed (common random numbers)."""
+        x = salt
         for v in (self.model.cfg.seed, self._index[s.buyer], self._index[s.seller],
                   MATERIALS.index(s.material), s.ordered_on.toordinal()):
             x = splitmix64(x ^ (v & _MASK64))
-        return 2.0 * (x / 2.0**64) - 1.0
+        return x / 2.0**64
+
+    def transit_noise(self, s: Shipment) -> float:
+        """A uniform draw in [-1, 1] keyed by the order (`order_uniform`): the same order
+        gets the same transit time under every policy run with this seed."""
+        return 2.0 * self.order_uniform(s, _TRANSIT_SALT) - 1.0
 
     def deliver_due(self) -> None:
         """Receive today's arrivals into their buyers' stocks."""

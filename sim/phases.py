@@ -61,6 +61,7 @@ def _ship(m) -> None:
 
 
 def _receive(m) -> None:
+    m.orders.clear_due()
     m.orders.deliver_due()
     m.government.release()
 
@@ -92,11 +93,11 @@ PLAN: tuple[Phase, ...] = (
           "the Ministry, reserve stock and apply for licences; non-Chinese makers reserve "
           "stock", _allocate),
     Phase("decide", "the Ministry decides the applications whose clock is up", _decide),
-    Phase("ship", "released orders ship (shuffled); transit takes destination-specific days; "
-          "exporters sell surplus stock inside China (raw exporters return it to China's "
-          "balance)", _ship),
-    Phase("receive", "arrivals are received; the government releases stockpile to short "
-          "defence primes", _receive),
+    Phase("ship", "released orders ship (shuffled); Chinese exports pass customs (checks, "
+          "holds), then transit takes destination-specific days; exporters sell surplus "
+          "stock inside China (raw exporters return it to China's balance)", _ship),
+    Phase("receive", "exports cleared by customs today are counted; arrivals are received; "
+          "the government releases stockpile to short defence primes", _receive),
     Phase("prices", "China's balance moves each element's stock and inside price; prices "
           "update inside and outside China (rationing, pass-through, duties, China's "
           "pricing strategy)", _prices),

@@ -1,10 +1,11 @@
 """The Ministry's rule book: the state that dated policy events change.
 
 Controls, embargoes with anti-diversion, quotas (per material, optionally per destination),
-approval overrides (per firm and destination), relations levels, customs checks, end-use
-bans and general licences. Each event that sets a rule holds its own entry, so events
-stack: a rule is in force while any event that sets it is in force, and ending one event
-(its timed end) removes only its own entry. For levels (`Layers`) the latest event in
+approval overrides (per firm and destination), relations levels, customs checks and
+customs holds, end-use bans and general licences (per product: a magnet licence covers no
+oxide). Each event that sets a rule holds its own entry, so events stack: a rule is in
+force while any event that sets it is in force, and ending one event (its timed end)
+removes only its own entry. For levels (`Layers`, customs holds) the latest event in
 force wins. The ``start_<kind>`` / ``end_<kind>`` methods are called by the event registry
 (`sim.events.KINDS`); the Ministry reads the query methods.
 """
@@ -14,11 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .products import MAGNETS
+
 
 @dataclass
 class GeneralLicence:
     """A general licence: one exporter (None: any) to destinations (None: all), optionally
-    only for named customers, valid from ``start`` to ``end``, with an optional volume cap."""
+    only for named customers, for the products in ``materials`` (None: every product),
+    valid from ``start`` to ``end``, with an optional volume cap.
+
+    A licence covers the products it names and no other: a magnet licence moves no oxide
+    and an oxide licence no magnets (MOFCOM's 2025 licences are per product and end user
+    [sources: licence-scope])."""
 
     firm: str | None
     destinations: frozenset | None
@@ -28,10 +36,13 @@ class GeneralLicence:
     cap_t: float | None = None
     used_t: float = 0.0
     suspended: bool = False
+    materials: frozenset | None = frozenset(MAGNETS)
 
-    def covers(self, seller: str, dest: str, buyer: str, tonnes: float, today: dt.date) -> bool:
+    def covers(self, seller: str, dest: str, buyer: str, tonnes: float, today: dt.date,
+               material: str) -> bool:
         return (not self.suspended and self.start <= today
                 and (self.end is None or today < self.end)
+                and (self.materials is None or material in self.materials)
                 and (self.firm is None or self.firm == seller)
                 and (self.destinations is None or dest in self.destinations)
                 and (self.customers is None or buyer in self.customers)
@@ -80,9 +91,16 @@ def _dest_keys(ev) -> tuple:
 
 
 class Rules:
-    """What is in force today."""
+    """What is in force today.
 
-    def __init__(self) -> None:
+    Args:
+        licence_by_product: general licences cover only the products their event names
+            (default: all magnets); False: every product
+            (``licensing.general_licence_by_product``).
+    """
+
+    def __init__(self, licence_by_product: bool = True) -> None:
+        self.licence_by_product = licence_by_product
         self.controls: list[list] = []  # [event, materials, destinations]
         self.embargo_entries: list[list] = []  # [event, destinations, anti_diversion]
         self.quotas: dict[tuple[str, str | None], float] = {}
@@ -90,6 +108,7 @@ class Rules:
         self.approval = Layers()  # (firm, destination, sector) -> probability
         self.relations = Layers()  # destination (None: all) -> level
         self.customs = Layers()  # destination -> extra days
+        self.holds: list[tuple] = []  # (event, materials, destinations, min days, max days)
         self.denials: list[tuple] = []  # (event, materials, destinations, end use)
         self.general: list[GeneralLicence] = []
 
@@ -130,6 +149,15 @@ class Rules:
     def customs_delay(self, dest: str) -> int:
         return self.customs.get(dest, 0)
 
+    def customs_hold(self, material: str, dest: str) -> tuple[int, int] | None:
+        """(shortest, longest) hold in days for a shipment of ``material`` to ``dest``
+        reaching customs today, from the latest hold event in force that names both;
+        None: no hold."""
+        for _, mats, dests, lo, hi in reversed(self.holds):
+            if material in mats and _match(dests, dest):
+                return lo, hi
+        return None
+
     def approval_override(self, firm: str, dest: str, sector: str | None = None
                           ) -> float | None:
         """The most specific approval event in force: firm, then destination, then
@@ -142,9 +170,10 @@ class Rules:
         return None
 
     def general_licence(self, seller: str, dest: str, buyer: str, tonnes: float,
-                        today: dt.date) -> GeneralLicence | None:
+                        today: dt.date, material: str) -> GeneralLicence | None:
+        """The first general licence in force that covers this order (None: none)."""
         for g in self.general:
-            if g.covers(seller, dest, buyer, tonnes, today):
+            if g.covers(seller, dest, buyer, tonnes, today, material):
                 return g
         return None
 
@@ -206,7 +235,8 @@ class Rules:
             self.general.append(GeneralLicence(
                 firm=f, destinations=_dests(ev),
                 customers=frozenset(ev.customers) if ev.customers else None,
-                start=ev.date, end=ev.end, cap_t=ev.tonnes))
+                start=ev.date, end=ev.end, cap_t=ev.tonnes,
+                materials=frozenset(ev.materials) if self.licence_by_product else None))
 
     def start_revoke(self, ev) -> None:
         """Suspends general licences (the Ministry also cancels approved orders)."""
@@ -231,6 +261,13 @@ class Rules:
     def end_customs_checks(self, ev) -> None:
         for d in ev.destinations:
             self.customs.end(d, ev)
+
+    def start_customs_hold(self, ev) -> None:
+        self.holds.append((ev, frozenset(ev.materials), _dests(ev), ev.delay_min_days,
+                           ev.delay_max_days))
+
+    def end_customs_hold(self, ev) -> None:
+        self.holds = [h for h in self.holds if h[0] is not ev]
 
     def start_deny(self, ev) -> None:
         self.denials.append((ev, frozenset(ev.materials), _dests(ev), ev.end_use))

@@ -89,6 +89,7 @@ class Shipment:
     licence: Licence = Licence.NONE
     decision: Decision = Decision.PENDING
     shipped_on: dt.date | None = None
+    cleared_on: dt.date | None = None  # a Chinese export left China after customs
     due_on: dt.date | None = None
     delivered_on: dt.date | None = None
     status: Status = Status.ORDERED

@@ -7,6 +7,7 @@ from sim.config import EventConf, MineConf, RunConfig, WorldConf
 from sim.errors import ConfigError
 from sim.events import KINDS, kinds_table
 from sim.model import SupplyChainModel
+from sim.products import RAW
 
 from .helpers import small_world, steps
 
@@ -31,8 +32,14 @@ STACKING = {
     "customs_checks": ({"destinations": ["US"], "delay_days": 5},
                        {"destinations": ["US"], "delay_days": 20},
                        lambda m: m.ministry.rules.customs_delay("US")),
+    "customs_hold": ({"delay_min_days": 30, "delay_max_days": 60},
+                     {"delay_min_days": 5, "delay_max_days": 10},
+                     lambda m: m.ministry.rules.customs_hold("ndfeb", "US")),
     "deny": ({"end_use": "civil"}, {"end_use": "civil"},
              lambda m: m.ministry.rules.barred("ndfeb", "US", "civil") != ""),
+    "export_duty": ({"materials": [RAW[0]], "rate": 0.15}, {"materials": [RAW[0]], "rate": 0.25},
+                    lambda m: m.border.duty(RAW[0])),
+    "crackdown": ({"rate": 0.2}, {"rate": 0.5}, lambda m: m.border.china.crackdown),
     "price_floor": ({"usd_per_kg": 80.0}, {"usd_per_kg": 110.0},
                     lambda m: m.government.floor_for("M")),
     "tariff": ({"rate": 0.1}, {"rate": 0.5}, lambda m: m.government.levers.tariff()),
@@ -40,8 +47,8 @@ STACKING = {
                       lambda m: m.government.levers.buy_tpd().get("smco")),
 }
 NONE = {"controls": False, "embargo": False, "approval": None, "relations": 0.0,
-        "customs_checks": 0, "deny": False, "price_floor": None, "tariff": 0.0,
-        "stockpile_buy": None}
+        "customs_checks": 0, "customs_hold": None, "deny": False, "price_floor": None,
+        "tariff": 0.0, "stockpile_buy": None, "export_duty": 0.0, "crackdown": 0.0}
 
 
 def test_every_timed_kind_is_covered():
@@ -65,8 +72,8 @@ def test_overlapping_events_stack(kind):
     assert probe(m) == in_a, f"{kind}: the end of B also ended A"
     steps(m, 70)  # day 110: both ended
     assert probe(m) == NONE[kind]
-    if kind in ("approval", "relations", "customs_checks", "price_floor", "tariff",
-                "stockpile_buy"):
+    if kind in ("approval", "relations", "customs_checks", "customs_hold", "price_floor",
+                "tariff", "stockpile_buy", "export_duty", "crackdown"):
         assert in_both != in_a, "the latest event in force wins"
 
 
@@ -103,6 +110,8 @@ def test_short_embargo_does_not_end_a_longer_one():
     ({"set": "quota", "materials": ["ndfeb"], "tonnes_per_year": 10.0},
      {"set": "quota", "materials": ["ndfeb"], "tonnes_per_year": 20.0}),
     ({"set": "tariff", "rate": 0.1}, {"set": "tariff", "rate": 0.2}),
+    ({"set": "customs_hold", "delay_min_days": 30, "delay_max_days": 60},
+     {"set": "customs_hold", "delay_min_days": 10, "delay_max_days": 60}),
 ])
 def test_contradictions_on_one_day_are_errors(a, b):
     cfg = _world(events=[EventConf(day=3, **a), EventConf(day=3, **b)])
@@ -148,3 +157,23 @@ def test_world_without_mines_rejects_mine_names():
         EventConf(set="concentrate_route", day=0, mines=["Nope"], open=False)])
     with pytest.raises(ConfigError, match="no mine named 'Nope'"):
         SupplyChainModel(cfg)
+
+
+def test_customs_hold_keys_are_checked():
+    bad = _world(events=[EventConf(set="customs_hold", day=0, delay_min_days=60,
+                                   delay_max_days=30)])
+    with pytest.raises(ConfigError, match=r"events\[0\]\.delay_max_days: must be >= "):
+        SupplyChainModel(bad)
+    with pytest.raises(ConfigError, match=r"needs \['delay_max_days'\]"):
+        SupplyChainModel(_world(events=[EventConf(set="customs_hold", day=0,
+                                                  delay_min_days=5)]))
+
+
+def test_customs_holds_on_one_day_for_different_products_are_not_contradictions():
+    m = SupplyChainModel(_world(events=[
+        EventConf(set="customs_hold", day=0, delay_min_days=30, delay_max_days=60),
+        EventConf(set="customs_hold", day=0, materials=[RAW[0]], delay_min_days=5,
+                  delay_max_days=10)]))
+    r = steps(m, 1).ministry.rules
+    assert r.customs_hold("ndfeb", "US") == (30, 60)
+    assert r.customs_hold(RAW[0], "US") == (5, 10)

@@ -9,6 +9,7 @@ import mesa
 
 from ..config import DelayConf, LicensingConf
 from ..events import PolicyEvent
+from ..products import MAGNETS
 from ..rules import GeneralLicence, Rules
 from ..shipments import Decision, Licence, Shipment, Status
 
@@ -20,7 +21,8 @@ class Ministry(mesa.Agent):
     through dated policy events; how it decides comes from the licensing config.
 
     Per order: barred outright (embargo, anti-diversion, end-use ban, quota) -> denied;
-    covered by a general licence -> released at once; material controlled for the
+    covered by a general licence for its product (a magnet licence covers no oxide)
+    -> released at once; material controlled for the
     destination -> an individual licence application; otherwise released.
 
     An application's clock runs ``licensing.delay`` working (or calendar) days, or
@@ -43,11 +45,12 @@ class Ministry(mesa.Agent):
         super().__init__(model)
         self.name, self.country = "MOFCOM", "CN"
         self.conf = conf
-        self.rules = Rules()
-        if conf.general_licence_customers:
+        self.rules = Rules(licence_by_product=conf.general_licence_by_product)
+        if conf.general_licence_customers:  # standing general licences for magnets
             self.rules.general.append(GeneralLicence(
                 firm=None, destinations=None,
-                customers=frozenset(conf.general_licence_customers), start=model.start))
+                customers=frozenset(conf.general_licence_customers), start=model.start,
+                materials=frozenset(MAGNETS) if conf.general_licence_by_product else None))
         self.whitelist = frozenset(conf.fast_track_whitelist)
         self.released: dict[tuple[int, str, str | None], float] = {}
         self.queue: list[tuple[dt.date, int, Shipment]] = []
@@ -82,7 +85,7 @@ class Ministry(mesa.Agent):
         if not self.rules.requires_licence(s.material, s.buyer_country):
             return "ok"
         g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes,
-                                       self.model.date)
+                                       self.model.date, s.material)
         return "general" if g is not None else "licence"
 
     def release(self, s: Shipment, decision: Decision, licence: Licence | None = None) -> None:
@@ -94,7 +97,8 @@ class Ministry(mesa.Agent):
         today = self.model.date
         g = None
         if licence == Licence.GENERAL:
-            g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today)
+            g = self.rules.general_licence(s.seller, s.buyer_country, s.buyer, s.tonnes, today,
+                                           s.material)
             if g is None:  # an earlier order today used the licence's volume cap
                 self.submit(s)  # so this one applies for an individual licence
                 return

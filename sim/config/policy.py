@@ -87,6 +87,17 @@ class LicensingConf:
         source="[assumption]", kind="firm", factory=list)
     fast_track_delay: DelayConf = group(
         lambda: DelayConf(dist="fixed", low=10, mode=10, high=10), "clock of fast-track files")
+    general_licence_by_product: bool = p(
+        True, unit="-", desc="a general licence covers only the products its event names "
+        "(default: all magnets), so a magnet licence moves no oxide; false: every product",
+        source="one licence per product and end user [sources: licence-scope]")
+    customs_holds: bool = p(
+        True, unit="-", desc="customs_hold events hold shipments at customs; false: they "
+        "are ignored (ablation)", source="[sources: customs-holds]")
+    date_exports_at_clearance: bool = p(
+        True, unit="-", desc="Chinese exports count on the day customs clears them (after "
+        "customs checks and holds); false: on the day the seller releases them",
+        source="exports are recorded by customs [assumption]")
     general_licence_customers: List[str] = p(
         unit="-", desc="buyers covered by a standing general licence from every exporter "
         "(the general_licences variant)", source="[sources: general-licences]", kind="buyer",
@@ -127,6 +138,10 @@ class EventConf:
                                lo=-1, hi=1)
     delay_days: Optional[int] = p(None, unit="days", desc="extra customs days",
                                   source="scenario", lo=0)
+    delay_min_days: Optional[int] = p(None, unit="days", desc="shortest customs hold of a "
+                                      "customs_hold event", source="scenario", lo=0)
+    delay_max_days: Optional[int] = p(None, unit="days", desc="longest customs hold of a "
+                                      "customs_hold event", source="scenario", lo=0)
     tonnes: Optional[float] = p(None, unit="t", desc="tonnes added or allowed",
                                 source="scenario", lo=0)
     firms: Optional[List[str]] = p(None, unit="-", desc="exporters the event names (the "
