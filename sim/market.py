@@ -133,7 +133,7 @@ class Market:
     def scarcity(self, gap: float, border_conf) -> float:
         """The price multiple a cover gap calls for (module docstring: R)."""
         if border_conf.rationing_prices and gap > 0:
-            s = max(1.0 - gap, border_conf.min_cover_share)
+            s = max(1.0 - gap, border_conf.min_cover_share)  # cover share of the reference
             return (1.0 / s) ** (1.0 / border_conf.demand_elasticity)
         return 1.0 + self.conf.scarcity_elasticity * gap
 

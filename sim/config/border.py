@@ -104,13 +104,15 @@ class BorderConf:
         "demand and no cap (false: the capped linear rule of market.scarcity_elasticity)",
         source="[assumption]: mechanism switch")
     demand_elasticity: float = p(
-        0.5, unit="1", desc="short-run price elasticity of demand outside China: price = "
+        0.7, unit="1", desc="short-run price elasticity of demand outside China: price = "
         "base x (reference cover / cover)^(1/this) when short (magnets are a small share of "
         "a product's value, so demand is inelastic)", source="[assumption]",
         lo=0, lo_open=True)
     min_cover_share: float = p(
-        0.02, unit="0-1", desc="cover share below which rationing prices stop rising "
-        "(a numerical floor, not a price cap: (0.75/0.02)^(1/0.5) = 1406x)",
+        0.1, unit="0-1", desc="cover share (stock / reference stock) below which price no "
+        "longer rations: buyers with almost nothing left are rationed physically (orders "
+        "refused or late), so the rationing multiple is at most (1/this)^(1/"
+        "demand_elasticity) = 27x by default; lower it to explore steeper spikes",
         source="[assumption]", lo=0, lo_open=True, hi=1)
     pass_through: bool = p(
         True, unit="-", desc="magnet prices pass element costs through: cost plus margin, "

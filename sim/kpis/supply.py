@@ -68,8 +68,11 @@ def _approval(r: RunData) -> float | None:
 
 
 def _cn_shipped(r: RunData, products=MAGNETS):
+    """Chinese exports of ``products`` that left China in the run (dated at customs
+    clearance when the table has it, as China's customs statistics date them)."""
     s = r.shipments
-    return s[s["shipped_on"].between(r.start, r.end) & (s["seller_country"] == "CN")
+    when = s["cleared_on"] if "cleared_on" in s else s["shipped_on"]
+    return s[when.between(r.start, r.end) & (s["seller_country"] == "CN")
              & s["material"].isin(products)]
 
 
