@@ -100,6 +100,7 @@ class Market:
         self.china = ChinaPricing(conf.china)
         self.flood = 0.0
         self.conversion: dict[str, float] = {}
+        self.multiple: dict[str, float] = {}  # raw materials: outside / (inside x duty)
 
     def start(self, model) -> None:
         """Fix each magnet's conversion cost (opening price less margin and elements) once
@@ -193,12 +194,16 @@ class Market:
             else:
                 gap = self.gap(self.raw_holders(model, m))
                 e = next(iter(BY_CODE[m].elements))
-                if bc.china_balance and e in china.price:
-                    inside = china.price[e] * BY_CODE[m].reo * (1.0 - self.flood)
-                    self.price_cn[m] = inside
-                    goal_cn = inside
+                if bc.china_balance and e in china.price:  # set by China's balance
+                    self.price_cn[m] = china.price[e] * BY_CODE[m].reo * (1.0 - self.flood)
                 else:
-                    goal_cn = self.p0[m] * c.cn_price_ratio * (1.0 - self.flood)
-                goal_ex = goal_cn * (1.0 + border.duty(m)) * self.scarcity(gap, bc)
+                    self.price_cn[m] += c.adjust_per_day * (
+                        self.p0[m] * c.cn_price_ratio * (1.0 - self.flood) - self.price_cn[m])
+                # the wedge: the duty at once, the rationing multiple with inertia
+                r = self.multiple.get(m, 1.0)
+                r += c.adjust_per_day * (self.scarcity(gap, bc) - r)
+                self.multiple[m] = r
+                self.price[m] = self.price_cn[m] * (1.0 + border.duty(m)) * r
+                continue
             self.price[m] += c.adjust_per_day * (goal_ex - self.price[m])
             self.price_cn[m] += c.adjust_per_day * (goal_cn - self.price_cn[m])

@@ -94,6 +94,7 @@ class Shipment:
     delivered_on: dt.date | None = None
     status: Status = Status.ORDERED
     reason: str = ""
+    accepted_on: dt.date | None = None  # MOFCOM accepted the file: its clock starts
     rfi: bool = False  # the end-use file was incomplete: a request for information
     reserved: bool = False  # tonnes taken from the seller's stock and held by this order
     ship_on: dt.date | None = None  # earliest loading date once released

@@ -42,7 +42,7 @@ def test_controlled_prices_diverge_uncontrolled_stay_close(controlled):
 
 def test_baseline_prices_inside_equal_outside():
     d = run_model(RunConfig(days=60)).tables()["daily"]
-    for m in ("ndfeb", "ndfeb_hre", "smco", "oxide"):
+    for m in ("ndfeb", "ndfeb_hre", "smco", "ndpr_oxide"):
         assert (d[f"price_{m}_cn"] - d[f"price_{m}_ex_cn"]).abs().max() < 1e-9
         assert _ratio(d, f"price_{m}_ex_cn") < 1.1
     assert d["substitution_share"].max() == 0.0
@@ -84,7 +84,7 @@ def test_tariff_raises_outside_price_of_chinese_magnets():
     cfg.government.tariff_cn_magnets = 0.25
     d = run_model(cfg).tables()["daily"]
     assert 1.15 < _ratio(d, "price_ndfeb_ex_cn", "end") < 1.35
-    assert d["price_oxide_ex_cn"].iloc[-1] == pytest.approx(55.0, rel=0.05)
+    assert d["price_ndpr_oxide_ex_cn"].iloc[-1] == pytest.approx(55.0, rel=0.05)
 
 
 def test_substitution_after_sustained_high_prices():
@@ -112,10 +112,10 @@ def test_substitution_after_sustained_high_prices():
 def test_recycling_rises_with_price_and_is_a_ledger_source():
     m = run_model(RunConfig(days=10))
     low = m.substitution.recycled_today
-    m.market.price["oxide"] *= 2
+    m.market.price["ndpr_oxide"] *= 2
     m.substitution.recycle()
-    assert m.substitution.recycled_today == pytest.approx(2 * low)
-    assert m.ledger.flows["recycled"]["oxide"] > 0
+    assert m.substitution.recycled_today == pytest.approx(2 * low, rel=0.01)
+    assert m.ledger.flows["recycled"]["ndpr_oxide"] > 0
 
 
 def test_maker_capacity_addition_on_its_date():

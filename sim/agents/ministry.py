@@ -153,6 +153,7 @@ class Ministry(mesa.Agent):
         accepted = self._wait(today, c.provincial_review)
         if (s.seller, s.buyer) not in self.known_pairs:
             accepted = self._wait(accepted, c.first_file_delay)
+        s.accepted_on = accepted
         due = self._after(accepted, d, self.draw(d))
         tiers = getattr(self.model.by_name[s.buyer].conf, "supplier_tiers", 1)
         if self.model.rng_licensing.random() < 1.0 - (1.0 - c.rfi_prob_per_tier) ** tiers:

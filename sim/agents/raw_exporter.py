@@ -115,7 +115,7 @@ class RawExporter(Seller):
         for s in self.book:
             if s.status != Status.APPROVED or (s.ship_on is not None and s.ship_on > today):
                 continue
-            why = ministry.blocked(s) if s.reason != "smuggled" else ""
+            why = ministry.blocked(s)  # smuggling evades the quota, not an embargo
             if why:
                 book.return_to_seller(s, why)
             elif ministry.expired(s):
