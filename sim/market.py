@@ -26,7 +26,7 @@ opening price ``p0`` as before. The rule of the first version, for reference::
     gap      = need-weighted mean of gap_b over buyers (oxide: over makers' oxide stocks)
     r        = need-weighted share of buyers whose Chinese supply of m is restricted
                (licence required, embargo or end-use ban)
-    t        = tariff on Chinese magnets x need-weighted Chinese order share
+    t        = need- and China-share-weighted tariff of buyers' countries on Chinese goods
     flood    = cut while China floods, else 0
     target_ex = p0 * (1 - flood) * (1 + t) * (1 + elasticity * gap)
     target_cn = p0 * cn_ratio * (1 - flood) * ((1 - r) * (1 + elasticity * gap)
@@ -153,6 +153,18 @@ class Market:
             cn += n * b.china_share.get(material, 1.0)
         return (r / need, cn / need) if need else (0.0, 0.0)
 
+    @staticmethod
+    def tariff_share(model, material: str) -> float:
+        """Need- and China-share-weighted tariff buyers' countries levy on Chinese goods."""
+        levers = model.government.levers
+        need = t = 0.0
+        for b in model.buyers:
+            n = b.need.get(material, 0.0)
+            if n > 0:
+                need += n
+                t += n * b.china_share.get(material, 1.0) * levers.tariff_rate(b.country, "CN")
+        return t / need if need else 0.0
+
     def raw_holders(self, model, material: str):
         """(need, stock, cover) of buyers outside China of a raw material: makers (in
         tonnes of the element) and raw-material users."""
@@ -172,7 +184,6 @@ class Market:
         c, bc, border = self.conf, model.cfg.border, model.border
         china = border.china
         china.update(c.adjust_per_day)
-        tariff = model.government.levers.tariff()
         self.flood = self.china.update(model.mines, self.price.get(FEEDSTOCK, 1.0)
                                        / self.p0.get(FEEDSTOCK, 1.0))
         for m in MATERIALS:
@@ -181,7 +192,7 @@ class Market:
             if m in MAGNETS:
                 gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
                                for b in model.buyers)
-                r, cn_share = self.restricted_share(model, m)
+                r, _ = self.restricted_share(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:
                     cost = self.conversion[m] + sum(
@@ -189,7 +200,7 @@ class Market:
                     base = cost * (1 + bc.margin)
                 base *= 1.0 - self.flood
                 scar = self.scarcity(gap, bc)
-                goal_ex = base * (1.0 + tariff * cn_share) * scar
+                goal_ex = base * (1.0 + self.tariff_share(model, m)) * scar
                 goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
             else:
                 gap = self.gap(self.raw_holders(model, m))

@@ -11,8 +11,8 @@ import pandas as pd
 from .products import MAGNETS, MATERIALS, RAW, reo
 from .shipments import Shipment, Status
 
-SHIPMENT_DATES = ("ordered_on", "applied_on", "accepted_on", "decided_on", "shipped_on", "cleared_on",
-                  "due_on", "delivered_on")
+SHIPMENT_DATES = ("ordered_on", "applied_on", "accepted_on", "decided_on", "shipped_on",
+                  "cleared_on", "due_on", "delivered_on")
 EVENT_COLUMNS = ["date", "end", "kind", "label", "materials", "destinations", "source",
                  "fired"]
 

@@ -78,9 +78,14 @@ class Mine(Firm):
 
     def realised_price(self) -> float:
         """Price the mine gets today: market (outside price when separated at home, inside
-        China otherwise), or the government floor when it covers this mine."""
+        China less China's tariff on the mine's country otherwise), or the government floor
+        when it covers this mine."""
         mk = self.model.market
-        p = mk.price[FEEDSTOCK] if self.domestic_separation() else mk.price_cn[FEEDSTOCK]
+        if self.domestic_separation():
+            p = mk.price[FEEDSTOCK]
+        else:  # concentrate sold into China bears China's tariff on the mine's country
+            p = mk.price_cn[FEEDSTOCK] / (
+                1.0 + self.model.government.levers.tariff_rate("CN", self.country))
         floor = self.model.government.floor_for(self.name)
         return max(p, floor) if floor is not None else p
 
