@@ -8,6 +8,7 @@ from dataclasses import fields
 
 import pandas as pd
 
+from .border import QUOTA_GROUPS
 from .products import MAGNETS, MATERIALS, RAW, reo
 from .shipments import Shipment, Status
 
@@ -59,8 +60,9 @@ class Recorder:
         china = m.border.china
         for e in china.elements:
             row[f"china_stock_{e}_t"] = china.stock[e]
-        for g in sorted(m.border.capped):
-            row[f"reo_quota_room_{g}_t"] = m.border.room_reo(g, m.date.year)
+        for g in QUOTA_GROUPS:  # this year's aggregate quota batches and their use (t REO)
+            row[f"reo_quota_released_{g}_t"] = m.border.batches.get((m.date.year, g), 0.0)
+            row[f"reo_quota_used_{g}_t"] = m.border.used.get((m.date.year, g), 0.0)
         ema = self._ema  # running mean of daily shipments over the window
         k = 1.0 / min(self.window, m.day + 1.0)  # plain mean until the window has passed
         ema["cn"] += k * (row["exports_t"] - ema["cn"])

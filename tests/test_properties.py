@@ -69,6 +69,7 @@ from sim.events import KINDS
 from sim.kpis import kpis as all_kpis
 from sim.kpis.plants import nodes_meta
 from sim.model import SupplyChainModel
+from sim.products import RAW
 
 EXPORTERS = ("JL Mag", "Ningbo Yunsheng", "Zhong Ke San Huan", "Other CN makers")
 COUNTRIES = ("US", "DE", "JP", "KR", "VN")
@@ -76,8 +77,8 @@ OTHER = ("IN", "FR")  # destinations no buyer is in
 STARTS = ("2025-01-01", "2025-06-16", "2025-12-10", "2026-12-20")
 TIMED = {k for k, v in KINDS.items() if v.end is not None} | {"general_licence"}
 # kinds whose same-day events may contradict each other (sim.event_schedule._contradiction)
-LEVELS = {"approval", "relations", "customs_checks", "quota", "tariff", "price_floor",
-          "concentrate_route"}
+LEVELS = {"approval", "relations", "customs_checks", "customs_hold", "quota", "tariff",
+          "price_floor", "concentrate_route"}
 EPS = 1e-6
 MINE_COLUMNS = {"capacity_tpy", "price", "expected_price", "closures"}  # NaN for non-mines
 
@@ -195,8 +196,8 @@ def event_of(draw, kind, days, buyers, mines, dests):
         ev["day"] = draw(st.integers(0, days - 1))
     opt = st.booleans()
     if "materials" in k.keys and ("materials" in k.required or draw(opt)):
-        ev["materials"] = draw(subset(MATERIALS if kind in ("quota", "quota_topup")
-                                      else MAGNETS))
+        ev["materials"] = draw(subset(MATERIALS if kind in ("quota", "quota_topup", "controls")
+                                      else RAW if kind == "export_duty" else MAGNETS))
     if "destinations" in k.keys and ("destinations" in k.required or draw(opt)):
         ev["destinations"] = draw(subset(dests))
     if kind == "embargo" and draw(opt):
@@ -239,6 +240,15 @@ def event_of(draw, kind, days, buyers, mines, dests):
         ev["open"] = draw(st.booleans())
         if mines and draw(opt):
             ev["mines"] = mines
+    if kind == "customs_hold":
+        lo = draw(st.integers(0, 30))
+        ev["delay_min_days"], ev["delay_max_days"] = lo, lo + draw(st.integers(0, 30))
+    if kind == "reo_quota":
+        ev["tonnes"] = draw(unit(0, 3000))
+    if kind in ("reo_quota", "lift_reo_quota") and draw(opt):
+        ev["group"] = draw(st.sampled_from(("light", "heavy", "all")))
+    if kind in ("export_duty", "crackdown"):
+        ev["rate"] = draw(unit(0, 1))
     if kind in TIMED and draw(opt):
         ev["days"] = draw(st.integers(1, 60))
     return ev
