@@ -44,6 +44,7 @@ def _order(m) -> None:
     m.buyers.shuffle_do("order")
     for mk in m.makers:
         mk.order()
+    m.trader.trade()
 
 
 def _allocate(m) -> None:
@@ -88,7 +89,8 @@ PLAN: tuple[Phase, ...] = (
           "today's output (shuffled); shortfalls are recorded as lost production", _use),
     Phase("order", "buyers order on their review days toward a target cover, counting the "
           "supply line (shuffled); non-Chinese makers order the elements their mines do not "
-          "supply from Chinese raw exporters", _order),
+          "supply from Chinese raw exporters; traders outside China buy raw materials on "
+          "rising prices and sell to short buyers after the turn", _order),
     Phase("allocate", "sellers take new orders (shuffled): Chinese exporters screen them with "
           "the Ministry, reserve stock and apply for licences; non-Chinese makers reserve "
           "stock", _allocate),

@@ -57,6 +57,7 @@ class Recorder:
         row["exports_t"] = sum(book.exports_today.get(x, 0.0) for x in MAGNETS)
         row["raw_exports_reo_t"] = sum(book.exports_today.get(x, 0.0) * reo(x) for x in RAW)
         row["smuggled_t"] = m.border.smuggled_today
+        row["trader_stock_reo_t"] = sum(m.trader.stock[x] * reo(x) for x in RAW)
         china = m.border.china
         for e in china.elements:
             row[f"china_stock_{e}_t"] = china.stock[e]
@@ -85,7 +86,8 @@ class Recorder:
             1 for g in m.ministry.rules.general
             if not g.suspended and g.start <= m.date and (g.end is None or m.date < g.end))
         self.daily.append(row)
-        for a in [*m.buyers, *m.exporters, *m.makers, *m.mines, m.ministry, m.government]:
+        for a in [*m.buyers, *m.exporters, *m.makers, *m.mines, m.ministry, m.government,
+                  m.trader]:
             r = a.record()
             r["date"] = m.date
             self.agent_rows.append(r)

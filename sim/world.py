@@ -16,6 +16,7 @@ from .agents import (
 )
 from .agents.government import Government
 from .agents.raw_exporter import RawExporter
+from .agents.trader import Trader
 from .border import Border
 from .china import ChinaBalance
 from .demand import DemandPath
@@ -47,7 +48,9 @@ def populate(model) -> None:
     buyers += [DefensePrime(model, c, len(buyers) + i) for i, c in enumerate(w.defense)]
     model.buyers = AgentSet(buyers, random=model.random)
     model.sellers = AgentSet(model.exporters + model.makers, random=model.random)
-    model.by_name = {a.name: a for a in [*model.exporters, *model.makers, *buyers]}
+    model.trader = Trader(model, cfg.border)
+    model.by_name = {a.name: a for a in [*model.exporters, *model.makers, *buyers,
+                                         model.trader]}
     model.orders.index_firms(model.by_name)
     model.demand = DemandPath(model, w.demand, w.demand_paths)  # before substitution, pipeline
     model.substitution = Substitution(model, cfg.substitution)

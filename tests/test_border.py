@@ -6,6 +6,8 @@ users outside China (JP) instead of the default buyers, so each test isolates on
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -211,3 +213,25 @@ def test_same_seed_same_raw_trade():
     b = daily(steps(__import__("sim.model", fromlist=["x"]).SupplyChainModel(
         raw_world(days=60)), 60))
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_traders_buy_on_rising_prices_sell_after_the_turn_and_conserve_tonnes():
+    # China stops shipping to Japan (the raw-material users R are Japanese): the outside
+    # price rises; traders in the Netherlands buy from China while it rises and sell to the
+    # short Japanese users once it stops rising (the diversion an anti-diversion rule targets)
+    ev = [{"date": "2025-02-01", "set": "embargo", "destinations": ["JP"], "days": 150}]
+    m = run_model(raw_world(days=300, events=ev), check_every=30)
+    t = m.recorder.tables(m.shipments, [])
+    bought = t["shipments"][(t["shipments"]["buyer"] == "outside traders")
+                            & t["shipments"]["delivered_on"].notna()]
+    assert len(bought) > 0, "traders bought while prices rose"
+    a = t["agents"][t["agents"]["agent"] == "outside traders"]
+    assert a["output"].sum() > 0, "traders sold to short buyers after the turn"
+    assert a.loc[a["output"] > 0, "date"].min() > bought["delivered_on"].min()
+    off = run_model(raw_world(days=300, events=ev, speculation=False))
+    assert not any(s.buyer == "outside traders" for s in off.shipments)
+    held = [{**ev[0], "anti_diversion": ["NL"]}]
+    blocked = run_model(raw_world(days=300, events=held))
+    assert not any(s.buyer == "outside traders" and s.delivered_on is not None
+                   and s.ordered_on >= dt.date(2025, 2, 1) for s in blocked.shipments), \
+        "an anti-diversion rule naming the traders' country stops their purchases"

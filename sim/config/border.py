@@ -120,3 +120,18 @@ class BorderConf:
         source="[assumption]: mechanism switch")
     margin: float = p(0.15, unit="0-1", desc="magnet makers' opening margin over cost",
                       source="[assumption]", lo=0)
+    speculation: bool = p(
+        True, unit="-", desc="traders outside China buy raw materials on rising expected "
+        "prices and sell later to buyers short of cover (sim/agents/trader.py)",
+        source="[assumption]: mechanism switch")
+    spec_trend_days: float = p(30.0, unit="days", desc="window of the traders' price trend",
+                               source="[assumption]", lo=1)
+    spec_buy_trend: float = p(
+        0.10, unit="0-1", desc="traders buy while the price trend extrapolated over the "
+        "window exceeds this rise", source="[assumption]", lo=0)
+    spec_max_days: float = p(60.0, unit="days", desc="traders hold at most this many days "
+                             "of outside use", source="[assumption]", lo=0)
+    spec_buy_days: float = p(1.0, unit="days", desc="traders order this many days of "
+                             "outside use a day while buying", source="[assumption]", lo=0)
+    spec_sell_days: float = p(1.0, unit="days", desc="traders sell up to this many days of "
+                              "outside use a day after the turn", source="[assumption]", lo=0)
