@@ -155,14 +155,18 @@ class Market:
 
     @staticmethod
     def tariff_share(model, material: str) -> float:
-        """Need- and China-share-weighted tariff buyers' countries levy on Chinese goods."""
+        """Need- and China-share-weighted tariff buyers' countries levy on Chinese goods
+        (with ``market.tariffs_on_landed_cost`` off: only tariffs every importer levies, as
+        before tariffs had importers)."""
         levers = model.government.levers
+        own = model.cfg.market.tariffs_on_landed_cost
         need = t = 0.0
         for b in model.buyers:
             n = b.need.get(material, 0.0)
             if n > 0:
                 need += n
-                t += n * b.china_share.get(material, 1.0) * levers.tariff_rate(b.country, "CN")
+                rate = levers.tariff_rate(b.country if own else None, "CN")
+                t += n * b.china_share.get(material, 1.0) * rate
         return t / need if need else 0.0
 
     def raw_holders(self, model, material: str):
