@@ -169,9 +169,12 @@ def end_use_error(conf: Any, hre_share: dict[str, float]) -> str | None:
             return (f"end_uses.{u}: the world's end-use table (end_uses.csv) has no row "
                     f"{u!r}; known: {sorted(hre_share)}")
     try:
-        total = sum(float(s) for s in conf.end_uses.values())
+        shares = [float(s) for s in conf.end_uses.values()]
     except (TypeError, ValueError):
         return None  # the registry's check names the bad value
+    if not all(0.0 <= s <= 1.0 for s in shares):
+        return None  # out of bounds or NaN: the registry's check names it
+    total = sum(shares)
     if abs(total - 1.0) > 1e-3:
         return f"end_uses: shares must sum to 1, got {total:.4g}"
     return None

@@ -6,7 +6,9 @@ kind), ``links.csv`` (standing supply links: supplier, customer, product, share;
 2024 vintage has none, so buyers pick sellers in proportion to capacity) and
 ``demand.csv`` (the demand path: from ``date``, buyers of ``kind`` need ``multiplier``
 times their table size, applied by `sim.demand`; empty in 2024, OICA vehicle output by
-year in 2009; a folder may omit it). Columns are
+year in 2009; a folder may omit it) and ``end_uses.csv`` (the Dy/Tb-bearing share of each
+end use's NdFeB, which splits a buyer's ``ndfeb_tpd`` by its ``end_uses``; checked by
+`resolve`). Columns are
 the fields of the kind's config class (`sim.config.FIRM_KINDS`, `LinkConf`); a map field
 takes one column per key (``capacity_tpy.ndfeb``, ``capacity_additions.2028-01-01.
 ndfeb``); numeric columns carry their unit in brackets, checked against the parameter
