@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .config import BUYER_KINDS, FIRM_KINDS, RunConfig
+from .config.firms import hre_shares, ndfeb_need
 from .config.registry import DATE_MAX, MAX_DAYS, check, check_date
 from .errors import ConfigError
 from .event_schedule import compile_events, lever_events
@@ -76,9 +77,10 @@ def _world(cfg: RunConfig) -> None:
         if r.element in elements:
             raise ConfigError(f"world.china[{i}].element: {r.element!r} given twice")
         elements.add(r.element)
+    hre = hre_shares(w)
     for group in ("industries", "defense"):
         for i, f in enumerate(getattr(w, group)):
-            for m, t in f.need_tpd.items():
+            for m, t in ndfeb_need(f, hre).items():  # with the NdFeB split by end use
                 if t > 0 and m not in made:
                     raise ConfigError(f"world.{group}[{i}].need_tpd.{m}: no exporter or maker "
                                       f"makes {m!r}, got {t} t/day")

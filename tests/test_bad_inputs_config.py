@@ -82,7 +82,7 @@ CLI = [
     (["world.automakers.0.ev_share=-0.1"], "world.automakers[0].ev_share"),
     (["world.automakers.0.vehicles_per_day=nan"], "world.automakers[0].vehicles_per_day"),
     (["world.automakers.0.lead_smoothing=2"], "world.automakers[0].lead_smoothing"),
-    (["world.industries.0.need_tpd.ndfeb=-1"], "world.industries[0].need_tpd.ndfeb"),
+    (["world.industries.0.need_tpd.smco=-1"], "world.industries[0].need_tpd.smco"),
     (["+world.industries.0.need_tpd.oxyde=1"], "world.industries[0].need_tpd.oxyde: unknown "
      "material 'oxyde'"),
     (["world.defense.0.target_cover_days=-1"], "world.defense[0].target_cover_days"),
@@ -288,7 +288,7 @@ TABLES = [
     ("mines", "operating", "dormant", "mines.csv:2.status: 'dormant' not in"),
     ("mines", ",true,", ",maybe,", "mines.csv:2.china_takes_concentrate: must be bool"),
     ("makers", ",[assumption]", ",", "makers.csv:3: the 'source' cell is empty"),
-    ("defense", ",0.137,", ",0.137,extra,", "defense.csv:2: 24 cells for 23 columns"),
+    ("defense", ",0.137,", ",0.137,extra,", "defense.csv:2: 25 cells for 24 columns"),
     ("mines", "name,country", "name,name", "header: column 'name' appears 2 times"),
 ]
 

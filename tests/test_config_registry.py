@@ -104,7 +104,7 @@ def _bad_value(s: Spec) -> float:
 
 
 SAMPLE_KEY = {"country": "US", "magnet": "ndfeb", "material": "ndfeb", "exporter": "JL Mag",
-              "firm": "Detroit-A", "date": "2026-01-01", "vehicle": "ice"}
+              "firm": "Detroit-A", "date": "2026-01-01", "vehicle": "ice", "end_use": "other"}
 
 
 def _set(cfg, path, value):
@@ -221,6 +221,7 @@ def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
     import typing
 
     from sim.config import ChinaElementConf, ContentConf, DemandConf, LinkConf
+    from sim.config.firms import EndUseConf
     from sim.config.registry import hints, unwrap
     th = hints(WorldConf)
     lists = {}
@@ -230,7 +231,7 @@ def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
             lists[f.name] = typing.get_args(typ)[0]
     expected = {**FIRM_KINDS, **{f"add_{k}": c for k, c in FIRM_KINDS.items()},
                 "links": LinkConf, "demand": DemandConf, "content": ContentConf,
-                "china": ChinaElementConf}
+                "china": ChinaElementConf, "end_uses": EndUseConf}
     assert lists == expected
 
 

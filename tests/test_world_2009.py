@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from sim.config import DemandConf, RunConfig, WorldConf
+from sim.config.firms import ndfeb_need
 from sim.model import SupplyChainModel
 from sim.products import BY_CODE, MAGNETS, RAW
 from sim.worlds import load_tables, write_tables
@@ -87,8 +88,9 @@ def test_buyers_orders_to_china_match_chinas_2009_exports(w09):
     kg = RunConfig().world.vehicle_magnet_kg["ice"]
     to_china = sum(a.vehicles_per_day * sum(kg.values()) / 1000 * a.china_share
                    for a in w09["automakers"]) * 365
-    to_china += sum(sum(v for m, v in f.need_tpd.items() if m in MAGNETS) * f.china_share
-                    for f in [*w09["industries"], *w09["defense"]]) * 365
+    hre = {r.end_use: r.hre_share for r in w09["end_uses"]}  # NdFeB split by end use
+    to_china += sum(sum(v for m, v in ndfeb_need(f, hre).items() if m in MAGNETS) *
+                    f.china_share for f in [*w09["industries"], *w09["defense"]]) * 365
     assert to_china == pytest.approx(CHINA_EXPORTS_2009, rel=0.02)
     raw = sum(sum(v * BY_CODE[m].reo for m, v in f.need_tpd.items() if m in RAW)
               for f in w09["industries"]) * 365

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..config import IndustryConf
+from ..config.firms import hre_shares, ndfeb_need
 from .buyer import Buyer
 
 
@@ -12,7 +13,8 @@ class IndustrialBuyer(Buyer):
     kind = "industry"
 
     def __init__(self, model, conf: IndustryConf, index: int) -> None:
-        super().__init__(model, conf, dict(conf.need_tpd), index)
+        need = ndfeb_need(conf, hre_shares(model.cfg.world))  # NdFeB split by end use
+        super().__init__(model, conf, need, index)
 
     def use_today(self) -> tuple[float, float]:
         planned = made = 0.0

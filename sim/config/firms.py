@@ -9,10 +9,10 @@ class: adding a firm kind is one entry there (plus its agent in ``sim/agents``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 from .border import RawExporterConf
-from .registry import p
+from .registry import END_USES, p
 
 _ISO = "ISO 3166-1 alpha-2"
 _NAME = dict(unit="-", desc="unique firm name (used by events, licences and overrides)",
@@ -111,6 +111,75 @@ class AutomakerConf(BuyerConf):
                         lo=0, hi=1)
 
 
+_NDFEB_TPD = dict(
+    unit="t/day", desc="total NdFeB use (both grades) when end_uses is given: split into "
+    "ndfeb and ndfeb_hre by the end-use mix (ndfeb_hre = this x sum over end uses of "
+    "end_uses x the world's hre_share); null: need_tpd gives the split",
+    source="the row's source (total kept from the explicit split it replaced)", lo=0)
+_END_USES = dict(
+    unit="0-1", desc="share of the buyer's NdFeB per end use (sums to 1), with ndfeb_tpd; "
+    "empty: need_tpd.ndfeb and need_tpd.ndfeb_hre give the split",
+    source="the row's source; mostly [assumption]", lo=0, hi=1, keys=("end_use",))
+
+
+@dataclass
+class EndUseConf:
+    """An end use of NdFeB magnets in one world vintage (``end_uses.csv``)."""
+
+    end_use: str = p("other", unit="-", desc="the end use", source="the world table's "
+                     "source column", choices=END_USES)
+    hre_share: float = p(0.0, unit="0-1", desc="share of the end use's NdFeB that is a "
+                         "Dy/Tb-bearing grade (ndfeb_hre)", source="the world table's source "
+                         "column", lo=0, hi=1)
+    note: str = p("", **_NOTE)
+
+
+def hre_shares(world: Any) -> dict[str, float]:
+    """{end use: Dy/Tb-bearing share of its NdFeB} of a world's end-use table."""
+    return {r.end_use: r.hre_share for r in world.end_uses or ()}
+
+
+def ndfeb_need(conf: Any, hre_share: dict[str, float]) -> dict[str, float]:
+    """A buyer's use per material (t/day): ``need_tpd``, and where the buyer gives
+    ``end_uses`` its NdFeB split from ``ndfeb_tpd``: ndfeb_hre = total x sum_u
+    end_uses[u] x hre_share[u], ndfeb = the rest (the total is unchanged). Checked by
+    `end_use_error` when the world is resolved."""
+    need = dict(conf.need_tpd)
+    if conf.end_uses:
+        total = conf.ndfeb_tpd or 0.0
+        hre = total * sum(s * hre_share[u] for u, s in conf.end_uses.items())
+        need["ndfeb"], need["ndfeb_hre"] = total - hre, hre
+    return need
+
+
+def end_use_error(conf: Any, hre_share: dict[str, float]) -> str | None:
+    """Why ``conf``'s NdFeB split cannot be derived (``field: why``), or None."""
+    if not conf.end_uses:
+        if conf.ndfeb_tpd is not None:
+            return f"ndfeb_tpd: needs end_uses to split it, got {conf.ndfeb_tpd}"
+        return None
+    given = [m for m in ("ndfeb", "ndfeb_hre") if m in conf.need_tpd]
+    if given:
+        return (f"end_uses: give either end_uses (with ndfeb_tpd) or need_tpd.ndfeb/"
+                f"ndfeb_hre, not both; got need_tpd.{given[0]}")
+    if conf.ndfeb_tpd is None:
+        return "ndfeb_tpd: end_uses needs the total NdFeB use to split, got None"
+    for u in conf.end_uses:
+        if u not in hre_share:
+            return (f"end_uses.{u}: the world's end-use table (end_uses.csv) has no row "
+                    f"{u!r}; known: {sorted(hre_share)}")
+    try:
+        shares = [float(s) for s in conf.end_uses.values()]
+    except (TypeError, ValueError):
+        return None  # the registry's check names the bad value
+    if not all(0.0 <= s <= 1.0 for s in shares):
+        return None  # out of bounds or NaN: the registry's check names it
+    total = sum(shares)
+    if abs(total - 1.0) > 1e-3:
+        return f"end_uses: shares must sum to 1, got {total:.4g}"
+    return None
+
+
 @dataclass
 class IndustryConf(BuyerConf):
     """Other users of a country, one aggregate agent: magnet users (motors, electronics,
@@ -120,6 +189,8 @@ class IndustryConf(BuyerConf):
                                    "a raw material)",
                                    source="[sources: exports-2024] [assumption: split]",
                                    lo=0, keys=("material",), factory=dict)
+    ndfeb_tpd: Optional[float] = p(None, **_NDFEB_TPD)
+    end_uses: Dict[str, float] = p(factory=dict, **_END_USES)
 
 
 @dataclass
@@ -135,6 +206,8 @@ class DefenseConf(BuyerConf):
     need_tpd: Dict[str, float] = p(unit="t/day", desc="magnet use per magnet grade",
                                    source="[sources: defence-use] [assumption: SmCo]",
                                    lo=0, keys=("magnet",), factory=dict)
+    ndfeb_tpd: Optional[float] = p(None, **_NDFEB_TPD)
+    end_uses: Dict[str, float] = p(factory=dict, **_END_USES)
 
 
 MINE_STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance",

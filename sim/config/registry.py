@@ -64,9 +64,13 @@ REGIONS: dict[str, tuple[str, ...]] = {
 """Declared regions. No field takes a region yet (the model matches destinations by
 country), so a region where a country is expected is refused with its member list."""
 VEHICLE_TYPES = ("ice", "ev")
+END_USES = ("traction_motor", "industrial_motor", "electronics", "wind", "air_conditioner",
+            "defence", "other")
+"""End uses of NdFeB magnets (rows of a world's ``end_uses.csv``, keys of a buyer's
+``end_uses``)."""
 STATIC_VOCAB: dict[str, tuple[str, ...]] = {
     "material": MATERIALS, "magnet": MAGNETS, "vehicle": VEHICLE_TYPES,
-    "element": ELEMENTS,
+    "element": ELEMENTS, "end_use": END_USES,
 }
 """Vocabularies known without a world; ``firm``, ``exporter``, ``buyer``, ``mine`` come from the
 world being checked (see `check`), ``country`` from ISO 3166, ``date`` from the calendar."""

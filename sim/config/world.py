@@ -22,6 +22,7 @@ from .firms import (
     AutomakerConf,
     DefenseConf,
     DemandConf,
+    EndUseConf,
     ExporterConf,
     IndustryConf,
     LinkConf,
@@ -65,6 +66,9 @@ class WorldConf:
     content: Optional[List[ContentConf]] = field(default=None, metadata={
         "group": "element content per magnet grade (t REO per t); null: the world tables' "
         "(content.csv)"})
+    end_uses: Optional[List[EndUseConf]] = field(default=None, metadata={
+        "group": "Dy/Tb-bearing share of each end use's NdFeB, which splits a buyer's NdFeB "
+        "by its end_uses; null: the world tables' (end_uses.csv)"})
     china: Optional[List[ChinaElementConf]] = field(default=None, metadata={
         "group": "China's own balance per element; null: the world tables' (china.csv)"})
     links: Optional[List[LinkConf]] = field(default=None, metadata={

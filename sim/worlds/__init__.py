@@ -6,7 +6,9 @@ kind), ``links.csv`` (standing supply links: supplier, customer, product, share;
 2024 vintage has none, so buyers pick sellers in proportion to capacity) and
 ``demand.csv`` (the demand path: from ``date``, buyers of ``kind`` need ``multiplier``
 times their table size, applied by `sim.demand`; empty in 2024, OICA vehicle output by
-year in 2009; a folder may omit it). Columns are
+year in 2009; a folder may omit it) and ``end_uses.csv`` (the Dy/Tb-bearing share of each
+end use's NdFeB, which splits a buyer's ``ndfeb_tpd`` by its ``end_uses``; checked by
+`resolve`). Columns are
 the fields of the kind's config class (`sim.config.FIRM_KINDS`, `LinkConf`); a map field
 takes one column per key (``capacity_tpy.ndfeb``, ``capacity_additions.2028-01-01.
 ndfeb``); numeric columns carry their unit in brackets, checked against the parameter
@@ -34,7 +36,14 @@ from pathlib import Path
 from typing import Any, get_origin
 
 from ..config.border import ChinaElementConf, ContentConf
-from ..config.firms import FIRM_KINDS, DemandConf, LinkConf
+from ..config.firms import (
+    FIRM_KINDS,
+    DemandConf,
+    EndUseConf,
+    LinkConf,
+    end_use_error,
+    hre_shares,
+)
 from ..config.registry import check, hints, spec_of, suggest, unwrap
 from ..config.world import WorldConf
 from ..errors import ConfigError
@@ -44,9 +53,13 @@ VINTAGES = ("2009", "2024")
 """World vintages shipped with the model (folders of this package), oldest first."""
 SOURCE = "source"
 TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf, "content": ContentConf,
-                           "china": ChinaElementConf, "demand": DemandConf}
+                           "china": ChinaElementConf, "demand": DemandConf,
+                           "end_uses": EndUseConf}
 """Every table of a world: one per firm kind, the supply links, the element content of
-magnet grades, China's own balance per element and the demand path."""
+magnet grades, China's own balance per element, the demand path and the Dy/Tb-bearing
+share of each end use's NdFeB."""
+SPLIT_KINDS = ("industries", "defense")
+"""Buyers whose NdFeB may be split by end use (``end_uses`` with ``ndfeb_tpd``)."""
 
 
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
@@ -214,6 +227,17 @@ def resolve(world: WorldConf) -> WorldConf:
             raise ConfigError(f"{where}: must be a mapping {{field: value}}, got {changes!r}")
         _override(by_name[name], dict(changes), where)
     world.firm_overrides = {}
+    shares = hre_shares(world)
+    seen: set[str] = set()
+    for i, row in enumerate(world.end_uses or ()):
+        if row.end_use in seen:
+            raise ConfigError(f"world.end_uses[{i}].end_use: {row.end_use!r} given twice")
+        seen.add(row.end_use)
+    for kind in SPLIT_KINDS:
+        for i, firm in enumerate(getattr(world, kind) or ()):
+            why = end_use_error(firm, shares)
+            if why:
+                raise ConfigError(f"world.{kind}[{i}].{why} ({firm.name})")
     return world
 
 
