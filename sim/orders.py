@@ -180,16 +180,27 @@ class OrderBook:
         destination's transit time counted from release, so its due date is release +
         customs + transit (+ jitter). Its tonnes count as exports on the clearance day
         (``licensing.date_exports_at_clearance``; false: on the release day). Until it
-        arrives the shipment holds its tonnes (IN_TRANSIT), held at customs or not."""
+        arrives the shipment holds its tonnes (IN_TRANSIT), held at customs or not.
+
+        An expedited order (`Buyer.expedite`) flies: its transit is the buyer's
+        ``air_transit_days`` where that is shorter (else it ships as usual and is no
+        longer expedited); the jitter keeps its keyed draw and amplitude."""
         model = self.model
         w = model.cfg.world
         customs = 0
         if s.seller_country == "CN":
             customs = self.customs_days(s)
-            base = w.transit_days.get(s.buyer_country, w.transit_days_default) + customs
+            transit = w.transit_days.get(s.buyer_country, w.transit_days_default)
         else:
-            base = w.domestic_transit_days
+            transit = w.domestic_transit_days
             self.non_cn_today += s.tonnes
+        if s.expedited:  # air freight where it is faster; otherwise the usual mode, no cost
+            air = model.by_name[s.buyer].conf.air_transit_days
+            if air < transit:
+                transit = air
+            else:
+                s.expedited = False
+        base = transit + customs
         j = w.transit_jitter_days
         days = max(customs + 1,
                    int(round(base + (self.transit_noise(s) * j if j > 0 else 0.0))))

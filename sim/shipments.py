@@ -98,6 +98,7 @@ class Shipment:
     rfi: bool = False  # the end-use file was incomplete: a request for information
     reserved: bool = False  # tonnes taken from the seller's stock and held by this order
     ship_on: dt.date | None = None  # earliest loading date once released
+    expedited: bool = False  # air freight (buyer's expediting); fixed once licensed
 
     def move_to(self, status: Status) -> None:
         """Change state, refusing moves the state machine does not allow."""

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..config import BuyerConf
 from ..products import MATERIALS
-from ..shipments import Shipment
+from ..shipments import Licence, Shipment, Status
 from .firm import Firm
 
 
@@ -38,6 +38,9 @@ class Buyer(Firm):
     all raises its target cover by ``signal_cover_days`` for ``signal_days`` after the
     announcement (0 by default: the buyer does not read signals). This is the hook issue
     11's precautionary hoarding builds on.
+
+    A buyer short of cover can expedite its orders by air freight (`expedite`; off by
+    default: ``expedite_below_days`` 0).
 
     Subclasses set ``need`` (t/day) and implement ``use_today``.
     """
@@ -94,6 +97,26 @@ class Buyer(Firm):
             self.china_share[m] = self._share(m)
         for m, n in self.need.items():
             self.order_toward_target(m, n, c.cover_response)
+        if c.expedite_below_days > 0:
+            self.expedite()
+
+    def expedite(self) -> None:
+        """Expediting (issue 11 item 3): for each material whose cover (stock / need) is
+        below ``expedite_below_days``, move this buyer's orders of it that have not shipped
+        and travel under no licence to air freight (``Shipment.expedited``: transit
+        ``air_transit_days``, cost ``air_cost_usd_per_kg``; `OrderBook.dispatch`). An
+        order with a licence, or a filed application, keeps its mode: the 2025 licence
+        fixes the freight mode [sources: licence-scope]. Once expedited an order stays so."""
+        short = {m for m, n in self.need.items()
+                 if self.stock[m] < self.conf.expedite_below_days * n}
+        if not short:
+            return
+        for seller in self.model.sellers:
+            for s in seller.book:
+                if (s.buyer == self.name and s.material in short and not s.expedited
+                        and s.licence == Licence.NONE
+                        and s.status in (Status.ORDERED, Status.APPROVED)):
+                    s.expedited = True
 
     def _share(self, m: str) -> float:
         shift = self.tariff_shift[m]

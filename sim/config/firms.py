@@ -98,6 +98,22 @@ class BuyerConf:
     signal_days: float = p(
         90.0, unit="days", desc="how long the extra cover of a signal is held after its "
         "announcement", source="[assumption]", lo=0)
+    expedite_below_days: float = p(
+        0.0, unit="days", desc="expediting: on a review day with cover (days of use of its "
+        "scarcest material) below this, the buyer moves its orders not yet shipped and not "
+        "yet licensed to air freight (a licence fixes the freight mode); 0: never expedites",
+        source="[assumption]; freight mode fixed on the 2025 licence "
+        "[sources: licence-scope]", lo=0)
+    air_transit_days: float = p(
+        7.0, unit="days", desc="door-to-door transit of an expedited (air-freighted) order, "
+        "instead of the sea or domestic transit; customs days still apply",
+        source="5-10 days Europe-China air freight [sources: air-freight] [assumption]",
+        lo=0, lo_open=True)
+    air_cost_usd_per_kg: float = p(
+        5.0, unit="USD/kg", desc="extra cost of air freight per kg of an expedited order "
+        "(recorded in the KPI expedite_cost_usd, not in prices)",
+        source="China-US ~6.3, China-Europe ~3.5 USD/kg general air cargo "
+        "[sources: air-freight] [assumption: a round figure between]", lo=0)
     note: str = p("", **_NOTE)
 
 
@@ -109,6 +125,20 @@ class AutomakerConf(BuyerConf):
                                 source="[assumption]", lo=0)
     ev_share: float = p(0.1, unit="0-1", desc="share of EVs in output", source="[assumption]",
                         lo=0, hi=1)
+    makeup_capacity: float = p(
+        0.0, unit="0-1", desc="make-up production: extra output a day, as a share of planned "
+        "vehicles a day (overtime, extra Saturday shifts), that recovers vehicles lost in a "
+        "halt; 0: lost output is never made up. One extra shift-day a week on a five-day "
+        "week is ~0.2", source="weekend overtime after a parts shortage "
+        "[sources: overtime-shifts] [assumption: size]", lo=0)
+    makeup_window_days: float = p(
+        90.0, unit="days", desc="how long a lost vehicle can still be made up; older losses "
+        "are truly lost", source="[assumption]", lo=0)
+    makeup_min_cover_days: float = p(
+        7.0, unit="days", desc="make-up uses only magnet stock above this cover (days of "
+        "planned use), so overtime runs once supply is secure rather than drawing the plant "
+        "into its next halt", source="overtime resumed once supply improved "
+        "[sources: overtime-shifts] [assumption: days]", lo=0)
 
 
 _NDFEB_TPD = dict(

@@ -21,7 +21,14 @@ Definitions (TTS and TTR after Simchi-Levi et al., [sources: resilience]):
   of it); its value at start prices and its yearly carrying cost (holding-cost rate) sit
   beside it;
 - ``extra_magnet_spend_usd``: deliveries in the run times (price outside China on the
-  delivery day - price on the first day): what price rises cost the node (negative: saved).
+  delivery day - price on the first day): what price rises cost the node (negative: saved);
+- ``deferred_vehicles``: vehicles lost in a halt and made up later (the agents table's
+  ``made_up``, automakers with ``makeup_capacity`` > 0); ``lost_vehicles_net``:
+  ``lost_vehicles - deferred_vehicles``, the output truly lost (``lost_vehicles`` stays
+  the gross loss, so halts and buffers are unchanged; ``lost_revenue_usd`` counts only
+  the net loss: a made-up vehicle is still sold);
+- ``expedite_cost_usd``: tonnes of the node's orders shipped by air in the run times
+  1000 times its ``air_cost_usd_per_kg`` (recorded in meta ``nodes``).
 """
 
 from __future__ import annotations
@@ -42,11 +49,16 @@ PLANT_FIELDS: dict[str, tuple[str, str]] = {  # field: (unit, description)
     "halts": ("episodes", "episodes of lost output: start, end, days"),
     "n_halts": ("episodes", "number of halt episodes"),
     "halt_days": ("days", "days with lost output"),
-    "lost_vehicles": ("vehicles", "vehicles not built (automakers)"),
+    "lost_vehicles": ("vehicles", "vehicles not built on the day (automakers), made up "
+                      "later or not"),
+    "deferred_vehicles": ("vehicles", "vehicles lost then made up with overtime "
+                          "(automakers)"),
+    "lost_vehicles_net": ("vehicles", "vehicles lost and never made up (automakers)"),
     "lost_demand_t": ("t", "magnet demand not met (industry buyers, defence primes)"),
     "lost_share": ("0-1", "lost / planned output"),
-    "lost_revenue_usd": ("USD", "lost vehicles x vehicle value (by EV share)"),
+    "lost_revenue_usd": ("USD", "net lost vehicles x vehicle value (by EV share)"),
     "extra_magnet_spend_usd": ("USD", "extra paid for magnets delivered, from price rises"),
+    "expedite_cost_usd": ("USD", "air freight paid on expedited orders shipped in the run"),
     "min_cover_days": ("days", "lowest days of cover (scarcest magnet)"),
     "target_cover_days": ("days", "cover the node aims to hold"),
     "time_to_survive_days": ("days", "last delivery of the binding magnet to first halt"),
@@ -66,7 +78,8 @@ def nodes_meta(model) -> dict:
     for b in model.buyers:
         row = {"kind": b.kind, "country": b.country,
                "need_tpd": {m: round(float(n), 6) for m, n in b.need.items()},
-               "target_cover_days": float(b.target_cover)}
+               "target_cover_days": float(b.target_cover),
+               "air_cost_usd_per_kg": float(b.conf.air_cost_usd_per_kg)}
         if b.kind == "automaker":
             row.update(vehicles_per_day=float(b.vehicles_per_day),
                        ev_share=float(b.conf.ev_share))
@@ -126,6 +139,19 @@ def _extra_spend(r: RunData) -> dict[str, float]:
     return extra.groupby(s["buyer"]).sum().to_dict()
 
 
+def _expedite_cost(r: RunData) -> dict[str, float]:
+    """Per buyer: tonnes shipped by air in the run x 1000 x its air cost per kg."""
+    s = r.shipments
+    if "expedited" not in s.columns:  # a run saved before expediting existed
+        return {}
+    s = s[s["expedited"].astype(bool) & s["shipped_on"].between(r.start, r.end)]
+    if s.empty:
+        return {}
+    nodes = r.meta.get("nodes") or {}
+    cost = s["buyer"].map(lambda b: (nodes.get(b) or {}).get("air_cost_usd_per_kg", 0.0))
+    return (s["tonnes"] * 1000.0 * cost).groupby(s["buyer"]).sum().to_dict()
+
+
 def _tts(r: RunData, name: str, g: pd.DataFrame, first: pd.Timestamp,
          need: dict) -> int | None:
     row = g[g["date"] == first].iloc[0]
@@ -150,6 +176,7 @@ def plants_table(r: RunData) -> pd.DataFrame:
     econ = r.economics
     p0 = _start_prices(r)
     extra = _extra_spend(r)
+    air = _expedite_cost(r)
     a = r.agents[r.agents["kind"].isin(BUYER_KINDS)]
     rows = []
     for name, g in a.groupby("agent", sort=True):
@@ -159,6 +186,8 @@ def plants_table(r: RunData) -> pd.DataFrame:
         need = info.get("need_tpd") or {}
         eps = episodes(g["date"], g["lost"])
         lost = float(g["lost"].sum())
+        made_up = float(g["made_up"].fillna(0.0).sum()) if "made_up" in g else 0.0
+        is_auto = kind in ("automaker", "tier1")
         planned = float((g["output"] + g["lost"]).sum())
         per_day = (info.get("vehicles_per_day") if kind in ("automaker", "tier1")
                    else sum(need.values())) or (planned / len(g) if len(g) else 0.0)
@@ -172,12 +201,16 @@ def plants_table(r: RunData) -> pd.DataFrame:
             "node": name, "kind": kind, "country": g["country"].iloc[0],
             "first_halt": eps[0]["start"] if eps else None, "halts": eps,
             "n_halts": len(eps), "halt_days": int(sum(e["days"] for e in eps)),
-            "lost_vehicles": _r(lost) if kind in ("automaker", "tier1") else None,
+            "lost_vehicles": _r(lost) if is_auto else None,
+            "deferred_vehicles": _r(made_up) if is_auto else None,
+            "lost_vehicles_net": _r(lost - made_up) if is_auto else None,
             "lost_demand_t": None if kind in ("automaker", "tier1") else _r(lost, 3),
             "lost_share": _r(lost / planned, 6) if planned else 0.0,
-            "lost_revenue_usd": _r(lost * econ.vehicle_value(info["ev_share"]), 0)
+            "lost_revenue_usd": _r((lost - made_up) * econ.vehicle_value(info["ev_share"]),
+                                   0)
             if kind == "automaker" and "ev_share" in info else None,
             "extra_magnet_spend_usd": _r(extra.get(name, 0.0), -3),  # nearest 1,000 USD
+            "expedite_cost_usd": _r(air.get(name, 0.0), 0),
             "min_cover_days": _r(g["cover_days"].min()),
             "target_cover_days": info.get("target_cover_days"),
             "time_to_survive_days": _tts(r, name, g, first, need) if eps else None,
@@ -211,7 +244,8 @@ def _clean(v):
 
 
 @kpi("plants", "", "per plant and per buyer: halts (episodes), halt_days, lost_vehicles, "
-     "lost_demand_t, lost_revenue_usd, extra_magnet_spend_usd, min_cover_days, "
+     "deferred_vehicles, lost_vehicles_net, expedite_cost_usd,"
+     " lost_demand_t, lost_revenue_usd, extra_magnet_spend_usd, min_cover_days, "
      "time_to_survive_days, time_to_recover_days, buffer_needed_days with its carrying cost, "
      "days_below_readiness (see sim.kpis.plants)", keys="node.field")
 def _plants(r: RunData) -> dict:
@@ -219,14 +253,34 @@ def _plants(r: RunData) -> dict:
             for row in r.plants.attrs.get("rows") or r.plants.to_dict("records")}
 
 
-def _total(r: RunData, col: str, kinds=BUYER_KINDS) -> float:
+def _total(r: RunData, col: str, kinds=BUYER_KINDS, nd: int = 0) -> float:
     t = r.plants[r.plants["kind"].isin(kinds)][col]
-    return round(float(pd.to_numeric(t, errors="coerce").fillna(0).sum()), 0)
+    return round(float(pd.to_numeric(t, errors="coerce").fillna(0).sum()), nd)
 
 
 @kpi("lost_revenue_usd", "USD", "revenue of the vehicles not built, all plants")
 def _lost_revenue(r: RunData) -> float:
     return _total(r, "lost_revenue_usd")
+
+
+@kpi("deferred_vehicles", "vehicles", "vehicles lost in halts and made up later with "
+     "overtime, all plants (0 without make-up production)")
+def _deferred(r: RunData) -> float:
+    return _total(r, "deferred_vehicles", ("automaker", "tier1"), 1)
+
+
+@kpi("lost_vehicles_net", "vehicles", "vehicles lost and never made up, all plants "
+     "(lost_vehicles - deferred_vehicles)")
+def _lost_net(r: RunData) -> float:
+    a = r.agents[r.agents["kind"] == "automaker"]
+    made = float(a["made_up"].fillna(0.0).sum()) if "made_up" in a else 0.0
+    return round(float(a["lost"].sum()) - made, 1)
+
+
+@kpi("expedite_cost_usd", "USD", "air freight paid by buyers that expedited orders "
+     "(tonnes flown x air cost per kg)")
+def _expedite(r: RunData) -> float:
+    return _total(r, "expedite_cost_usd")
 
 
 @kpi("extra_magnet_spend_usd", "USD", "extra paid for magnets by every buyer from price "
