@@ -11,8 +11,11 @@ Each day (phase ``prices``, after the day's flows), for each element ``e``::
     target   = opening price * (reference stock / stock_e)^(1 / stock_price_elasticity)
     price_cn_e += market.adjust_per_day * (target - price_cn_e)
 
-where the reference stock is the opening stock (``stock_days`` of opening use). Other use
-at the opening price balances the opening flows unless the world table gives it, so a
+where the reference stock is the opening stock (``stock_days`` of opening use). China's
+state reserve (``border.state_reserve``) takes up to ``reserve_rate`` of a day's opening use
+off the market while the inside price is below ``reserve_buy_below`` x opening, and puts it
+back while the price is above ``reserve_sell_above`` x opening (a price band, [assumption]).
+Other use at the opening price balances the opening flows unless the world table gives it, so a
 world without shocks keeps its stock and its price. Exports held back (a quota, a licence
 refused) stay in China: the stock grows and the inside price falls until other uses take
 the tonnes. Chinese magnet makers draw what their output needs; when an element's stock
@@ -56,6 +59,8 @@ class ChinaBalance:
                    + self.other0[e])
             self.ref[e] = self.stock[e] = r.stock_days * max(use, 1e-9)
             self.p0[e] = self.price[e] = r.price_cn
+        self.use0 = {e: self.ref[e] / by[e].stock_days for e in self.elements}
+        self.reserve = dict.fromkeys(self.elements, 0.0)  # the state reserve's stock
         self.mine_tpd = {e: by[e].mine_tpy / 365 for e in self.elements}
         self.imports_tpd = {e: by[e].imports_tpy / 365 for e in self.elements}
         self.new_day()
@@ -101,10 +106,28 @@ class ChinaBalance:
         cut = self.unreported[e] * self.crackdown
         return self.mine_tpd[e] * (1 + self.unreported[e] - cut) + self.imports_tpd[e]
 
+    def state_reserve(self, e: str) -> float:
+        """Tonnes the state reserve takes from (> 0) or puts into (< 0) the market today."""
+        c = self.conf
+        if not c.state_reserve:
+            return 0.0
+        ratio = self.price[e] / self.p0[e]
+        if ratio < c.reserve_buy_below:
+            push = min(1.0, (c.reserve_buy_below - ratio) / c.reserve_buy_below)
+            return min(self.stock[e], c.reserve_rate * push * self.use0[e])
+        if ratio > c.reserve_sell_above:
+            push = min(1.0, (ratio - c.reserve_sell_above) / c.reserve_sell_above)
+            return -min(self.reserve[e], c.reserve_rate * push * self.use0[e])
+        return 0.0
+
     def update(self, adjust: float) -> None:
-        """End of day: mining, imports and other uses move the stocks; prices follow."""
+        """End of day: mining, imports, other uses and the state reserve move the stocks;
+        prices follow."""
         for e in self.elements:
             self.stock[e] = max(0.0, self.stock[e] + self.supply(e) - self.other_use(e))
+            r = self.state_reserve(e)
+            self.stock[e] -= r
+            self.reserve[e] += r
             if self.conf.china_balance:
                 s = max(self.stock[e], 1e-3 * self.ref[e])
                 target = self.p0[e] * (self.ref[e] / s) ** (1 / self.conf.stock_price_elasticity)

@@ -61,6 +61,7 @@ class Recorder:
         china = m.border.china
         for e in china.elements:
             row[f"china_stock_{e}_t"] = china.stock[e]
+            row[f"china_reserve_{e}_t"] = china.reserve[e]
         for g in QUOTA_GROUPS:  # this year's aggregate quota batches and their use (t REO)
             row[f"reo_quota_released_{g}_t"] = m.border.batches.get((m.date.year, g), 0.0)
             row[f"reo_quota_used_{g}_t"] = m.border.used.get((m.date.year, g), 0.0)

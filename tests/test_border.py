@@ -235,3 +235,14 @@ def test_traders_buy_on_rising_prices_sell_after_the_turn_and_conserve_tonnes():
     assert not any(s.buyer == "outside traders" and s.delivered_on is not None
                    and s.ordered_on >= dt.date(2025, 2, 1) for s in blocked.shipments), \
         "an anti-diversion rule naming the traders' country stops their purchases"
+
+
+def test_chinas_state_reserve_buys_when_the_inside_price_falls_and_holds_it_up():
+    ev = [{"date": "2025-01-01", "set": "reo_quota", "tonnes": 500.0}]  # exports held back
+    on = run_model(raw_world(days=300, events=ev))
+    off = run_model(raw_world(days=300, events=ev, state_reserve=False))
+    assert on.border.china.reserve["other"] > 0, "the reserve bought the glut"
+    assert off.border.china.reserve["other"] == 0
+    assert on.border.china.price["other"] > off.border.china.price["other"]
+    calm = run_model(raw_world(days=200))
+    assert all(v == 0 for v in calm.border.china.reserve.values()), "no glut, no purchases"

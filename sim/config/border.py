@@ -120,6 +120,18 @@ class BorderConf:
         source="[assumption]: mechanism switch")
     margin: float = p(0.15, unit="0-1", desc="magnet makers' opening margin over cost",
                       source="[assumption]", lo=0)
+    state_reserve: bool = p(
+        True, unit="-", desc="China's state reserve buys an element into stock while its "
+        "inside price is below reserve_buy_below x opening and sells from stock while above "
+        "reserve_sell_above x opening (sim/china.py)", source="[assumption]: mechanism switch")
+    reserve_buy_below: float = p(0.8, unit="x", desc="inside price (x opening) below which "
+                                 "the state reserve buys", source="[assumption]", lo=0)
+    reserve_sell_above: float = p(1.5, unit="x", desc="inside price (x opening) above which "
+                                  "the state reserve sells", source="[assumption]", lo=0)
+    reserve_rate: float = p(0.05, unit="1/day", desc="share of a day's Chinese use of the "
+                            "element the reserve buys or sells per day (x the price's "
+                            "distance from the band, at most 1)", source="[assumption]",
+                            lo=0)
     speculation: bool = p(
         True, unit="-", desc="traders outside China buy raw materials on rising expected "
         "prices and sell later to buyers short of cover (sim/agents/trader.py)",
