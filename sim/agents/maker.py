@@ -37,14 +37,17 @@ class MagnetMaker(Seller):
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
             self.bring_in(m, k, "initial")
-        for e in self.elements():
-            self.bring_in(OXIDE_OF[e], self.feed_target(e), "initial")
-        self.additions = sorted((dt.date.fromisoformat(d), add)
-                                for d, add in conf.capacity_additions.items())
         self.review, self.offset = 7, index % 7
         self.on_order = dict.fromkeys(RAW, 0.0)
         w = model.cfg.world
         self.lead_est = 1.0 + w.transit_days.get(conf.country, w.transit_days_default)
+        for e in self.elements():  # warm start: at the order-up-to level, so the first
+            # orders replace use instead of filling the whole pipeline at once
+            extra = (self.use_tpd(e) * (self.review + self.lead_est)
+                     if e != "ndpr" and model.cfg.border.raw_trade else 0.0)
+            self.bring_in(OXIDE_OF[e], self.feed_target(e) + extra, "initial")
+        self.additions = sorted((dt.date.fromisoformat(d), add)
+                                for d, add in conf.capacity_additions.items())
         self.china_share: dict[str, float] = {}
 
     # ---------------------------------------------------------------- feed
