@@ -12,7 +12,8 @@ class Trader(Firm):
 
     Each day (phase ``order``), per raw product ``p`` with outside price ``P``::
 
-        trend  += (1 / trend_days) * (P / P_yesterday - 1 - trend)     (a daily growth rate)
+        trend  += (1 / trend_days) * (P / P_yesterday - 1 - trend)     (a daily growth rate;
+                                                   P net of export duty: a duty is no trend)
         rising  = trend * trend_days > spec_buy_trend                  (expected rise)
         buy     : while rising and stock + on order < spec_max_days x outside use,
                   order spec_buy_days x outside use from Chinese raw exporters
@@ -72,9 +73,10 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
         if not c.speculation:
             return
         for p in RAW:
-            price = m.market.price.get(p)
-            if not price:
+            if not m.market.price.get(p):
                 continue
+            # the outside price net of export duty (a duty's step is not a market trend)
+            price = m.market.price_cn[p] * m.market.multiple.get(p, 1.0)
             last = self.last.get(p, price)
             self.last[p] = price
             self.trend[p] += (price / last - 1.0 - self.trend[p]) / c.spec_trend_days
