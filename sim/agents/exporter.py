@@ -8,7 +8,46 @@ from ..shipments import IN_BOOK, Decision, Licence, Status
 from .firm import Seller
 
 
-class Exporter(Seller):
+class ChinaSeller(Seller):
+    """What every Chinese exporter does alike: file a screened order with the Ministry,
+    refuse what it bars, and ship released orders past its last checks."""
+
+    def file(self, s, verdict: str) -> None:
+        """A reserved order goes to the Ministry: an application, or a release under a
+        general licence or with no licence needed."""
+        ministry = self.model.ministry
+        if verdict == "licence":
+            ministry.submit(s)
+        elif verdict == "general":
+            ministry.release(s, Decision.APPROVED, licence=Licence.GENERAL)
+        else:
+            ministry.release(s, Decision.NOT_REQUIRED)
+
+    def refuse_barred(self, orders, verdicts: dict) -> None:
+        """Close the new orders the Ministry bars; keep only live orders in the book."""
+        for s in orders:
+            v = verdicts.get(s.id)
+            if s.status == Status.ORDERED and v not in (None, "ok", "general", "licence"):
+                self.model.orders.close(s, Status.DENIED, v, decided=True)
+        self.book = [s for s in self.book if s.status in IN_BOOK]
+
+    def ship(self) -> None:
+        """Ship every approved order (phase 7)."""
+        ministry, book, today = self.model.ministry, self.model.orders, self.model.date
+        for s in self.book:
+            if s.status != Status.APPROVED or (s.ship_on is not None and s.ship_on > today):
+                continue
+            why = ministry.blocked(s)  # smuggled tonnes evade a quota, not an embargo
+            if why:
+                book.return_to_seller(s, why)
+            elif ministry.expired(s):
+                book.return_to_seller(s, "licence_expired", status=Status.CANCELLED)
+            else:
+                book.dispatch(s)
+        self.book = [s for s in self.book if s.status in IN_BOOK]
+
+
+class Exporter(ChinaSeller):
     """A Chinese magnet maker (JL Mag and peers).
 
     Produces at capacity; keeps ``working_stock_days`` of output for export orders and sells
@@ -59,32 +98,8 @@ class Exporter(Seller):
                 if self.stock[s.material] + 1e-9 < s.tonnes:
                     continue  # waits for stock
                 book.reserve(s)
-                if v == "licence":
-                    ministry.submit(s)
-                elif v == "general":
-                    ministry.release(s, Decision.APPROVED, licence=Licence.GENERAL)
-                else:
-                    ministry.release(s, Decision.NOT_REQUIRED)
-        for s in self.book:
-            v = verdicts.get(s.id)
-            if s.status == Status.ORDERED and v not in (None, "ok", "general", "licence"):
-                book.close(s, Status.DENIED, v, decided=True)
-        self.book = [s for s in self.book if s.status in IN_BOOK]
-
-    def ship(self) -> None:
-        """Ship every approved order (phase 7)."""
-        ministry, book, today = self.model.ministry, self.model.orders, self.model.date
-        for s in self.book:
-            if s.status != Status.APPROVED or (s.ship_on is not None and s.ship_on > today):
-                continue
-            why = ministry.blocked(s)
-            if why:
-                book.return_to_seller(s, why)
-            elif ministry.expired(s):
-                book.return_to_seller(s, "licence_expired", status=Status.CANCELLED)
-            else:
-                book.dispatch(s)
-        self.book = [s for s in self.book if s.status in IN_BOOK]
+                self.file(s, v)
+        self.refuse_barred(list(self.book), verdicts)
 
     def sell_home(self) -> None:
         """Sell stock inside China beyond the working stock and what waiting export

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..products import BY_CODE, RAW
-from ..shipments import IN_BOOK, Decision, Licence, Status
-from .firm import Seller
+from ..shipments import Decision, Status
+from .exporter import ChinaSeller
 from .ministry import QUOTA_EPS_T
 
 
-class RawExporter(Seller):
+class RawExporter(ChinaSeller):
     """A licensed Chinese raw-material exporter holding a share of the export quota.
 
     Each day it draws from China's balance (`sim.china`) the tonnes its open orders need
@@ -82,17 +82,8 @@ class RawExporter(Seller):
                     rest = book.cut_to(s, room, "reo_quota")
                     self._leak(s, rest.tonnes)
                 border.count(s.material, s.tonnes, year)
-                if v == "licence":
-                    ministry.submit(s)
-                elif v == "general":
-                    ministry.release(s, Decision.APPROVED, licence=Licence.GENERAL)
-                else:
-                    ministry.release(s, Decision.NOT_REQUIRED)
-        for s in todo:
-            v = verdicts.get(s.id)
-            if s.status == Status.ORDERED and v not in (None, "ok", "general", "licence"):
-                book.close(s, Status.DENIED, v, decided=True)
-        self.book = [s for s in self.book if s.status in IN_BOOK]
+                self.file(s, v)
+        self.refuse_barred(todo, verdicts)
 
     def _leak(self, s, refused: float) -> None:
         """Tonnes refused by a quota that leave anyway (smuggling)."""
@@ -108,21 +99,6 @@ class RawExporter(Seller):
         x.reason = "smuggled"
         m.border.smuggled_today += t
         self.book.append(x)
-
-    def ship(self) -> None:
-        """Ship every approved order (phase 7)."""
-        ministry, book, today = self.model.ministry, self.model.orders, self.model.date
-        for s in self.book:
-            if s.status != Status.APPROVED or (s.ship_on is not None and s.ship_on > today):
-                continue
-            why = ministry.blocked(s)  # smuggling evades the quota, not an embargo
-            if why:
-                book.return_to_seller(s, why)
-            elif ministry.expired(s):
-                book.return_to_seller(s, "licence_expired", status=Status.CANCELLED)
-            else:
-                book.dispatch(s)
-        self.book = [s for s in self.book if s.status in IN_BOOK]
 
     def sell_home(self) -> None:
         """Stock no open order needs goes back into China's balance."""
