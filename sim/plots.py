@@ -240,6 +240,8 @@ def exports(tables: dict, path: Path, title: str) -> None:
 
 
 def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
+    """Prices as multiples of their first day: magnets (top), raw oxides (bottom; metals
+    move with their oxides). A log axis once any price has more than quadrupled."""
     d = tables["daily"]
     mats = [c[len("price_"):-len("_ex_cn")] for c in d.columns
             if c.startswith("price_") and c.endswith("_ex_cn")]
@@ -249,22 +251,51 @@ def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
     if all(d[c].max() - d[c].min() <= 0.005 * abs(d[c].iloc[0]) for c in cols):
         raise Skip("every price flat all run (" + ", ".join(
             f"{m} {d[f'price_{m}_ex_cn'].iloc[0]:g}" for m in mats) + " USD/kg)")
-    what = ("prices inside China (dashed) and outside (solid), USD/kg" if inside
-            else "magnet prices outside China, USD/kg")
-    fig, strip, (ax,), rows, start, end = _figure(tables, 6.5, [1.0], title, what)
-    for m, color in zip(mats, plt.cm.tab10.colors, strict=False):
-        ax.plot(d["date"], d[f"price_{m}_ex_cn"], lw=1.5, color=color,
-                label=f"{m} outside China" if inside else m)
-        if inside and f"price_{m}_cn" in d:
-            ax.plot(d["date"], d[f"price_{m}_cn"], lw=1.2, ls="--", color=color,
-                    label=f"{m} inside China")
+    groups = [[m for m in mats if m in MAGNETS],
+              [m for m in mats if m not in MAGNETS and m.endswith(("_oxide", "_reo"))]]
+    groups = [g for g in groups if g]
+    what = ("prices inside China (dashed) and outside (solid), x first day" if inside
+            else "prices outside China, x first day")
+    fig, strip, panels, rows, start, end = _figure(tables, 7.5 if len(groups) > 1 else 6.5,
+                                                   [1.0] * len(groups), title, what)
+    colors = iter(plt.cm.tab10.colors)
+    for ax, group, name in zip(panels, groups, ("magnets", "raw materials (oxides)"),
+                               strict=False):
+        top = 1.0
+        for m in group:
+            color = next(colors)
+            sides = [("ex_cn", "-")] + ([("cn", "--")] if inside else [])
+            for side, ls in sides:
+                col = f"price_{m}_{side}"
+                if col not in d:
+                    continue
+                r = d[col] / d[col].iloc[0]
+                top = max(top, float(r.max()))
+                p0 = d[col].iloc[0]
+                ax.plot(d["date"], r, lw=1.5 if side == "ex_cn" else 1.2, ls=ls, color=color,
+                        label=f"{m} ({p0:,.0f} USD/kg)" if side == "ex_cn" else None)
+        ax.axhline(1.0, color="0.3", lw=0.8)
+        if top > 4:
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
+        else:
+            ax.set_ylim(0, max(1.5, top * 1.1))
+            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
+        ax.set_ylabel(name, fontsize=9)
     if inside and "china_flooding" in d and d["china_flooding"].any():
-        ax.fill_between(d["date"], 0, 1, where=d["china_flooding"].astype(bool),
-                        transform=ax.get_xaxis_transform(), color="tab:red", alpha=0.08,
-                        label="China cuts prices")
-    ax.set_ylim(bottom=0)
-    ax.set_ylabel("USD/kg")
-    _side_legend(fig, ax)
+        for ax in panels:
+            ax.fill_between(d["date"], 0, 1, where=d["china_flooding"].astype(bool),
+                            transform=ax.get_xaxis_transform(), color="tab:red",
+                            alpha=0.08, label="China cuts prices" if ax is panels[0] else None)
+    handles, labels = [], []
+    for ax in panels:
+        h, lab = ax.get_legend_handles_labels()
+        handles += h
+        labels += lab
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(fig._key_x, fig._key_bottom),
+               fontsize=8, frameon=False, title="price outside China on the first day",
+               title_fontsize=8,
+               alignment="left")
     _save(fig, path)
 
 
