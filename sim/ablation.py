@@ -474,6 +474,27 @@ def _show(v: Any) -> str:
         else str(v)
 
 
+def _firm_changes(flat: dict, ref: dict, tables) -> list[str]:
+    """Field-by-field changes to named firms of the same world tables (overrides)."""
+    out = []
+    for key in sorted(tables):
+        rows, was_rows = flat.get(key) or [], ref.get(key) or []
+        if not all(isinstance(f, dict) and "name" in f for f in [*rows, *was_rows]):
+            if rows != was_rows:  # a table of rows without names (content, china, ...)
+                out.append(f"`{key}` edited")
+            continue
+        old = {f.get("name"): f for f in was_rows}
+        for firm in rows:
+            was = old.get(firm.get("name"))
+            if was is None:
+                out.append(f"`{key}` adds {firm.get('name')}")
+                continue
+            diff = [f"{k} {_show(v)}" for k, v in firm.items() if was.get(k) != v]
+            if diff:
+                out.append(f"{firm['name']}: " + ", ".join(diff))
+    return out
+
+
 def scenario_inputs(names: tuple[str, ...] | list[str], reference: str = "baseline") -> str:
     """What each scenario puts in (inputs only, no outcomes), as Markdown: its horizon and
     world, the settings it changes from ``scenario=<reference>``, and its events with dates
@@ -481,6 +502,8 @@ def scenario_inputs(names: tuple[str, ...] | list[str], reference: str = "baseli
     import datetime as dt
 
     from omegaconf import OmegaConf
+
+    from .worlds import TABLES
 
     def plain(name: str) -> dict:
         return OmegaConf.to_container(OmegaConf.structured(compose([f"scenario={name}"])))
@@ -493,11 +516,14 @@ def scenario_inputs(names: tuple[str, ...] | list[str], reference: str = "baseli
         out += [f"**`scenario={name}`**: {d['start']} to {end} ({d['days']} days), world "
                 f"`{d['world']['tables']}`, licensing variant `{d['licensing']['name']}`.", ""]
         flat = _flat({k: v for k, v in d.items() if k != "events"})
+        tables = {f"world.{t}" for t in TABLES}
         changed = [k for k in flat if k not in ("scenario_name", "start", "days")
-                   and flat[k] != ref.get(k)]
-        if changed:
-            out.append("Settings changed from the baseline: " + "; ".join(
-                f"`{k}` = {_show(flat[k])}" for k in changed) + ".")
+                   and k not in tables and flat[k] != ref.get(k)]
+        notes = [f"`{k}` = {_show(flat[k])}" for k in changed]
+        if d["world"]["tables"] == plain(reference)["world"]["tables"]:
+            notes += _firm_changes(flat, ref, tables)
+        if notes:
+            out.append("Settings changed from the baseline: " + "; ".join(notes) + ".")
             out.append("")
         out += ["| date | event | what | label | source |", "|---|---|---|---|---|"]
         for e in d.get("events") or []:

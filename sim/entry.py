@@ -182,6 +182,15 @@ def _parser():
     return parser
 
 
+def world_shorthand(override: str) -> str:
+    """``world=2009`` or ``world=PATH`` (a vintage or a folder of world tables) means
+    ``world.tables=...``; ``world={...}`` and every other override pass unchanged."""
+    key, sep, value = override.partition("=")
+    if sep and key == "world" and value and not value.lstrip().startswith("{"):
+        return f"world.tables={value}"
+    return override
+
+
 def cli(argv: list[str] | None = None) -> int:
     """``python -m sim ARGS``: check, run, and return the exit status (0 ok, 1 a sweep with
     failed jobs, 2 a user mistake or a failed run)."""
@@ -198,6 +207,7 @@ def cli(argv: list[str] | None = None) -> int:
         experiments = Path(os.environ.get("SIM_EXPERIMENTS_DIR") or EXPERIMENTS_DIR)
         if experiments != EXPERIMENTS_DIR:
             register_experiments(experiments)
+        args.overrides = [world_shorthand(o) for o in args.overrides]
         if not (args.help or args.hydra_help or args.info or args.shell_completion):
             args.overrides = preflight(args, experiments=experiments)
         os.environ["HYDRA_FULL_ERROR"] = "1"  # exceptions reach us, not Hydra's printer

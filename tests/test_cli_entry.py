@@ -118,3 +118,16 @@ def test_every_shipped_file_passes_the_checks():
             check_file(f, group, needs_header=group == "scenario")
     for f in sorted(EXPERIMENTS_DIR.glob("*.yaml")):
         check_file(f, "experiment", needs_header=False)
+
+
+def test_world_shorthand_names_a_vintage_or_folder(tmp_path):
+    from sim.entry import world_shorthand
+
+    assert world_shorthand("world=2009") == "world.tables=2009"
+    assert world_shorthand(f"world={tmp_path}") == f"world.tables={tmp_path}"
+    assert world_shorthand("world={tables: '2009'}") == "world={tables: '2009'}"
+    assert world_shorthand("world.tables=2024") == "world.tables=2024"
+    args = [f"hydra.run.dir={tmp_path / 'run'}", "world=2009", "start=2009-01-01", "days=3",
+            "plots=false"]
+    assert cli(args) == 0
+    assert cli([f"hydra.run.dir={tmp_path / 'bad'}", "world=1999", "days=3"]) == 2
