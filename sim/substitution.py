@@ -1,8 +1,11 @@
-"""Demand substitution by automakers, and recycling as a small price-driven supply.
+"""Demand substitution (thrifting and redesign) by buyers, and recycling as a small
+price-driven supply.
 
-Substitution (phase 3, before use): for each automaker and magnet, a shortage signal is on
-when the outside price is above ``price_trigger`` times its opening level or the automaker
-lost output today. Once the signal has lasted ``lag_days`` running (redesign and
+Substitution (phase 3, before use): for each buyer of a kind in ``substitution.kinds``
+(default: automakers) and magnet, a shortage signal is on
+when the outside price is above ``price_trigger`` times its opening level or the buyer
+lost output today. Once the signal has lasted ``lag_days`` running (``lag_days_by_kind``
+where set) (redesign and
 qualification), the substituted share ``s`` of that magnet's opening need rises by
 ``rate_per_year / 365`` a day up to ``max_share``; it never falls back (designs stay).
 Heavy-rare-earth-free designs move ``ndfeb_hre`` need to plain ``ndfeb``; rare-earth-free
@@ -24,11 +27,11 @@ SHIFT = {"ndfeb_hre": "ndfeb", "ndfeb": None}  # where substituted need goes
 
 
 class Substitution:
-    """Tracks each automaker's substituted shares and applies them to its need."""
+    """Tracks each substituting buyer's substituted shares and applies them to its need."""
 
     def __init__(self, model, conf: SubstitutionConf) -> None:
         self.model, self.conf = model, conf
-        self.autos = [b for b in model.buyers if b.kind == "automaker"]
+        self.autos = [b for b in model.buyers if b.kind in conf.kinds]
         self.base = {a.name: dict(a.need) for a in self.autos}
         self.share = {a.name: {m: 0.0 for m in SHIFT if m in a.need} for a in self.autos}
         self.signal_days = {a.name: {m: 0 for m in SHIFT} for a in self.autos}
@@ -40,10 +43,11 @@ class Substitution:
         c, mk = self.conf, self.model.market
         for a in self.autos:
             sh, days = self.share[a.name], self.signal_days[a.name]
+            lag = c.lag_days_by_kind.get(a.kind, c.lag_days)
             for m in sh:
                 high = mk.price[m] > c.price_trigger * mk.p0[m]
                 days[m] = days[m] + 1 if (high or a.lost_today > 1e-9) else 0
-                if days[m] >= c.lag_days:
+                if days[m] >= lag:
                     sh[m] = min(c.max_share, sh[m] + c.rate_per_year / 365.0)
             base = self.base[a.name]
             need = dict(base)

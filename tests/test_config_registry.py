@@ -104,7 +104,8 @@ def _bad_value(s: Spec) -> float:
 
 
 SAMPLE_KEY = {"country": "US", "magnet": "ndfeb", "material": "ndfeb", "exporter": "JL Mag",
-              "firm": "Detroit-A", "date": "2026-01-01", "vehicle": "ice", "end_use": "other"}
+              "firm": "Detroit-A", "date": "2026-01-01", "vehicle": "ice", "end_use": "other",
+              "sector": "industry"}
 
 
 def _set(cfg, path, value):

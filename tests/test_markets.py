@@ -8,6 +8,7 @@ import pytest
 from sim.config import ChinaPricingConf, EventConf, MarketConf, RunConfig
 from sim.market import ChinaPricing, Market
 from sim.metrics import kpis
+from sim.model import SupplyChainModel
 
 from .helpers import load, run_model
 
@@ -133,3 +134,28 @@ def test_controls_2025_hit_ndfeb_hre_outside_price_not_ndfeb():
     peak = k["price_peak_ratio"]
     assert peak["ndfeb_hre"] > 2.0 and peak["ndfeb_hre"] > peak["ndfeb"] + 1.0
     assert k["price_end_ratio_cn"]["ndfeb_hre"] < 1.0 < k["price_end_ratio_ex_cn"]["ndfeb_hre"]
+
+
+def test_industrial_buyers_thrift_when_their_kind_substitutes():
+    def run(kinds):
+        cfg = RunConfig(days=60)
+        cfg.substitution.kinds = kinds
+        cfg.substitution.lag_days, cfg.substitution.rate_per_year = 10, 3.65  # 1%/day
+        cfg.substitution.lag_days_by_kind = {"defense": 50}
+        m = SupplyChainModel(cfg)
+        for _ in range(40):
+            m.market.price["ndfeb_hre"] = 200.0
+            m.step()
+        return m
+
+    on = run(["automaker", "industry", "defense"])
+    ind = next(b for b in on.buyers if b.kind == "industry" and "ndfeb_hre" in b.need)
+    s = on.substitution.share[ind.name]["ndfeb_hre"]
+    assert 0.25 < s < 0.35  # 30 days after a 10-day lag at 1%/day
+    assert ind.need["ndfeb_hre"] == pytest.approx(on.substitution.base[ind.name]["ndfeb_hre"]
+                                                  * (1 - s))
+    prime = next(b for b in on.buyers if b.kind == "defense")
+    assert on.substitution.share[prime.name]["ndfeb_hre"] == 0.0, "a longer lag: not yet"
+    off = run(["automaker"])
+    assert ind.name not in off.substitution.share  # the default: automakers only
+    assert all(abs(v) < 1e-6 for v in on.imbalance().values())

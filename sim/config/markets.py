@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict
+from typing import Dict, List
 
 from .registry import group, p
 
@@ -72,6 +72,16 @@ class SubstitutionConf:
     price_trigger: float = p(
         1.5, unit="x", desc="outside price multiple of the opening price that counts as a "
         "shortage signal", source="[assumption]", lo=0)
+    kinds: List[str] = p(
+        unit="-", desc="buyer kinds that thrift and substitute (automaker, industry, "
+        "defense); default automakers only, as in the first version; industrial users can "
+        "move to diffusion (Dy-lean) grades and rare-earth-free motors too",
+        source="[assumption]", choices=("automaker", "industry", "defense"),
+        factory=lambda: ["automaker"])
+    lag_days_by_kind: Dict[str, float] = p(
+        unit="days", desc="lag_days per buyer kind where it differs (e.g. defence "
+        "qualification takes longer); missing kinds use lag_days", source="[assumption]",
+        lo=0, keys=("sector",), factory=dict)
     lag_days: int = p(180, unit="days", desc="signal must persist this long before designs "
                       "change (redesign and qualification)", source="[assumption]", lo=0)
     rate_per_year: float = p(0.1, unit="1/yr", desc="largest yearly shift of demand",

@@ -70,7 +70,7 @@ END_USES = ("traction_motor", "industrial_motor", "electronics", "wind", "air_co
 ``end_uses``)."""
 STATIC_VOCAB: dict[str, tuple[str, ...]] = {
     "material": MATERIALS, "magnet": MAGNETS, "vehicle": VEHICLE_TYPES,
-    "element": ELEMENTS, "end_use": END_USES,
+    "element": ELEMENTS, "sector": ("automaker", "industry", "defense"), "end_use": END_USES,
 }
 """Vocabularies known without a world; ``firm``, ``exporter``, ``buyer``, ``mine`` come from the
 world being checked (see `check`), ``country`` from ISO 3166, ``date`` from the calendar."""
