@@ -159,3 +159,21 @@ def test_industrial_buyers_thrift_when_their_kind_substitutes():
     off = run(["automaker"])
     assert ind.name not in off.substitution.share  # the default: automakers only
     assert all(abs(v) < 1e-6 for v in on.imbalance().values())
+
+
+def test_hoarding_on_prices_raises_orders_when_the_price_rises():
+    def ordered(price_cover_days, rise):
+        cfg = RunConfig(days=30)
+        for b in cfg.world.industries:
+            b.price_cover_days = price_cover_days
+        m = SupplyChainModel(cfg)
+        for _ in range(20):
+            m.market.price["ndfeb"] = m.market.p0["ndfeb"] * rise
+            m.step()
+        return sum(s.tonnes for s in m.shipments if s.buyer == "DE-industry"
+                   and s.material == "ndfeb" and s.ordered_on >= m.start)
+
+    calm = ordered(10.0, 1.0)
+    assert ordered(0.0, 1.0) == pytest.approx(calm), "no rise, no hoarding"
+    assert ordered(10.0, 2.0) > calm * 1.2, "the price doubled: 10 more days of cover"
+    assert ordered(0.0, 2.0) == pytest.approx(calm), "a buyer that does not hoard"

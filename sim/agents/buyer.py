@@ -183,6 +183,10 @@ class Buyer(Firm):
             cover += cover_response * max(0.0, self.lead_est[m] - self.lead0[m])
         if m in self.signal_until and self.model.date < self.signal_until[m]:
             cover += self.conf.signal_cover_days
+        if self.conf.price_cover_days:  # hoarding on a price the buyer can observe
+            mk = self.model.market
+            rise = max(0.0, mk.price[m] / mk.p0[m] - 1.0) if mk.p0.get(m) else 0.0
+            cover += min(self.conf.price_cover_max_days, self.conf.price_cover_days * rise)
         qty = (n * self.review + (n * cover - self.stock[m])
                + self.conf.supply_line_weight * (n * self.lead_est[m] - self.on_order[m]))
         if qty > 1e-6:

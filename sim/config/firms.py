@@ -98,6 +98,14 @@ class BuyerConf:
     signal_days: float = p(
         90.0, unit="days", desc="how long the extra cover of a signal is held after its "
         "announcement", source="[assumption]", lo=0)
+    price_cover_days: float = p(
+        0.0, unit="days", desc="precautionary hoarding on prices: extra target cover per "
+        "unit of the outside price's rise over its opening level (price / opening - 1), a "
+        "signal every buyer can observe; 0: prices do not move the target",
+        source="[assumption]", lo=0)
+    price_cover_max_days: float = p(
+        60.0, unit="days", desc="cap on the extra cover hoarding on prices adds",
+        source="[assumption]", lo=0)
     expedite_below_days: float = p(
         0.0, unit="days", desc="expediting: on a review day with cover (days of use of its "
         "scarcest material) below this, the buyer moves its orders not yet shipped and not "
