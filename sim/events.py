@@ -121,7 +121,7 @@ def _ban(t, ev) -> None:
 
 
 def _signal(t, ev) -> None:
-    for b in t.buyers:
+    for b in [*t.buyers, *t.tier1s]:
         b.read_signal(ev)
 
 

@@ -142,7 +142,7 @@ class Market:
         """(restricted share, Chinese order share) of a magnet, weighted by buyers' need."""
         rules = model.ministry.rules
         need = r = cn = 0.0
-        for b in model.buyers:
+        for b in model.orders.buyers_of(material):
             n = b.need.get(material, 0.0)
             if n <= 0:
                 continue
@@ -161,7 +161,7 @@ class Market:
         levers = model.government.levers
         own = model.cfg.market.tariffs_on_landed_cost
         need = t = 0.0
-        for b in model.buyers:
+        for b in model.orders.buyers_of(material):
             n = b.need.get(material, 0.0)
             if n > 0:
                 need += n
@@ -195,7 +195,7 @@ class Market:
                 continue
             if m in MAGNETS:
                 gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
-                               for b in model.buyers)
+                               for b in (*model.buyers, *model.tier1s))
                 r, _ = self.restricted_share(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:

@@ -92,7 +92,8 @@ class SupplyChainModel(mesa.Model):
     def held(self) -> dict[str, float]:
         """Tonnes per material in stocks and in orders that hold them."""
         out = self.orders.reserved_tonnes()
-        for a in [*self.exporters, *self.makers, *self.mines, *self.buyers, self.government,
+        for a in [*self.exporters, *self.makers, *self.mines, *self.buyers, *self.tier1s,
+                  self.government,
                   self.trader]:
             for m in MATERIALS:
                 out[m] += a.stock[m]

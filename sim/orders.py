@@ -46,14 +46,20 @@ class OrderBook:
         self.non_cn_today = 0.0
         self._index: dict[str, int] = {}
         self.links: dict[tuple[str, str], dict[str, float]] = {}
-        for link in model.cfg.world.links or ():
-            self.links.setdefault((link.customer, link.product), {})[link.supplier] = \
-                link.share
+        # tier-1s: (plant, product) -> {tier-1: share}, and each tier-1's conf
+        self.tier_links: dict[tuple[str, str], dict[str, float]] = {}
+        w = model.cfg.world
+        self.tier1 = {c.name: c for c in w.tier1s or ()} if w.tiers else {}
+        for link in w.links or ():
+            links = self.tier_links if link.supplier in self.tier1 else self.links
+            links.setdefault((link.customer, link.product), {})[link.supplier] = link.share
+        self.components_cn_today = 0.0
 
     def new_day(self) -> None:
         """Reset today's export counters (before the day's phases)."""
         self.exports_today.clear()
         self.non_cn_today = 0.0
+        self.components_cn_today = 0.0
 
     def index_firms(self, names) -> None:
         """Fix each firm's number (keys the transit noise)."""
@@ -65,9 +71,33 @@ class OrderBook:
         pool = m.exporters if china else m.makers
         return [s for s in pool if s.offers(material) > 0]
 
+    def via_tier(self, buyer_name: str, material: str) -> bool:
+        """Does this plant get ``material`` as components from tier-1s (``world.links``)?"""
+        return (buyer_name, material) in self.tier_links
+
+    def buyers_of(self, material: str) -> list:
+        """The firms that buy ``material`` from magnet sellers: buyers not supplied with it
+        by tier-1s, then the tier-1s (in creation order)."""
+        m = self.model
+        return [*(b for b in m.buyers if not self.via_tier(b.name, material)), *m.tier1s]
+
+    def component_transit(self, tier1: str, buyer_country: str) -> float:
+        """Transit of components from a tier-1 to a plant: over land (the tier-1's
+        ``transit_days``), or by sea from a tier-1 in China (``world.transit_days``)."""
+        conf, w = self.tier1[tier1], self.model.cfg.world
+        if conf.country == "CN":
+            return w.transit_days.get(buyer_country, w.transit_days_default)
+        return conf.transit_days
+
     def expected_lead_days(self, buyer, material: str) -> float:
-        """A buyer's first guess of lead time: transit from its suppliers, share-weighted."""
+        """A buyer's first guess of lead time: transit from its suppliers, share-weighted
+        (a plant supplied by tier-1s: their component transit, share-weighted)."""
         w = self.model.cfg.world
+        tiers = self.tier_links.get((buyer.name, material))
+        if tiers:
+            total = sum(tiers.values())
+            return 1.0 + sum(share * self.component_transit(t, buyer.country)
+                             for t, share in tiers.items()) / total
         cn = w.transit_days.get(buyer.country, w.transit_days_default)
         share = buyer.conf.china_share if self.suppliers(material, False) else 1.0
         return 1.0 + share * cn + (1 - share) * w.domestic_transit_days
@@ -76,13 +106,18 @@ class OrderBook:
         """Split an order between a Chinese exporter and a non-Chinese maker, each chosen
         at random (routing stream) in proportion to capacity, or, where the buyer has
         standing links for the material in that pool (``world.links``), among its linked
-        suppliers in proportion to the links' shares."""
+        suppliers in proportion to the links' shares. A plant supplied with the material by
+        tier-1s splits the order between them by their links' shares."""
         out = []
+        rng = self.model.rng_routing
+        tiers = self.tier_links.get((b.name, material))
+        if tiers:  # components from each of the plant's tier-1s, split by share
+            total = sum(tiers.values())
+            return [(self.model.by_name[t], qty * share / total) for t, share in tiers.items()]
         makers = self.suppliers(material, china=False)
         cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
         if cn_share > self.model.cfg.world.routing_snap_share:  # no slivers of an order
             cn_share = 1.0
-        rng = self.model.rng_routing
         for pool, t in ((self.chinese_sellers(b, material, qty * cn_share), qty * cn_share),
                         (makers, qty * (1 - cn_share))):
             if t <= 1e-9 or not pool:
@@ -115,7 +150,8 @@ class OrderBook:
     def new_order(self, b, seller, material: str, tonnes: float, ordered_on: dt.date) -> Shipment:
         s = Shipment(id=len(self.shipments), material=material, tonnes=tonnes,
                      seller=seller.name, seller_country=seller.country, buyer=b.name,
-                     buyer_country=b.country, end_use=b.end_use, ordered_on=ordered_on)
+                     buyer_country=b.country, end_use=b.end_use, ordered_on=ordered_on,
+                     component=seller.kind == "tier1")
         self.shipments.append(s)
         return s
 
@@ -144,7 +180,8 @@ class OrderBook:
                     s.decision = Decision.NOT_REQUIRED
                     s.move_to(Status.IN_TRANSIT)
                     s.decided_on = s.shipped_on = s.ordered_on
-                    if s.seller_country == "CN":
+                    if s.seller_country == "CN" and s.buyer_country != "CN" \
+                            and not s.component:
                         s.cleared_on = s.shipped_on
                     s.due_on = arrive
                     self.arrivals[(arrive - start).days].append(s)
@@ -188,12 +225,18 @@ class OrderBook:
         model = self.model
         w = model.cfg.world
         customs = 0
-        if s.seller_country == "CN":
+        export = s.seller_country == "CN" and s.buyer_country != "CN" and not s.component
+        if s.component:  # a tier-1's components: not a magnet export, no magnet customs
+            transit = self.component_transit(s.seller, s.buyer_country)
+            if s.seller_country == "CN" and s.buyer_country != "CN":
+                self.components_cn_today += s.tonnes
+        elif export:
             customs = self.customs_days(s)
             transit = w.transit_days.get(s.buyer_country, w.transit_days_default)
-        else:
+        else:  # a non-Chinese maker's sale, or a Chinese exporter's sale inside China
             transit = w.domestic_transit_days
-            self.non_cn_today += s.tonnes
+            if s.seller_country != "CN":
+                self.non_cn_today += s.tonnes
         if s.expedited:  # air freight where it is faster; otherwise the usual mode, no cost
             air = model.by_name[s.buyer].conf.air_transit_days
             if air < transit:
@@ -208,7 +251,7 @@ class OrderBook:
         s.shipped_on = model.date
         s.due_on = model.date + dt.timedelta(days=days)
         self.arrivals[model.day + days].append(s)
-        if s.seller_country == "CN":
+        if export:
             s.cleared_on = model.date + dt.timedelta(days=customs)
             if customs > 0 and model.ministry.conf.date_exports_at_clearance:
                 self.clearances[model.day + customs].append(s)
@@ -287,6 +330,17 @@ class OrderBook:
         s.tonnes = keep
         ledger.move(s.material, keep, seller, s)
         self.close(rest, Status.DENIED, reason, decided=True)
+        return rest
+
+    def split_off(self, s: Shipment, keep: float) -> Shipment:
+        """Cut an order not yet allocated to ``keep`` tonnes; the rest becomes an order of
+        its own, still waiting in the seller's book (the caller adds it). No tonnes move:
+        an ORDERED order holds none, and the buyer's tonnes on order are unchanged."""
+        assert s.status == Status.ORDERED and not s.reserved
+        rest = self.new_order(self.model.by_name[s.buyer], self.model.by_name[s.seller],
+                              s.material, s.tonnes - keep, s.ordered_on)
+        rest.expedited = s.expedited
+        s.tonnes = keep
         return rest
 
     # ---------------------------------------------------------------- queries

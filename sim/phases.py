@@ -42,6 +42,7 @@ def _use(m) -> None:
 
 def _order(m) -> None:
     m.buyers.shuffle_do("order")
+    m.tier1s.shuffle_do("order")
     for mk in m.makers:
         mk.order()
     m.trader.trade()
@@ -88,15 +89,19 @@ PLAN: tuple[Phase, ...] = (
     Phase("use", "automakers' substitution updates their need; buyers use magnets for "
           "today's output (shuffled); shortfalls are recorded as lost production", _use),
     Phase("order", "buyers order on their review days toward a target cover, counting the "
-          "supply line (shuffled); non-Chinese makers order the elements their mines do not "
-          "supply from Chinese raw exporters; traders outside China buy raw materials on "
-          "rising prices and sell to short buyers after the turn", _order),
+          "supply line (shuffled), plants supplied by tier-1s ordering components from "
+          "them; tier-1s order magnets the same way (shuffled); non-Chinese makers order "
+          "the elements their mines do not supply from Chinese raw exporters; traders "
+          "outside China buy raw materials on rising prices and sell to short buyers "
+          "after the turn", _order),
     Phase("allocate", "sellers take new orders (shuffled): Chinese exporters screen them with "
           "the Ministry, reserve stock and apply for licences; non-Chinese makers reserve "
-          "stock", _allocate),
+          "stock; tier-1s make components from their magnet stock up to capacity",
+          _allocate),
     Phase("decide", "the Ministry decides the applications whose clock is up", _decide),
-    Phase("ship", "released orders ship (shuffled); Chinese exports pass customs (checks, "
-          "holds), then transit takes destination-specific days; exporters sell surplus "
+    Phase("ship", "released orders ship (shuffled), tier-1s' components too (not magnet "
+          "exports); Chinese exports pass customs (checks, holds), then transit takes "
+          "destination-specific days; exporters sell surplus "
           "stock inside China (raw exporters return it to China's balance)", _ship),
     Phase("receive", "exports cleared by customs today are counted; arrivals are received; "
           "the government releases stockpile to short defence primes", _receive),

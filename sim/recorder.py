@@ -46,7 +46,7 @@ class Recorder:
                 planned_v += b.vehicles_per_day
         for mat in MAGNETS:
             need = sum(b.need.get(mat, 0.0) for b in m.buyers)
-            stock = sum(b.stock[mat] for b in m.buyers)
+            stock = sum(b.stock[mat] for b in (*m.buyers, *m.tier1s))  # plants' and tier-1s'
             row[f"buyer_stock_{mat}_t"] = stock
             row[f"buyer_cover_{mat}_days"] = stock / need if need else math.nan
         for mat in MATERIALS:
@@ -57,6 +57,7 @@ class Recorder:
         row["exports_t"] = sum(book.exports_today.get(x, 0.0) for x in MAGNETS)
         row["raw_exports_reo_t"] = sum(book.exports_today.get(x, 0.0) * reo(x) for x in RAW)
         row["smuggled_t"] = m.border.smuggled_today
+        row["components_from_cn_t"] = book.components_cn_today
         row["trader_stock_reo_t"] = sum(m.trader.stock[x] * reo(x) for x in RAW)
         china = m.border.china
         for e in china.elements:
@@ -87,7 +88,7 @@ class Recorder:
             1 for g in m.ministry.rules.general
             if not g.suspended and g.start <= m.date and (g.end is None or m.date < g.end))
         self.daily.append(row)
-        for a in [*m.buyers, *m.exporters, *m.makers, *m.mines, m.ministry, m.government,
+        for a in [*m.buyers, *m.tier1s, *m.exporters, *m.makers, *m.mines, m.ministry, m.government,
                   m.trader]:
             r = a.record()
             r["date"] = m.date

@@ -99,6 +99,7 @@ class Shipment:
     reserved: bool = False  # tonnes taken from the seller's stock and held by this order
     ship_on: dt.date | None = None  # earliest loading date once released
     expedited: bool = False  # air freight (buyer's expediting); fixed once licensed
+    component: bool = False  # a tier-1's components to a plant (magnet tonnes inside)
 
     def move_to(self, status: Status) -> None:
         """Change state, refusing moves the state machine does not allow."""

@@ -31,7 +31,7 @@ def _names(cfg: RunConfig) -> tuple[set[str], dict[str, set[str]]]:
             names.add(name)
     ctx = {"firm": names, "exporter": {f.name for f in w.exporters},
            "mine": {f.name for f in w.mines},
-           "buyer": {f.name for g in BUYER_KINDS for f in getattr(w, g)}}
+           "buyer": {f.name for g in (*BUYER_KINDS, "tier1s") for f in getattr(w, g)}}
     return names, ctx
 
 
@@ -77,6 +77,11 @@ def _world(cfg: RunConfig) -> None:
         if r.element in elements:
             raise ConfigError(f"world.china[{i}].element: {r.element!r} given twice")
         elements.add(r.element)
+    linked = {link.supplier for link in w.links or ()}
+    for i, f in enumerate(w.tier1s or ()):
+        if w.tiers and f.name not in linked:
+            raise ConfigError(f"world.tier1s[{i}].name: no link in world.links names "
+                              f"{f.name!r} as supplier, so it supplies no plant")
     hre = hre_shares(w)
     for group in ("industries", "defense"):
         for i, f in enumerate(getattr(w, group)):
@@ -90,12 +95,28 @@ def _world(cfg: RunConfig) -> None:
                 raise ConfigError(f"world.vehicle_magnet_kg.{vt}.{m}: no exporter or maker "
                                   f"makes {m!r}, got {x} kg/vehicle")
     sellers = {f.name: f for f in [*w.exporters, *w.makers]}
+    tier1s = {f.name for f in w.tier1s or ()}
+    plants = {f.name for g in BUYER_KINDS for f in getattr(w, g)}
+    supplied: dict[tuple[str, str], str] = {}  # (customer, product) -> "tier1" or "seller"
     for i, link in enumerate(w.links or ()):
         where = f"world.links[{i}]"
+        if link.supplier in tier1s:
+            if link.customer not in plants:
+                raise ConfigError(f"{where}.customer: a tier-1 supplies plants (automakers, "
+                                  f"industries, defence primes), got {link.customer!r}")
+            by = "tier1"
+        else:
+            by = "seller"
+        key = (link.customer, link.product)
+        if supplied.setdefault(key, by) != by:
+            raise ConfigError(f"{where}: {link.customer!r} buys {link.product!r} both from "
+                              f"tier-1s and from magnet sellers; give one kind of supplier")
+        if by == "tier1":
+            continue
         seller = sellers.get(link.supplier)
         if seller is None:
-            raise ConfigError(f"{where}.supplier: {link.supplier!r} is not an exporter or a "
-                              f"maker, got {link.supplier!r}")
+            raise ConfigError(f"{where}.supplier: {link.supplier!r} is not an exporter, a "
+                              f"maker or a tier-1, got {link.supplier!r}")
         offers = set(seller.capacity_tpy) | {m for add in getattr(
             seller, "capacity_additions", {}).values() for m in add}
         if link.product not in offers:

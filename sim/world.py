@@ -16,6 +16,7 @@ from .agents import (
 )
 from .agents.government import Government
 from .agents.raw_exporter import RawExporter
+from .agents.tier1 import Tier1
 from .agents.trader import Trader
 from .border import Border
 from .china import ChinaBalance
@@ -47,17 +48,36 @@ def populate(model) -> None:
     buyers += [IndustrialBuyer(model, c, len(buyers) + i) for i, c in enumerate(w.industries)]
     buyers += [DefensePrime(model, c, len(buyers) + i) for i, c in enumerate(w.defense)]
     model.buyers = AgentSet(buyers, random=model.random)
-    model.sellers = AgentSet(model.exporters + model.makers, random=model.random)
     model.trader = Trader(model, cfg.border)
     model.by_name = {a.name: a for a in [*model.exporters, *model.makers, *buyers,
                                          model.trader]}
-    model.orders.index_firms(model.by_name)
     model.demand = DemandPath(model, w.demand, w.demand_paths)  # before substitution, pipeline
+    tier1s = make_tier1s(model, len(buyers))  # after demand: they follow the plants' need
+    model.tier1s = AgentSet(tier1s, random=model.random)
+    model.by_name.update((t.name, t) for t in tier1s)
+    model.sellers = AgentSet(model.exporters + model.makers + tier1s, random=model.random)
+    model.orders.index_firms(model.by_name)
     model.substitution = Substitution(model, cfg.substitution)
     model.border.china = ChinaBalance(w.china or (), cfg.border, *opening_flows(model))
     model.market.start(model)
-    for b in buyers:
+    for b in [*buyers, *tier1s]:
         model.orders.warm_start(b)
+
+
+def make_tier1s(model, first_index: int) -> list:
+    """The world's tier-1 component makers (``world.tiers`` on), each with the plants its
+    links name and its share of each plant's supply of a product (its link's share over
+    the shares of all the plant's tier-1 links for that product)."""
+    w = model.cfg.world
+    if not w.tiers:
+        return []
+    tiers = model.orders.tier_links  # (plant, product) -> {tier-1: share}
+    out = []
+    for i, conf in enumerate(w.tier1s or ()):
+        customers = {key: shares[conf.name] / sum(shares.values())
+                     for key, shares in tiers.items() if conf.name in shares}
+        out.append(Tier1(model, conf, customers, first_index + i))
+    return out
 
 
 def content_of(world) -> dict[str, dict[str, float]]:
@@ -86,8 +106,8 @@ def opening_flows(model) -> tuple[dict, dict]:
             for e, k in BY_CODE[p].elements.items():
                 if BY_CODE[p].category == "raw":
                     exports[e] = exports.get(e, 0.0) + n * k
-    routed = {m: sum(b.need.get(m, 0.0) * (1 - b.conf.china_share) for b in model.buyers)
-              for m in MAGNETS}
+    routed = {m: sum(b.need.get(m, 0.0) * (1 - b.conf.china_share)
+                     for b in model.orders.buyers_of(m)) for m in MAGNETS}
     cap = {m: sum(mk.capacity_tpd.get(m, 0.0) for mk in model.makers) for m in MAGNETS}
     for mk in model.makers:
         for m, c in mk.capacity_tpd.items():  # expected output: the orders routed to it

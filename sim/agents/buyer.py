@@ -53,6 +53,9 @@ class Buyer(Firm):
         self.conf = conf
         self.need = {m: float(need.get(m, 0.0)) for m in MATERIALS if need.get(m, 0.0) > 0}
         self.target_cover = float(conf.target_cover_days)
+        if conf.component_cover_days is not None and any(
+                model.orders.via_tier(conf.name, m) for m in self.need):
+            self.target_cover = float(conf.component_cover_days)  # components, from tier-1s
         self.review = int(conf.review_days)
         self.offset = index % self.review
         self.on_order = {m: 0.0 for m in self.need}

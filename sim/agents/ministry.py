@@ -64,7 +64,10 @@ class Ministry(mesa.Agent):
         return self.rules.embargoes
 
     def blocked(self, s: Shipment) -> str:
-        """Why an order may not go now ('' when it may)."""
+        """Why an order may not go now ('' when it may). A sale inside China (to a tier-1
+        there) is not an export: no rule of the export-control book applies to it."""
+        if s.buyer_country == "CN":
+            return ""
         return self.rules.barred(s.material, s.buyer_country, s.end_use)
 
     def headroom(self, s: Shipment) -> float:
@@ -79,6 +82,8 @@ class Ministry(mesa.Agent):
 
     def screen(self, s: Shipment) -> str:
         """'ok', 'general', 'licence', or the reason the order is refused outright."""
+        if s.buyer_country == "CN":
+            return "ok"  # a domestic sale: `ChinaSeller.file` releases it
         why = self.blocked(s) or ("quota" if self.headroom(s) <= QUOTA_EPS_T else "")
         if why:
             return why

@@ -22,7 +22,7 @@ parameter rows follow. The model then needs its agent.
 from ..products import MAGNETS, MATERIALS
 from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
                     DefenseConf, DemandConf, ExporterConf, IndustryConf, LinkConf, MakerConf,
-                    MineConf)
+                    MineConf, Tier1Conf)
 from .border import BorderConf, ChinaElementConf, ContentConf, RawExporterConf
 from .economics import EconomicsConf
 from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
@@ -33,7 +33,7 @@ from .world import WorldConf
 
 refuse_unknown_keywords(
     ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
-    LinkConf, DemandConf, BorderConf, ChinaElementConf, ContentConf, RawExporterConf,
+    LinkConf, DemandConf, Tier1Conf, BorderConf, ChinaElementConf, ContentConf, RawExporterConf,
     WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
     MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
 
@@ -45,4 +45,5 @@ __all__ = [
     "MineConf",
     "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
     "SELLER_KINDS", "BorderConf", "ChinaElementConf", "ContentConf", "RawExporterConf",
+    "Tier1Conf",
 ]

@@ -60,6 +60,12 @@ class BuyerConf:
     supplier_tiers: int = p(
         1, unit="1", desc="supplier tiers between magnet maker and this buyer; more tiers, "
         "more incomplete end-use files", source="[sources: documents] [assumption]", lo=0)
+    component_cover_days: Optional[float] = p(
+        None, unit="days", desc="with tier-1 suppliers (world.tiers on and links from a "
+        "tier-1 to this buyer): the stock of magnet-bearing components the plant aims to "
+        "hold, in days of use, instead of target_cover_days (then the cover of its whole "
+        "chain); null: target_cover_days", source="just-in-time plants hold days to a few "
+        "weeks of critical components [sources: buffers] [assumption]", lo=0)
     cover_response: float = p(
         0.5, unit="days/day", desc="extra target cover per day of lead time above the "
         "first estimate", source="[assumption]", lo=0)
@@ -147,6 +153,27 @@ class AutomakerConf(BuyerConf):
         "planned use), so overtime runs once supply is secure rather than drawing the plant "
         "into its next halt", source="overtime resumed once supply improved "
         "[sources: overtime-shifts] [assumption: days]", lo=0)
+
+
+@dataclass
+class Tier1Conf(BuyerConf):
+    """A tier-1 component maker (traction motors and e-axles, steering, pumps, seat motors,
+    sensors): buys magnets with the buyer's ordering rule, holds its own magnet stock
+    (``target_cover_days``), and makes components for the plants linked to it
+    (``links.csv`` rows with this firm as supplier), which hold a component stock of their
+    own. It files the end-use documents for the magnets it buys."""
+
+    supplier_tiers: int = p(
+        1, unit="1", desc="supplier tiers between magnet maker and the final product behind "
+        "this tier-1's licence applications; more tiers, more incomplete end-use files",
+        source="[sources: documents] [assumption]", lo=0)
+    capacity_factor: float = p(
+        2.0, unit="x", desc="most components (in t of magnet) the tier-1 can make a day, as "
+        "a multiple of its customers' daily use", source="[assumption]", lo=0, lo_open=True)
+    transit_days: float = p(
+        2.0, unit="days", desc="transit of components to a plant in another or the same "
+        "country over land; a tier-1 in China ships by sea (world.transit_days)",
+        source="[assumption]", lo=0)
 
 
 _NDFEB_TPD = dict(
@@ -328,11 +355,13 @@ class LinkConf:
     """A standing supply link: a customer buys a product from a named supplier. A buyer
     with links for a product routes each order's Chinese and non-Chinese parts to its
     linked suppliers in that pool, chosen at random in proportion to ``share``; without
-    links (the 2024 vintage has none) it picks among all sellers of the product in
-    proportion to capacity."""
+    links it picks among all sellers of the product in proportion to capacity. A link
+    from a tier-1 (``tier1s``) to a plant means the plant gets that product only as
+    components from its linked tier-1s (with ``world.tiers`` on), chosen by ``share``."""
 
-    supplier: str = p("", unit="-", desc="the selling firm (a Chinese exporter or a "
-                      "non-Chinese maker)", source="the link's source", kind="firm")
+    supplier: str = p("", unit="-", desc="the selling firm (a Chinese exporter, a "
+                      "non-Chinese maker, or a tier-1 component maker supplying a plant's "
+                      "magnet-bearing components)", source="the link's source", kind="firm")
     customer: str = p("", unit="-", desc="the buying firm", source="the link's source",
                       kind="buyer")
     product: str = p("ndfeb", unit="-", desc="the magnet bought", source="the link's source",
@@ -367,7 +396,7 @@ class DemandConf:
 FIRM_KINDS: dict[str, type] = {
     "exporters": ExporterConf, "automakers": AutomakerConf, "industries": IndustryConf,
     "defense": DefenseConf, "mines": MineConf, "makers": MakerConf,
-    "raw_exporters": RawExporterConf,
+    "raw_exporters": RawExporterConf, "tier1s": Tier1Conf,
 }
 """Each firm list of ``world`` and its config class (one place to add a firm kind)."""
 BUYER_KINDS = ("automakers", "industries", "defense")

@@ -28,6 +28,7 @@ from .firms import (
     LinkConf,
     MakerConf,
     MineConf,
+    Tier1Conf,
 )
 from .registry import coerce, p
 
@@ -56,6 +57,7 @@ class WorldConf:
     mines: Optional[List[MineConf]] = _firms("non-Chinese mines")
     makers: Optional[List[MakerConf]] = _firms("non-Chinese magnet makers")
     raw_exporters: Optional[List[RawExporterConf]] = _firms("Chinese raw-material exporters")
+    tier1s: Optional[List[Tier1Conf]] = _firms("tier-1 component makers")
     add_exporters: List[ExporterConf] = _adds("exporters")
     add_automakers: List[AutomakerConf] = _adds("automakers")
     add_industries: List[IndustryConf] = _adds("industrial buyers")
@@ -63,6 +65,7 @@ class WorldConf:
     add_mines: List[MineConf] = _adds("mines")
     add_makers: List[MakerConf] = _adds("makers")
     add_raw_exporters: List[RawExporterConf] = _adds("raw-material exporters")
+    add_tier1s: List[Tier1Conf] = _adds("tier-1 component makers")
     content: Optional[List[ContentConf]] = field(default=None, metadata={
         "group": "element content per magnet grade (t REO per t); null: the world tables' "
         "(content.csv)"})
@@ -77,6 +80,11 @@ class WorldConf:
     demand: Optional[List[DemandConf]] = field(default=None, metadata={
         "group": "demand path steps (date, kind, multiplier); null: the steps of the world "
         "tables (demand.csv; none in the 2024 vintage)"})
+    tiers: bool = p(
+        True, unit="-", desc="model tier-1 component makers (tier1s.csv) between magnet "
+        "sellers and the plants linked to them: they buy the magnets, hold their own stock "
+        "and supply components; false: every plant buys its magnets itself and its "
+        "target_cover_days is the cover of its whole chain (v1)", source="[assumption]")
     demand_paths: bool = p(
         True, unit="-", desc="apply the world's demand path (demand.csv: from each date, "
         "buyers of a kind need a multiple of their table size); false: table sizes all run",
