@@ -37,6 +37,7 @@ def _produce(m) -> None:
 
 def _use(m) -> None:
     m.substitution.step()
+    m.spot.trade()
     m.buyers.shuffle_do("use")
 
 
@@ -86,7 +87,8 @@ PLAN: tuple[Phase, ...] = (
           "exporters draw what their orders need from it, non-Chinese makers produce from "
           "their raw stocks, recycled oxide reaches makers, the government buys for its "
           "stockpile", _produce),
-    Phase("use", "automakers' substitution updates their need; buyers use magnets for "
+    Phase("use", "substitution updates buyers' need; buyers short of cover buy other "
+          "buyers' surplus spot at a premium (`sim.spot`); buyers use magnets for "
           "today's output (shuffled); shortfalls are recorded as lost production", _use),
     Phase("order", "buyers order on their review days toward a target cover, counting the "
           "supply line (shuffled), plants supplied by tier-1s ordering components from "

@@ -23,6 +23,7 @@ from .china import ChinaBalance
 from .demand import DemandPath
 from .market import Market
 from .products import BY_CODE, MAGNETS
+from .spot import SpotMarket
 from .substitution import Substitution
 
 
@@ -58,6 +59,7 @@ def populate(model) -> None:
     model.sellers = AgentSet(model.exporters + model.makers + tier1s, random=model.random)
     model.orders.index_firms(model.by_name)
     model.substitution = Substitution(model, cfg.substitution)
+    model.spot = SpotMarket(model)
     model.border.china = ChinaBalance(w.china or (), cfg.border, *opening_flows(model))
     model.market.start(model)
     for b in [*buyers, *tier1s]:

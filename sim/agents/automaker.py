@@ -39,6 +39,7 @@ class Automaker(Buyer):
         super().__init__(model, conf, need, index)
         self.backlog: deque[list] = deque()  # [day lost, vehicles still to make], oldest first
         self.made_up_today = 0.0
+        self.makeup = self.behaviour("makeup_capacity", model.cfg.behaviour.makeup)
 
     def use_today(self) -> tuple[float, float]:
         frac = min((min(1.0, self.stock[m] / n) for m, n in self.need.items()), default=1.0)
@@ -50,7 +51,7 @@ class Automaker(Buyer):
         """Today's output (`Buyer.use`), then make-up of earlier losses."""
         super().use()
         self.made_up_today = 0.0
-        if self.conf.makeup_capacity <= 0:
+        if self.makeup <= 0:
             return
         self.make_up()
         if self.lost_today > 1e-9:
@@ -67,7 +68,7 @@ class Automaker(Buyer):
         per_vehicle = {m: n / v for m, n in self.need.items() if n > 0}
         room = min((max(0.0, self.stock[m] - c.makeup_min_cover_days * n * v) / n
                     for m, n in per_vehicle.items()), default=0.0)
-        extra = min(c.makeup_capacity * v, sum(b[1] for b in self.backlog), room)
+        extra = min(self.makeup * v, sum(b[1] for b in self.backlog), room)
         if extra <= 1e-9:
             return
         for m, n in per_vehicle.items():

@@ -35,9 +35,9 @@ class Buyer(Firm):
     take what they can make: orders beyond their capacity wait in their books.
 
     A ``signal`` event (announced controls on other goods) naming the buyer's country or
-    all raises its target cover by ``signal_cover_days`` for ``signal_days`` after the
-    announcement (0 by default: the buyer does not read signals). This is the hook issue
-    11's precautionary hoarding builds on.
+    all raises its target cover by ``signal_cover_days`` (its own, else ``behaviour``'s)
+    for ``signal_days`` after the announcement (0 by default: the buyer does not read
+    signals): precautionary hoarding on announced controls (issue 11).
 
     A buyer short of cover can expedite its orders by air freight (`expedite`; off by
     default: ``expedite_below_days`` 0).
@@ -72,6 +72,20 @@ class Buyer(Firm):
         self.output_today = 0.0
         self.lost_today = 0.0
         self.first_halt = None
+        b = model.cfg.behaviour  # behaviours: own value, else the world's; 0 when off
+        self.expedite_below = self.behaviour("expedite_below_days", b.expediting)
+        self.signal_cover = self.behaviour("signal_cover_days", b.hoarding)
+        self.price_cover = self.behaviour("price_cover_days", b.hoarding)
+        self.spot_below = self.behaviour("spot_below_days", b.spot)
+        self.spot_today_t = self.spot_today_usd = 0.0  # bought spot today (sim.spot)
+
+    def behaviour(self, name: str, on: bool) -> float:
+        """A behaviour's value for this buyer: its own field, or where that is null the
+        world's (``behaviour.<name>``); 0 when the behaviour's switch is off."""
+        if not on:
+            return 0.0
+        own = getattr(self.conf, name)
+        return float(getattr(self.model.cfg.behaviour, name) if own is None else own)
 
     # ---------------------------------------------------------------- phase 3
     def use(self) -> None:
@@ -100,7 +114,7 @@ class Buyer(Firm):
             self.china_share[m] = self._share(m)
         for m, n in self.need.items():
             self.order_toward_target(m, n, c.cover_response)
-        if c.expedite_below_days > 0:
+        if self.expedite_below > 0:
             self.expedite()
 
     def expedite(self) -> None:
@@ -111,7 +125,7 @@ class Buyer(Firm):
         order with a licence, or a filed application, keeps its mode: the 2025 licence
         fixes the freight mode [sources: licence-scope]. Once expedited an order stays so."""
         short = {m for m, n in self.need.items()
-                 if self.stock[m] < self.conf.expedite_below_days * n}
+                 if self.stock[m] < self.expedite_below * n}
         if not short:
             return
         for seller in self.model.sellers:
@@ -170,7 +184,7 @@ class Buyer(Firm):
         signals, hold ``signal_cover_days`` more cover of its materials until
         ``signal_days`` after the announcement (precautionary cover; issue 11)."""
         c = self.conf
-        if c.signal_cover_days <= 0:
+        if self.signal_cover <= 0:
             return
         if ev.destinations is not None and self.country not in ev.destinations:
             return
@@ -185,11 +199,11 @@ class Buyer(Firm):
         if cover_response:
             cover += cover_response * max(0.0, self.lead_est[m] - self.lead0[m])
         if m in self.signal_until and self.model.date < self.signal_until[m]:
-            cover += self.conf.signal_cover_days
-        if self.conf.price_cover_days:  # hoarding on a price the buyer can observe
+            cover += self.signal_cover
+        if self.price_cover:  # hoarding on a price the buyer can observe
             mk = self.model.market
             rise = max(0.0, mk.price[m] / mk.p0[m] - 1.0) if mk.p0.get(m) else 0.0
-            cover += min(self.conf.price_cover_max_days, self.conf.price_cover_days * rise)
+            cover += min(self.conf.price_cover_max_days, self.price_cover * rise)
         qty = (n * self.review + (n * cover - self.stock[m])
                + self.conf.supply_line_weight * (n * self.lead_est[m] - self.on_order[m]))
         if qty > 1e-6:
@@ -227,5 +241,6 @@ class Buyer(Firm):
     def record(self) -> dict:
         row = super().record()
         row.update(cover_days=self.cover_days, output=self.output_today,
-                   lost=self.lost_today)
+                   lost=self.lost_today, spot_t=self.spot_today_t,
+                   spot_usd=self.spot_today_usd)
         return row

@@ -23,6 +23,7 @@ from ..products import MAGNETS, MATERIALS
 from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
                     DefenseConf, DemandConf, ExporterConf, IndustryConf, LinkConf, MakerConf,
                     MineConf, Tier1Conf)
+from .behaviour import BehaviourConf
 from .border import BorderConf, ChinaElementConf, ContentConf, RawExporterConf
 from .economics import EconomicsConf
 from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
@@ -33,7 +34,8 @@ from .world import WorldConf
 
 refuse_unknown_keywords(
     ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
-    LinkConf, DemandConf, Tier1Conf, BorderConf, ChinaElementConf, ContentConf, RawExporterConf,
+    LinkConf, DemandConf, Tier1Conf, BehaviourConf, BorderConf, ChinaElementConf, ContentConf,
+    RawExporterConf,
     WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
     MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
 
@@ -45,5 +47,5 @@ __all__ = [
     "MineConf",
     "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
     "SELLER_KINDS", "BorderConf", "ChinaElementConf", "ContentConf", "RawExporterConf",
-    "Tier1Conf",
+    "Tier1Conf", "BehaviourConf",
 ]

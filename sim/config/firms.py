@@ -96,26 +96,28 @@ class BuyerConf:
         90.0, unit="days", desc="time constant of the move toward the landed-cost split "
         "(finding and qualifying another supplier takes months)", source="[assumption]",
         lo=0, lo_open=True)
-    signal_cover_days: float = p(
-        0.0, unit="days", desc="extra target cover held after a signal event (announced "
+    signal_cover_days: Optional[float] = p(
+        None, unit="days", desc="extra target cover held after a signal event (announced "
         "controls on other goods) naming the buyer's country or all; 0: the buyer does not "
-        "read signals. The hook issue 11's precautionary hoarding builds on",
+        "read signals; null: behaviour.signal_cover_days",
         source="[assumption]", lo=0)
     signal_days: float = p(
         90.0, unit="days", desc="how long the extra cover of a signal is held after its "
         "announcement", source="[assumption]", lo=0)
-    price_cover_days: float = p(
-        0.0, unit="days", desc="precautionary hoarding on prices: extra target cover per "
+    price_cover_days: Optional[float] = p(
+        None, unit="days", desc="precautionary hoarding on prices: extra target cover per "
         "unit of the outside price's rise over its opening level (price / opening - 1), a "
-        "signal every buyer can observe; 0: prices do not move the target",
+        "signal every buyer can observe; 0: prices do not move the target; null: "
+        "behaviour.price_cover_days",
         source="[assumption]", lo=0)
     price_cover_max_days: float = p(
         60.0, unit="days", desc="cap on the extra cover hoarding on prices adds",
         source="[assumption]", lo=0)
-    expedite_below_days: float = p(
-        0.0, unit="days", desc="expediting: on a review day with cover (days of use of its "
+    expedite_below_days: Optional[float] = p(
+        None, unit="days", desc="expediting: on a review day with cover (days of use of its "
         "scarcest material) below this, the buyer moves its orders not yet shipped and not "
-        "yet licensed to air freight (a licence fixes the freight mode); 0: never expedites",
+        "yet licensed to air freight (a licence fixes the freight mode); 0: never expedites; "
+        "null: behaviour.expedite_below_days",
         source="[assumption]; freight mode fixed on the 2025 licence "
         "[sources: licence-scope]", lo=0)
     air_transit_days: float = p(
@@ -128,6 +130,10 @@ class BuyerConf:
         "(recorded in the KPI expedite_cost_usd, not in prices)",
         source="China-US ~6.3, China-Europe ~3.5 USD/kg general air cargo "
         "[sources: air-freight] [assumption: a round figure between]", lo=0)
+    spot_below_days: Optional[float] = p(
+        None, unit="days", desc="spot purchases: with cover of a material below this, the "
+        "buyer buys other buyers' surplus at a premium up to this cover (sim.spot); 0: never; "
+        "null: behaviour.spot_below_days", source="[assumption]", lo=0)
     note: str = p("", **_NOTE)
 
 
@@ -139,11 +145,11 @@ class AutomakerConf(BuyerConf):
                                 source="[assumption]", lo=0)
     ev_share: float = p(0.1, unit="0-1", desc="share of EVs in output", source="[assumption]",
                         lo=0, hi=1)
-    makeup_capacity: float = p(
-        0.0, unit="0-1", desc="make-up production: extra output a day, as a share of planned "
+    makeup_capacity: Optional[float] = p(
+        None, unit="0-1", desc="make-up production: extra output a day, as a share of planned "
         "vehicles a day (overtime, extra Saturday shifts), that recovers vehicles lost in a "
-        "halt; 0: lost output is never made up. One extra shift-day a week on a five-day "
-        "week is ~0.2", source="weekend overtime after a parts shortage "
+        "halt; 0: lost output is never made up; null: behaviour.makeup_capacity. One extra "
+        "shift-day a week on a five-day week is ~0.2", source="weekend overtime after a parts shortage "
         "[sources: overtime-shifts] [assumption: size]", lo=0)
     makeup_window_days: float = p(
         90.0, unit="days", desc="how long a lost vehicle can still be made up; older losses "

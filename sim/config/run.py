@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List
 
+from .behaviour import BehaviourConf
 from .border import BorderConf
 from .economics import EconomicsConf
 from .markets import MarketConf, SubstitutionConf
@@ -47,6 +48,7 @@ class RunConfig:
     events: List[EventConf] = group(list, "dated policy events")
     government: GovernmentConf = group(GovernmentConf, "a Western government's levers")
     substitution: SubstitutionConf = group(SubstitutionConf, "substitution and recycling")
+    behaviour: BehaviourConf = group(BehaviourConf, "buyer behaviour: switches and values")
     metrics: MetricsConf = group(MetricsConf, "windows of recorded series and KPIs")
     economics: EconomicsConf = group(EconomicsConf, "money: vehicle values, holding cost")
     plots: bool = p(True, unit="-", desc="draw plots into the run folder",

@@ -203,6 +203,7 @@ def resolve(world: WorldConf) -> WorldConf:
     ``add_*`` firms and apply ``firm_overrides``; then clear those edits, so resolving
     again changes nothing. Returns ``world`` (changed in place)."""
     base, default = None, None
+    from_tables: set[str] = set()
     for kind in TABLES:
         given = getattr(world, kind)
         if given is not None and world.tables != DEFAULT:
@@ -212,6 +213,7 @@ def resolve(world: WorldConf) -> WorldConf:
         if given is None:
             base = base or load_tables(world.tables)
             setattr(world, kind, base[kind])
+            from_tables.add(kind)
     for kind in FIRM_KINDS:
         added = getattr(world, f"add_{kind}")
         if added:  # a new list: the caller's own list object is left as it was
@@ -227,6 +229,7 @@ def resolve(world: WorldConf) -> WorldConf:
             raise ConfigError(f"{where}: must be a mapping {{field: value}}, got {changes!r}")
         _override(by_name[name], dict(changes), where)
     world.firm_overrides = {}
+    _prune_table_links(world, from_tables)
     shares = hre_shares(world)
     seen: set[str] = set()
     for i, row in enumerate(world.end_uses or ()):
@@ -239,6 +242,20 @@ def resolve(world: WorldConf) -> WorldConf:
             if why:
                 raise ConfigError(f"world.{kind}[{i}].{why} ({firm.name})")
     return world
+
+
+def _prune_table_links(world: WorldConf, from_tables: set[str]) -> None:
+    """Links that came from the tables describe the tables' firms: where the caller gave
+    its own firm lists, drop the table links naming firms no longer in the world, then
+    the table tier-1s left with no plant. Links and tier-1s the caller gave are kept
+    (and checked: an unknown name is an error)."""
+    if "links" not in from_tables:
+        return
+    names = {f.name for kind in FIRM_KINDS for f in getattr(world, kind) or ()}
+    world.links = [x for x in world.links or () if x.supplier in names and x.customer in names]
+    if "tier1s" in from_tables and world.tier1s:
+        linked = {x.supplier for x in world.links}
+        world.tier1s = [t for t in world.tier1s if t.name in linked]
 
 
 def write_tables(world: WorldConf, folder: str | Path) -> Path:

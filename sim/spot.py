@@ -1,0 +1,75 @@
+"""Spot purchases: buyers short of cover buy other buyers' surplus at a premium.
+
+Each day, before buyers use magnets (phase ``use``), every buyer (plants, industries,
+defence primes, tier-1s) whose stock of a material is below ``spot_below`` days of its
+need asks for the tonnes that bring it back to that cover. Sellers are the other buyers
+holding more than ``behaviour.spot_sell_above`` times their own target cover (and not
+short themselves): each sells at most its stock above that level. The short are served
+largest shortfall first, each from the sellers with the most surplus first; tonnes move
+the same day from the seller's stock to the buyer's (`Ledger.move`, so they are
+conserved). The buyer pays the outside price times ``1 + behaviour.spot_premium``
+(recorded as ``spot_usd``; the premium is not fed back into the price).
+
+A resale across China's border still needs its licence: a holder in China (a tier-1
+there) never sells spot to a buyer outside China, since that sale is a magnet export
+(the licensed route is an ordinary order to a Chinese exporter). Resales between firms
+outside China are not Chinese exports and need no licence.
+
+Raw materials are traded by the speculators of `sim.agents.trader` (they sell to short
+buyers after the turn); this market covers the materials buyers hold.
+"""
+
+from __future__ import annotations
+
+
+class SpotMarket:
+    """The day's spot trades between buyers (module docstring)."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.firms = [*model.buyers, *model.tier1s]
+        self.active = any(f.spot_below > 0 for f in self.firms)
+        self.traded_today = 0.0
+
+    def trade(self) -> None:
+        self.traded_today = 0.0
+        for f in self.firms:
+            f.spot_today_t = f.spot_today_usd = 0.0
+        if not self.active:
+            return
+        conf = self.model.cfg.behaviour
+        price = self.model.market.price
+        materials = sorted({m for f in self.firms for m in f.need})
+        for m in materials:
+            short = []
+            for f in self.firms:
+                n = f.need.get(m, 0.0)
+                if n > 0 and f.spot_below > 0 and f.stock[m] < f.spot_below * n - 1e-9:
+                    short.append((f.spot_below * n - f.stock[m], f.name, f))
+            if not short:
+                continue
+            surplus = {}
+            for f in self.firms:
+                n = f.need.get(m, 0.0)
+                if n <= 0 or f.stock[m] < f.target_cover * n:  # short itself: keeps its stock
+                    continue
+                extra = f.stock[m] - conf.spot_sell_above * f.target_cover * n
+                if extra > 1e-9:
+                    surplus[f.name] = (extra, f)
+            if not surplus:
+                continue
+            unit = price.get(m, 0.0) * 1000.0 * (1.0 + conf.spot_premium)  # USD per t
+            for want, _, buyer in sorted(short, key=lambda x: (-x[0], x[1])):
+                for name in sorted(surplus, key=lambda k: (-surplus[k][0], k)):
+                    left, seller = surplus[name]
+                    if seller is buyer or left <= 1e-9 or want <= 1e-9:
+                        continue
+                    if seller.country == "CN" and buyer.country != "CN":
+                        continue  # a magnet export: it needs a licence, not a spot sale
+                    q = min(want, left)
+                    seller.move(m, q, buyer)
+                    surplus[name] = (left - q, seller)
+                    want -= q
+                    buyer.spot_today_t += q
+                    buyer.spot_today_usd += q * unit
+                    self.traded_today += q
