@@ -149,8 +149,9 @@ class AutomakerConf(BuyerConf):
         None, unit="0-1", desc="make-up production: extra output a day, as a share of planned "
         "vehicles a day (overtime, extra Saturday shifts), that recovers vehicles lost in a "
         "halt; 0: lost output is never made up; null: behaviour.makeup_capacity. One extra "
-        "shift-day a week on a five-day week is ~0.2", source="weekend overtime after a parts shortage "
-        "[sources: overtime-shifts] [assumption: size]", lo=0)
+        "shift-day a week on a five-day week is ~0.2",
+        source="weekend overtime after a parts shortage [sources: overtime-shifts] "
+        "[assumption: size]", lo=0)
     makeup_window_days: float = p(
         90.0, unit="days", desc="how long a lost vehicle can still be made up; older losses "
         "are truly lost", source="[assumption]", lo=0)
