@@ -288,7 +288,7 @@ TABLES = [
     ("mines", "operating", "dormant", "mines.csv:2.status: 'dormant' not in"),
     ("mines", ",true,", ",maybe,", "mines.csv:2.china_takes_concentrate: must be bool"),
     ("makers", ",[assumption]", ",", "makers.csv:3: the 'source' cell is empty"),
-    ("defense", ",0.137,", ",0.137,extra,", "defense.csv:2: 30 cells for 29 columns"),
+    ("defense", ",0.137,", ",0.137,extra,", "defense.csv:2: 32 cells for 31 columns"),
     ("mines", "name,country", "name,name", "header: column 'name' appears 2 times"),
 ]
 
@@ -382,8 +382,8 @@ def test_any_value_in_any_field_is_valid_or_a_config_error(path):
         cfg = RunConfig()
         obj = cfg
         cfg.events = [EventConf(set="controls", day=1)]
-        cfg.world.links = [LinkConf(supplier="JL Mag", customer="Detroit-A", product="ndfeb",
-                                    note="[assumption]")]  # the 2024 world has none
+        cfg.world.links = [*cfg.world.links, LinkConf(  # the 2024 world has only tier-1s'
+            supplier="JL Mag", customer="US-industry", product="ndfeb", note="[assumption]")]
         cfg.world.demand = [DemandConf(date="2025-06-01", note="[assumption]")]  # nor these
         for part in parts[:-1]:
             obj = getattr(obj, part[:-2])[0] if part.endswith("[]") else getattr(obj, part)

@@ -11,8 +11,10 @@ from sim.worlds import load_tables, write_tables
 from .helpers import small_world
 
 
-def test_default_world_has_a_links_table_and_no_links():
-    assert load_tables("2024")["links"] == []
+def test_default_world_links_are_tier1_links_only():
+    t = load_tables("2024")
+    tier1s = {x.name for x in t["tier1s"]}
+    assert t["links"] and all(x.supplier in tier1s for x in t["links"])
 
 
 def test_links_route_orders_to_linked_suppliers_by_share():
@@ -34,7 +36,7 @@ def test_links_route_orders_to_linked_suppliers_by_share():
 
 @pytest.mark.parametrize("link, message", [
     (dict(supplier="Nobody"), "Nobody"),
-    (dict(supplier="A"), "is not an exporter or a maker"),
+    (dict(supplier="A"), "is not an exporter, a maker or a tier-1"),
     (dict(customer="JL Mag"), "JL Mag"),
     (dict(product="oxide"), "oxide"),
     (dict(share=0.0), "share"),

@@ -206,6 +206,10 @@ def resolve(world: WorldConf) -> WorldConf:
     from_tables: set[str] = set()
     for kind in TABLES:
         given = getattr(world, kind)
+        if given is not None and kind in ("links", "tier1s"):
+            default = default or _load(DEFAULT)
+            if tuple(given) == default[kind]:  # the schema's default (as the CLI passes it)
+                from_tables.add(kind)
         if given is not None and world.tables != DEFAULT:
             default = default or _load(DEFAULT)
             if tuple(given) == default[kind]:
