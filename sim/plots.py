@@ -179,20 +179,34 @@ def _figure(tables: dict, height: float, nrows_ratios: list[float], title: str, 
 # --------------------------------------------------------------------------- plots
 def inventory(tables: dict, path: Path, title: str) -> None:
     """Each automaker's days of magnet cover in its own panel (zero-based), its target
-    cover dashed, every halt episode shaded red and counted."""
+    cover dashed, every halt episode shaded red and counted; a plant behind tier-1s shows
+    its component cover, with each of its tier-1s' own magnet cover dotted and named."""
     agents = tables["agents"]
     auto = agents[agents["kind"] == "automaker"]
     if auto.empty:
         raise Skip("no automakers in this world")
     nodes = (tables.get("meta") or {}).get("nodes", {})
     names = sorted(auto["agent"].unique())
+    tiers = {n: sorted({t for ts in (nodes.get(n, {}).get("tier1s") or {}).values()
+                        for t in ts}) for n in names}
+    tier_rows = agents[agents["agent"].isin({t for ts in tiers.values() for t in ts})]
+    sub = ("automakers' magnet cover (days of the scarcest magnet); red = output lost"
+           if tier_rows.empty else "plants' component cover (solid) and their tier-1s' "
+           "magnet cover (dotted); red = output lost")
     fig, strip, panels, rows, start, end = _figure(
-        tables, 2.0 + 1.35 * len(names), [1.0] * len(names), title,
-        "automakers' magnet cover (days of the scarcest magnet); red = output lost")
+        tables, 2.0 + 1.35 * len(names), [1.0] * len(names), title, sub)
     from .kpis.plants import episodes
-    ymax = max(float(auto["cover_days"].max()) * 1.35, 1.0)  # headroom for the notes
+    top = max([float(auto["cover_days"].max())]
+              + ([float(tier_rows["cover_days"].max())] if not tier_rows.empty else []))
+    ymax = max(top * 1.35, 1.0)  # headroom for the notes
     for ax, name, color in zip(panels, names, plt.cm.tab10.colors, strict=False):
         g = auto[auto["agent"] == name].sort_values("date")
+        for i, t in enumerate(tiers[name]):
+            tg = tier_rows[tier_rows["agent"] == t].sort_values("date")
+            ax.plot(tg["date"], tg["cover_days"], lw=0.9, ls=":", color=color, alpha=0.75)
+            ax.annotate(t, (tg["date"].iloc[-1], tg["cover_days"].iloc[-1]), xytext=(3, 8 * i),
+                        textcoords="offset points", fontsize=6.5, color=color, alpha=0.9,
+                        va="center")
         ax.plot(g["date"], g["cover_days"], lw=1.2, color=color)
         target = nodes.get(name, {}).get("target_cover_days")
         if target:

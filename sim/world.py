@@ -43,8 +43,10 @@ def populate(model) -> None:
     model.mines = [Mine(model, c) for c in w.mines]
     buyers: list[Buyer] = []
     for c in w.automakers:
-        if w.automaker_cover_days is not None:
-            c.target_cover_days = w.automaker_cover_days
+        if w.automaker_cover_days is not None:  # the plant's own buffer: its whole
+            c.target_cover_days = w.automaker_cover_days  # chain's, or with tier-1s its
+            if c.component_cover_days is not None:  # components' (tier-1s keep theirs)
+                c.component_cover_days = w.automaker_cover_days
         buyers.append(Automaker(model, c, w.vehicle_magnet_kg, len(buyers)))
     buyers += [IndustrialBuyer(model, c, len(buyers) + i) for i, c in enumerate(w.industries)]
     buyers += [DefensePrime(model, c, len(buyers) + i) for i, c in enumerate(w.defense)]

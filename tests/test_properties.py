@@ -519,13 +519,15 @@ def check_invariants(cfg, m, t, kpi, set_when) -> None:
         assert np.isfinite(daily["defense_cover_days"]).all()
     share = daily["non_china_supply_share"].dropna()
     assert ((share >= -EPS) & (share <= 1 + EPS)).all()
-    needy = {b.name for b in m.buyers if b.need}
+    needy = {b.name for b in [*m.buyers, *m.tier1s] if b.need}
     for (kind, name), part in agents.groupby(["kind", "agent"]):
         skip = {"released"} if kind != "government" else set()
         if kind != "mine":
             skip |= MINE_COLUMNS
         if kind != "automaker":
             skip.add("made_up")  # make-up production is an automaker's column
+        if kind not in ("automaker", "industry", "defense", "tier1"):
+            skip |= {"spot_t", "spot_usd"}  # spot purchases are buyers' columns
         if kind == "ministry":
             skip |= set(stock)
         if name not in needy:  # cover of a non-buyer or of a buyer that needs nothing

@@ -30,7 +30,7 @@ SMALL = {
     "monte_carlo": ["hydra.sweeper.samples.n=3", "days=40"],
     "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
     "buffer_needed": ['hydra.sweeper.params={world.automaker_cover_days:"5,90",seed:"1,2"}',
-                      "scenario=embargo_us", "days=120",
+                      "scenario=embargo_us", "days=200",
                       "hydra.sweeper.compare.buffer.search_seeds=1"],
 }
 

@@ -100,7 +100,9 @@ class WorldConf:
         keys=("vehicle", "magnet"),
         factory=lambda: {"ice": {"ndfeb": 0.1}, "ev": {"ndfeb": 0.1, "ndfeb_hre": 1.5}})
     automaker_cover_days: Optional[float] = p(
-        None, unit="days", desc="if set, overrides every automaker's target cover (sweeps)",
+        None, unit="days", desc="if set, overrides every automaker's target cover, and for "
+        "plants behind tier-1s their component cover (the plant's own buffer; the tier-1s "
+        "keep theirs) (sweeps, the buffer search)",
         source="[assumption]", lo=0)
     transit_days: Dict[str, float] = p(
         unit="days", desc="sea and customs time from China by destination",

@@ -75,7 +75,8 @@ PLANT_FIELDS: dict[str, tuple[str, str]] = {  # field: (unit, description)
 def nodes_meta(model) -> dict:
     """Static facts of every buyer node, recorded in meta so saved runs keep them."""
     out = {}
-    for b in model.buyers:
+    via = model.orders.tier_links  # (plant, product) -> {tier-1: share}
+    for b in [*model.buyers, *model.tier1s]:
         row = {"kind": b.kind, "country": b.country,
                "need_tpd": {m: round(float(n), 6) for m, n in b.need.items()},
                "target_cover_days": float(b.target_cover),
@@ -85,6 +86,9 @@ def nodes_meta(model) -> dict:
                        ev_share=float(b.conf.ev_share))
         if b.kind == "defense":
             row["readiness_cover_days"] = float(model.cfg.government.readiness_cover_days)
+        tiers = {m: sorted(via[(b.name, m)]) for m in b.need if (b.name, m) in via}
+        if tiers:
+            row["tier1s"] = tiers
         out[b.name] = row
     return out
 
@@ -187,7 +191,7 @@ def plants_table(r: RunData) -> pd.DataFrame:
         eps = episodes(g["date"], g["lost"])
         lost = float(g["lost"].sum())
         made_up = float(g["made_up"].fillna(0.0).sum()) if "made_up" in g else 0.0
-        is_auto = kind in ("automaker", "tier1")
+        is_auto = kind == "automaker"
         planned = float((g["output"] + g["lost"]).sum())
         per_day = (info.get("vehicles_per_day") if kind in ("automaker", "tier1")
                    else sum(need.values())) or (planned / len(g) if len(g) else 0.0)
@@ -299,3 +303,35 @@ def _carry(r: RunData) -> float:
 def _halted(r: RunData) -> int:
     p = r.plants
     return int(((p["kind"] == "automaker") & (p["halt_days"] > 0)).sum())
+
+
+@kpi("tier_first_out", "", "per halted plant supplied by tier-1s: the magnet it ran out of "
+     "(magnet), its first halt (first_halt), the first day each of its tier-1s of that magnet "
+     "held less than a day of its need (tier1_out; null: not before the halt) and which tier "
+     "ran out first (ran_out_first: a tier-1's name, or plant: its own component stock)",
+     keys="plant.field")
+def _tier_first_out(r: RunData) -> dict:
+    nodes = r.meta.get("nodes") or {}
+    a = r.agents
+    out = {}
+    for row in r.plants.attrs.get("rows") or r.plants.to_dict("records"):
+        info = nodes.get(row["node"]) or {}
+        if not row["first_halt"] or not info.get("tier1s"):
+            continue
+        first = pd.Timestamp(row["first_halt"])
+        g = a[(a["agent"] == row["node"]) & (a["date"] == first)].iloc[0]
+        need = {m: n for m, n in info["need_tpd"].items() if n > 0 and m in info["tier1s"]}
+        if not need:
+            continue
+        magnet = min(need, key=lambda m: g[f"stock_{m}"] / need[m])
+        tier_out: dict = {}
+        for t in info["tier1s"][magnet]:
+            n = ((nodes.get(t) or {}).get("need_tpd") or {}).get(magnet, 0.0)
+            tg = a[(a["agent"] == t) & (a["date"] <= first)]
+            low = tg[tg[f"stock_{magnet}"] < n]["date"]
+            tier_out[t] = low.min().date().isoformat() if len(low) else None
+        dated = sorted((d, t) for t, d in tier_out.items() if d is not None)
+        out[row["node"]] = {"magnet": magnet, "first_halt": row["first_halt"],
+                            "tier1_out": tier_out,
+                            "ran_out_first": dated[0][1] if dated else "plant"}
+    return out
