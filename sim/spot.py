@@ -3,14 +3,17 @@
 Each day, before buyers use magnets (phase ``use``), every buyer (plants, industries,
 defence primes, tier-1s) whose stock of a material is below ``spot_below`` days of its
 need asks for the tonnes that bring it back to that cover. Sellers are the other buyers
-holding more than ``behaviour.spot_sell_above`` times their own target cover (and not
-short themselves): each sells at most its stock above that level. The short are served
+holding more than ``behaviour.spot_sell_above`` times the cover they want today (their
+target cover plus what lead times, signals and prices add: `Buyer.cover_wanted`): each
+sells at most its stock above that level. The short are served
 largest shortfall first, each from the sellers with the most surplus first; tonnes move
 the same day from the seller's stock to the buyer's (`Ledger.move`, so they are
 conserved). The buyer pays the outside price times ``1 + behaviour.spot_premium``
 (recorded as ``spot_usd``; the premium is not fed back into the price).
 
-A resale across China's border still needs its licence: a holder in China (a tier-1
+A plant supplied with a magnet by tier-1s holds components, not magnets: it neither sells
+nor buys that magnet spot (its tier-1s do). A resale across China's border still needs
+its licence: a holder in China (a tier-1
 there) never sells spot to a buyer outside China, since that sale is a magnet export
 (the licensed route is an ordinary order to a Chinese exporter). Resales between firms
 outside China are not Chinese exports and need no licence.
@@ -40,20 +43,22 @@ class SpotMarket:
         conf = self.model.cfg.behaviour
         price = self.model.market.price
         materials = sorted({m for f in self.firms for m in f.need})
+        via_tier = self.model.orders.via_tier
         for m in materials:
+            firms = [f for f in self.firms if not via_tier(f.name, m)]  # magnets, not parts
             short = []
-            for f in self.firms:
+            for f in firms:
                 n = f.need.get(m, 0.0)
                 if n > 0 and f.spot_below > 0 and f.stock[m] < f.spot_below * n - 1e-9:
                     short.append((f.spot_below * n - f.stock[m], f.name, f))
             if not short:
                 continue
             surplus = {}
-            for f in self.firms:
+            for f in firms:
                 n = f.need.get(m, 0.0)
-                if n <= 0 or f.stock[m] < f.target_cover * n:  # short itself: keeps its stock
+                if n <= 0:
                     continue
-                extra = f.stock[m] - conf.spot_sell_above * f.target_cover * n
+                extra = f.stock[m] - conf.spot_sell_above * f.cover_wanted(m) * n
                 if extra > 1e-9:
                     surplus[f.name] = (extra, f)
             if not surplus:

@@ -193,8 +193,11 @@ class Buyer(Firm):
             if m in self.need:
                 self.signal_until[m] = max(self.signal_until.get(m, until), until)
 
-    def order_toward_target(self, m: str, n: float, cover_response: float) -> None:
-        """The ordering rule (class docstring) for one material with daily need ``n``."""
+    def cover_wanted(self, m: str, cover_response: float | None = None) -> float:
+        """Days of ``m`` the buyer wants to hold today: its target cover, plus the cover
+        its lead times, signals and the price ask for (hoarding)."""
+        if cover_response is None:
+            cover_response = self.conf.cover_response
         cover = self.target_cover
         if cover_response:
             cover += cover_response * max(0.0, self.lead_est[m] - self.lead0[m])
@@ -204,6 +207,11 @@ class Buyer(Firm):
             mk = self.model.market
             rise = max(0.0, mk.price[m] / mk.p0[m] - 1.0) if mk.p0.get(m) else 0.0
             cover += min(self.conf.price_cover_max_days, self.price_cover * rise)
+        return cover
+
+    def order_toward_target(self, m: str, n: float, cover_response: float) -> None:
+        """The ordering rule (class docstring) for one material with daily need ``n``."""
+        cover = self.cover_wanted(m, cover_response)
         qty = (n * self.review + (n * cover - self.stock[m])
                + self.conf.supply_line_weight * (n * self.lead_est[m] - self.on_order[m]))
         if qty > 1e-6:
