@@ -83,7 +83,10 @@ class SubstitutionConf:
         "qualification takes longer); missing kinds use lag_days", source="[assumption]",
         lo=0, keys=("sector",), factory=dict)
     lag_days: int = p(180, unit="days", desc="signal must persist this long before designs "
-                      "change (redesign and qualification)", source="[assumption]", lo=0)
+                      "change (redesign and qualification)", source="thrifting by grade and "
+                      "process (diffusion) first [sources: diffusion]; full redesign takes "
+                      "years [sources: redesign-lag], hence the slow rate [assumption: days]",
+                      lo=0)
     rate_per_year: float = p(0.1, unit="1/yr", desc="largest yearly shift of demand",
                              source="[assumption]", lo=0)
     max_share: float = p(0.3, unit="0-1", desc="cap on the substituted share",
