@@ -123,9 +123,12 @@ class Buyer(Firm):
         and travel under no licence to air freight (``Shipment.expedited``: transit
         ``air_transit_days``, cost ``air_cost_usd_per_kg``; `OrderBook.dispatch`). An
         order with a licence, or a filed application, keeps its mode: the 2025 licence
-        fixes the freight mode [sources: licence-scope]. Once expedited an order stays so."""
+        fixes the freight mode [sources: licence-scope]. Once expedited an order stays so.
+        A plant does not expedite the components its tier-1s make (they expedite the
+        magnets)."""
+        via_tier = self.model.orders.via_tier  # components: the plant's tier-1s expedite
         short = {m for m, n in self.need.items()
-                 if self.stock[m] < self.expedite_below * n}
+                 if self.stock[m] < self.expedite_below * n and not via_tier(self.name, m)}
         if not short:
             return
         for seller in self.model.sellers:
