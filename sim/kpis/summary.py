@@ -33,15 +33,29 @@ def plant_lines(k: dict) -> list[str]:
     if not plants:
         return []
     order = sorted(plants, key=lambda n: (plants[n]["first_halt"] or "9999", n))
-    rows = [[n, p["first_halt"] or "never", _n(p["halt_days"]), _n(p["n_halts"]),
-             _n(p["lost_vehicles"]), usd(p["lost_revenue_usd"]) if p["lost_revenue_usd"]
-             else "-", _n(p["min_cover_days"], ".1f"), _n(p["buffer_needed_days"], ".1f"),
-             usd(p["buffer_carrying_cost_usd_per_yr"]) + "/yr"
-             if p["buffer_carrying_cost_usd_per_yr"] else "-"]
-            for n, p in ((n, plants[n]) for n in order)]
-    return _table(["plant", "first halt", "halt days", "episodes", "lost vehicles",
-                   "lost revenue", "min cover d", "buffer needed d", "buffer carrying cost"],
-                  rows)
+    first_out = k.get("tier_first_out") or {}
+    made_up = any(p.get("deferred_vehicles") for p in plants.values())
+    rows = []
+    for n in order:
+        p = plants[n]
+        row = [n, p["first_halt"] or "never", _n(p["halt_days"]), _n(p["n_halts"]),
+               _n(p["lost_vehicles"])]
+        if made_up:
+            row.append(_n(p.get("lost_vehicles_net")))
+        row += [usd(p["lost_revenue_usd"]) if p["lost_revenue_usd"] else "-",
+                _n(p["min_cover_days"], ".1f"), _n(p["buffer_needed_days"], ".1f"),
+                usd(p["buffer_carrying_cost_usd_per_yr"]) + "/yr"
+                if p["buffer_carrying_cost_usd_per_yr"] else "-"]
+        if first_out:
+            f = first_out.get(n)
+            row.append(f"{f['ran_out_first']} ({(f['tier1_out'] or {}).get(f['ran_out_first'])})"
+                       if f and f["ran_out_first"] != "plant" else (f and "plant") or "-")
+        rows.append(row)
+    head = ["plant", "first halt", "halt days", "episodes", "lost vehicles"]
+    head += ["never made up"] if made_up else []
+    head += ["lost revenue", "min cover d", "buffer needed d", "buffer carrying cost"]
+    head += ["ran out first (day)"] if first_out else []
+    return _table(head, rows)
 
 
 def _price_lines(k: dict) -> list[str]:
@@ -78,6 +92,8 @@ def kpi_lines(k: dict) -> list[str]:
     rows = [
         ("lost vehicles", f"{k['lost_vehicles']:,.0f} ({k['lost_vehicle_share']:.2%} of plan)"
          f", {len(halts)} of {len(k['first_halt'])} plants halted"),
+        *([("made up with overtime", f"{k['deferred_vehicles']:,.0f} vehicles (never made "
+             f"up: {k['lost_vehicles_net']:,.0f})")] if k.get("deferred_vehicles") else []),
         ("lost revenue", usd(k.get("lost_revenue_usd"))),
         ("extra magnet spend", usd(k.get("extra_magnet_spend_usd")) + " (price rises)"),
         ("buffer carrying cost", usd(k.get("buffer_carrying_cost_usd_per_yr")) + "/yr "
