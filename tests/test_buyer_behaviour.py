@@ -172,3 +172,34 @@ def test_tonnes_conserved_with_both_behaviours(auto):
         assert any(s.expedited for s in m.shipments)
     else:
         assert sum(r["made_up"] for r in rows) > 0
+
+
+# ------------------------------------------------------------------ behaviour switches
+def test_world_values_apply_where_a_buyer_leaves_its_own_null():
+    cfg = _world(days=10)
+    cfg.behaviour.expedite_below_days = 12.0
+    cfg.behaviour.makeup_capacity = 0.3
+    cfg.world.industries[0].expedite_below_days = 3.0  # its own value wins
+    m = SupplyChainModel(cfg)
+    assert m.by_name["A"].expedite_below == 12.0 and m.by_name["A"].makeup == 0.3
+    assert m.by_name["I"].expedite_below == 3.0
+
+
+@pytest.mark.parametrize("switch, field", [("expediting", "expedite_below"),
+                                           ("makeup", "makeup"),
+                                           ("hoarding", "price_cover"),
+                                           ("hoarding", "signal_cover"),
+                                           ("spot", "spot_below")])
+def test_a_switch_off_overrides_every_buyers_own_value(switch, field):
+    cfg = _world(days=10, expedite_below_days=15.0, makeup_capacity=0.2,
+                 price_cover_days=10.0, signal_cover_days=14.0, spot_below_days=5.0)
+    assert getattr(SupplyChainModel(cfg).by_name["A"], field) > 0
+    setattr(cfg.behaviour, switch, False)
+    assert getattr(SupplyChainModel(cfg).by_name["A"], field) == 0.0
+
+
+def test_expediting_switched_off_flies_nothing():
+    cfg = _world(expedite_below_days=15.0, air_transit_days=6.0)
+    cfg.behaviour.expediting = False
+    out = sim.run(cfg, progress=False)
+    assert out["shipments"]["expedited"].sum() == 0 and out["kpis"]["expedite_cost_usd"] == 0

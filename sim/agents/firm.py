@@ -8,6 +8,15 @@ from ..products import MATERIALS
 from ..shipments import Status
 
 
+def backlog(book) -> dict[str, float]:
+    """Tonnes per material of the orders in ``book`` not yet allocated (ORDERED)."""
+    out: dict[str, float] = {}
+    for s in book:
+        if s.status == Status.ORDERED:
+            out[s.material] = out.get(s.material, 0.0) + s.tonnes
+    return out
+
+
 class Firm(mesa.Agent):
     """A firm with stocks (tonnes) of each material.
 
@@ -67,11 +76,7 @@ class Seller(Firm):
 
     def backlog(self) -> dict[str, float]:
         """Tonnes per material of orders taken but not yet allocated."""
-        out: dict[str, float] = {}
-        for s in self.book:
-            if s.status == Status.ORDERED:
-                out[s.material] = out.get(s.material, 0.0) + s.tonnes
-        return out
+        return backlog(self.book)
 
     def record(self) -> dict:
         row = super().record()

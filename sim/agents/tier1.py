@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import Tier1Conf
 from ..shipments import IN_BOOK, Decision, Status
 from .buyer import Buyer
+from .firm import backlog
 
 
 class Tier1(Buyer):
@@ -66,11 +67,8 @@ class Tier1(Buyer):
         return self.conf.capacity_factor * self.need.get(material, 0.0)
 
     def backlog(self) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for s in self.book:
-            if s.status == Status.ORDERED:
-                out[s.material] = out.get(s.material, 0.0) + s.tonnes
-        return out
+        """Tonnes per magnet of its plants' orders not yet made."""
+        return backlog(self.book)
 
     def allocate(self) -> None:
         """Make components for the plants' orders from magnet stock, first come first
