@@ -1,5 +1,9 @@
 """What buffer would have carried us? The smallest common automaker cover that avoids halts.
 
+With tier-1 suppliers (``world.tiers``) the cover searched is each plant's own stock, of
+magnet-bearing components where tier-1s supply it (``world.automaker_cover_days`` sets
+their ``component_cover_days``); the tier-1s keep their own magnet cover.
+
 All plants are searched together (they share queues and quotas): every automaker's target
 cover (and so its opening stock) is set to one value, ``world.automaker_cover_days``. A
 cover *suffices* when at least ``share`` of the search seeds end the run with no automaker
@@ -75,8 +79,9 @@ class BufferResult:
                        f"halt in {top.ok_share:.0%}); a larger buffer (raise --high) or "
                        "other measures would be needed")
             return out
-        out.append(f"  cover needed: {self.cover_days:g} days of each plant's magnet use "
-                   f"(plants' own targets: " + ", ".join(
+        out.append(f"  cover needed: {self.cover_days:g} days of each plant's magnet use, "
+                   "held at the plant (as components where tier-1s supply it; they keep "
+                   f"their own stock) (plants' own targets: " + ", ".join(
                        f"{k} {v:g}" for k, v in self.own_targets.items()) + ")")
         if self.verify is not None:
             v = self.verify
@@ -134,7 +139,11 @@ def search(cfg: RunConfig, seeds: list[int], share: float = 0.9, low: float = 0.
     """Bisection for the smallest common cover (whole ``tol`` steps) that avoids every
     automaker halt in at least ``share`` of ``seeds``; then check it on ``verify_seeds``."""
     econ = economics or EconomicsConf()
-    own = {a.name: float(a.target_cover_days) for a in cfg.world.automakers}
+    tiered = {x.customer for x in cfg.world.links or ()
+              if cfg.world.tiers and x.supplier in {t.name for t in cfg.world.tier1s or ()}}
+    own = {a.name: float(a.component_cover_days if a.name in tiered
+                         and a.component_cover_days is not None else a.target_cover_days)
+           for a in cfg.world.automakers}  # the plant's own stock (components behind tier-1s)
     res = BufferResult(cfg.scenario_name, share, low, high, None, own_targets=own)
 
     def ok(cover: float) -> bool:
