@@ -8,6 +8,7 @@ skipped and the reason recorded (`draw_all` returns it; `sim.save` puts it in me
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -201,18 +202,21 @@ def inventory(tables: dict, path: Path, title: str) -> None:
     ymax = max(top * 1.35, 1.0)  # headroom for the notes
     for ax, name, color in zip(panels, names, plt.cm.tab10.colors, strict=False):
         g = auto[auto["agent"] == name].sort_values("date")
-        for i, t in enumerate(tiers[name]):
+        labels = []  # (y at the right edge, text, font size): spread apart below
+        for t in tiers[name]:
             tg = tier_rows[tier_rows["agent"] == t].sort_values("date")
             ax.plot(tg["date"], tg["cover_days"], lw=0.9, ls=":", color=color, alpha=0.75)
-            ax.annotate(t, (tg["date"].iloc[-1], tg["cover_days"].iloc[-1]), xytext=(3, 8 * i),
-                        textcoords="offset points", fontsize=6.5, color=color, alpha=0.9,
-                        va="center")
+            labels.append((float(tg["cover_days"].iloc[-1]), t, 6.5))
         ax.plot(g["date"], g["cover_days"], lw=1.2, color=color)
         target = nodes.get(name, {}).get("target_cover_days")
         if target:
             ax.axhline(target, color=color, lw=0.9, ls="--", alpha=0.8)
-            ax.annotate(f"target {target:g} d", (1.0, target), xycoords=("axes fraction",
-                        "data"), xytext=(3, 0), textcoords="offset points", fontsize=7,
+            labels.append((float(target), f"target {target:g} d", 7))
+        y_prev = -math.inf
+        for y, text, size in sorted(labels):  # at least 11% of the axis apart
+            y_prev = max(y, y_prev + 0.11 * ymax)
+            ax.annotate(text, (1.0, y_prev), xycoords=("axes fraction", "data"),
+                        xytext=(3, 0), textcoords="offset points", fontsize=size,
                         va="center", color=color)
         eps = episodes(g["date"], g["lost"])
         for e in eps:
