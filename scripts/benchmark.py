@@ -17,7 +17,7 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     from sim.config import RunConfig
-    from sim.model import SupplyChainModel
+    from sim.engine.model import SupplyChainModel
     print(f"start-up (imports): {time.perf_counter() - t0:.2f} s")
     build, sim, tables = [], [], []
     for i in range(args.repeats):

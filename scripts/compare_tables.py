@@ -35,7 +35,7 @@ def cases() -> list[tuple[str, str]]:
 
 def run_case(scenario: str, licensing: str, seed: int) -> dict[str, pd.DataFrame]:
     import sim
-    from sim.entry import to_config
+    from sim.cli.app import to_config
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=[

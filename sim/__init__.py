@@ -14,10 +14,10 @@ import dataclasses
 import time
 from pathlib import Path
 
-from .config import EconomicsConf, RunConfig
-from .errors import ConfigError
-from .results import RunFolder
-from .results import load_run as load
+from sim.config import EconomicsConf, RunConfig
+from sim.domain.errors import ConfigError
+from sim.outputs.run_folder import RunFolder
+from sim.outputs.run_folder import load_run as load
 
 __version__ = "0.1.0"
 __all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "load", "run", "save",
@@ -33,9 +33,9 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     """
     from tqdm.auto import tqdm
 
-    from .kpis import RunData, kpis
-    from .kpis.plants import nodes_meta, plants_for_file
-    from .model import SupplyChainModel
+    from sim.engine.model import SupplyChainModel
+    from sim.kpis import RunData, kpis
+    from sim.kpis.plants import nodes_meta, plants_for_file
 
     t0 = time.perf_counter()
     model = SupplyChainModel(cfg)
@@ -61,8 +61,8 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
 
 def save(out: dict, folder: str | Path, plots: bool = True) -> Path:
     """Write a run's tables, KPIs, meta and plots into ``folder``."""
-    from . import plots as plotting
-    from .results import git_commit
+    from sim.outputs import plots as plotting
+    from sim.outputs.run_folder import git_commit
 
     rf = RunFolder(folder)
     rf.write_tables(out)

@@ -2,7 +2,7 @@
 
 import sys
 
-from sim.entry import cli
+from sim.cli.app import cli
 
 if __name__ == "__main__":
     sys.exit(cli())

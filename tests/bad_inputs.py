@@ -2,7 +2,7 @@
 sweep specs that a user can get wrong. Each case must end with a one-line error naming what
 is wrong (``expect``), a non-zero exit and no traceback.
 
-Used by ``tests/test_bad_inputs_cli.py`` (in-process through `sim.entry.cli`, a few as
+Used by ``tests/test_bad_inputs_cli.py`` (in-process through `sim.cli.app.cli`, a few as
 subprocesses) and by ``scripts/bad_inputs_count.py`` (every case as a subprocess against any
 source tree, to count clear errors before and after a change).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.metrics import kpis
+from sim.kpis import kpis
 
 from .helpers import load, run_model
 

@@ -6,9 +6,14 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
-from sim.config import AutomakerConf, IndustryConf, RunConfig, WorldConf
-from sim.entry import CONFIG_DIR, to_config  # registers the schema in the ConfigStore
-from sim.model import SupplyChainModel
+from sim.cli.app import CONFIG_DIR, to_config  # registers the schema in the ConfigStore
+from sim.config import (
+    AutomakerConf,
+    IndustryConf,
+    RunConfig,
+    WorldConf,
+)
+from sim.engine.model import SupplyChainModel
 
 SCENARIOS = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,17 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import ablation, months
-from sim.ablation import ALL_ON, DEFAULT_SPEC, REFERENCE, Spec, load_spec, parse_spec
-from sim.errors import ConfigError
-from sim.products import PRODUCTS
+from sim.domain.errors import ConfigError
+from sim.domain.products import PRODUCTS
+from sim.experiments import ablation, months
+from sim.experiments.ablation import (
+    ALL_ON,
+    DEFAULT_SPEC,
+    REFERENCE,
+    Spec,
+    load_spec,
+    parse_spec,
+)
 
 from .helpers import load
 
@@ -61,7 +68,7 @@ def test_unknown_switch_key_names_the_switch():
 
 
 def test_cli_bad_spec_exits_2_with_one_line(tmp_path, capsys):
-    from sim.cli import main
+    from sim.cli.main import main
 
     f = tmp_path / "spec.yaml"
     f.write_text("scenarios: [controls_2025]\nheadline: [lost_vehicles]\nswitches: {}\n"
@@ -116,7 +123,7 @@ def test_reference_row_and_ratio_to_baseline():
 
 
 def test_cli_writes_the_tables(tmp_path, capsys):
-    from sim.cli import main
+    from sim.cli.main import main
 
     f = tmp_path / "spec.yaml"
     f.write_text("scenarios: [controls_2025]\nseed: [1, 2]\nheadline: [exports_t_per_month]\n"
@@ -173,7 +180,7 @@ def test_months_exports_sum_to_the_shipments_table(controls_run):
 
 def test_months_prices_queue_halts_and_events(controls_run):
     secs = months.sections(controls_run)
-    from sim.products import PRODUCTS
+    from sim.domain.products import PRODUCTS
     cats = dict.fromkeys(p.category for p in PRODUCTS)
     prices = pd.concat([secs[f"prices (USD/kg, monthly mean): {c}"] for c in cats], axis=1)
     assert sorted(prices) == sorted(f"{p.code} {w}" for p in PRODUCTS for w in ("CN", "ex-CN"))
@@ -195,7 +202,7 @@ def test_months_prices_queue_halts_and_events(controls_run):
 
 
 def test_months_cli_reads_a_run_folder(tmp_path, controls_run, capsys):
-    from sim.cli import main
+    from sim.cli.main import main
 
     folder = sim.save(controls_run, tmp_path / "run", plots=False)
     assert main(["months", str(folder), "--csv", str(tmp_path / "m.csv")]) == 0
@@ -213,10 +220,10 @@ def test_months_cli_reads_a_run_folder(tmp_path, controls_run, capsys):
 
 # --------------------------------------------------------------------------- README
 def test_readme_replay_inputs_are_up_to_date():
-    from sim.docs import README_BLOCKS, README_MD, render
+    from sim.outputs.docs import README_BLOCKS, README_MD, render
 
     text = README_MD.read_text()
-    assert render(text, README_BLOCKS) == text, "run: .venv/bin/python -m sim.docs"
+    assert render(text, README_BLOCKS) == text, "run: .venv/bin/python -m sim.outputs.docs"
     block = text.split("<!-- replays:begin -->")[1].split("<!-- replays:end -->")[0]
     for name in load_spec(DEFAULT_SPEC).scenarios:
         assert f"**`scenario={name}`**" in block

@@ -4,9 +4,14 @@ import datetime as dt
 
 import pytest
 
-from sim.config import EventConf, MineConf, RunConfig, WorldConf
-from sim.model import SupplyChainModel
-from sim.shipments import Status
+from sim.config import (
+    EventConf,
+    MineConf,
+    RunConfig,
+    WorldConf,
+)
+from sim.engine.model import SupplyChainModel
+from sim.trade.shipments import Status
 
 from .helpers import small_world
 

@@ -1,6 +1,6 @@
 """The command-line bad-input corpus (tests/bad_inputs.py): every case ends with one line
 ``error: ...`` naming the key or value, a non-zero exit and no traceback. Most run
-in-process through `sim.entry.cli`; a few end to end as ``python -m sim``."""
+in-process through `sim.cli.app.cli`; a few end to end as ``python -m sim``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from sim.entry import cli
+from sim.cli.app import cli
 
 from .bad_inputs import CASES, SUBPROCESS, argv_for
 from .helpers import ROOT

@@ -19,9 +19,9 @@ from sim.config import (
     RunConfig,
     WorldConf,
 )
-from sim.errors import ConfigError
-from sim.validate import validate
-from sim.worlds import write_tables
+from sim.config.tables import write_tables
+from sim.domain.errors import ConfigError
+from sim.engine.checks import validate
 
 from .helpers import load
 
@@ -335,7 +335,7 @@ def test_bad_scenario_file_is_refused(tmp_path, body, message):
 
     from hydra import compose, initialize_config_dir
 
-    from sim.entry import CONFIG_DIR, to_config
+    from sim.cli.app import CONFIG_DIR, to_config
 
     conf = tmp_path / "scenarios"
     shutil.copytree(CONFIG_DIR, conf)
@@ -353,7 +353,7 @@ def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path):
     import subprocess
     import sys
 
-    from .helpers import ROOT
+    from tests.helpers import ROOT
 
     r = subprocess.run([sys.executable, "-m", "sim", f"hydra.run.dir={tmp_path / 'run'}",
                         "+licensing.approval_by_firm.Nobody=0.5"], capture_output=True,
@@ -367,7 +367,7 @@ def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path):
 
 # ------------------------------------------- any value in any field: ConfigError or valid
 def _leaf_paths():
-    from sim.parameters import table
+    from sim.config.parameters import table
     return [r.path for r in table() if r.source != "see the fields' rows"]
 
 

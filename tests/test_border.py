@@ -11,10 +11,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sim.config import IndustryConf, MakerConf, RunConfig, WorldConf
+from sim.config import (
+    IndustryConf,
+    MakerConf,
+    RunConfig,
+    WorldConf,
+)
 from sim.config.border import ChinaElementConf
-from sim.products import BY_CODE, RAW
-from sim.worlds import load_tables
+from sim.config.tables import load_tables
+from sim.domain.products import BY_CODE, RAW
 
 from .helpers import run_model, steps
 
@@ -197,8 +202,8 @@ def test_makers_buy_the_elements_their_mines_do_not_supply_and_conserve_tonnes()
 
 
 def test_border_events_are_checked():
-    from sim.errors import ConfigError
-    from sim.validate import validate
+    from sim.domain.errors import ConfigError
+    from sim.engine.checks import validate
 
     with pytest.raises(ConfigError, match="group"):
         validate(raw_world(events=[{"date": "2025-01-01", "set": "reo_quota", "tonnes": 1.0,
@@ -208,9 +213,9 @@ def test_border_events_are_checked():
 
 
 def test_same_seed_same_raw_trade():
-    a = daily(steps(__import__("sim.model", fromlist=["x"]).SupplyChainModel(
+    a = daily(steps(__import__("sim.engine.model", fromlist=["x"]).SupplyChainModel(
         raw_world(days=60)), 60))
-    b = daily(steps(__import__("sim.model", fromlist=["x"]).SupplyChainModel(
+    b = daily(steps(__import__("sim.engine.model", fromlist=["x"]).SupplyChainModel(
         raw_world(days=60)), 60))
     pd.testing.assert_frame_equal(a, b)
 

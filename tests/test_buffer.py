@@ -1,6 +1,6 @@
 """The buffer search: finds a cover when one suffices, says so plainly when none does."""
 
-from sim.buffer import search
+from sim.experiments.buffer import search
 
 from .helpers import load
 

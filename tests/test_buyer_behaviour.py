@@ -6,8 +6,8 @@ import pytest
 
 import sim
 from sim.config import EventConf
-from sim.model import SupplyChainModel
-from sim.shipments import Decision, Licence, Status
+from sim.engine.model import SupplyChainModel
+from sim.trade.shipments import Decision, Licence, Status
 
 from .helpers import run_model, small_world
 

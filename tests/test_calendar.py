@@ -1,6 +1,6 @@
 import datetime as dt
 
-from sim.calendar import WorkingCalendar
+from sim.domain.calendar import WorkingCalendar
 
 D = dt.date
 

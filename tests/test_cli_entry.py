@@ -10,8 +10,8 @@ import sys
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.entry import cli, safe_name
-from sim.key_checks import event_ids, resolve_event_key
+from sim.cli.app import cli, safe_name
+from sim.cli.keys import event_ids, resolve_event_key
 
 from .helpers import ROOT
 
@@ -75,7 +75,7 @@ def test_malformed_experiment_breaks_only_itself(tmp_path, monkeypatch, capsys):
     assert f"error: {exps / 'bad.yaml'}:2: malformed YAML" in err and "Traceback" not in err
     # and the malformed file does not break imports in a fresh process either
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-c", "import sim.entry as e; "
+    r = subprocess.run([sys.executable, "-c", "import sim.cli.app as e; "
                         f"print(e.register_experiments(__import__('pathlib').Path('{exps}')))"],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0 and "bad.yaml" in r.stdout
@@ -111,7 +111,7 @@ def test_sweep_addresses_events_by_id(tmp_path, capsys):
 
 
 def test_every_shipped_file_passes_the_checks():
-    from sim.yaml_checks import CONFIG_DIR, EXPERIMENTS_DIR, check_file
+    from sim.cli.files import CONFIG_DIR, EXPERIMENTS_DIR, check_file
 
     for group in ("scenario", "licensing"):
         for f in sorted((CONFIG_DIR / group).glob("*.yaml")):
@@ -121,7 +121,7 @@ def test_every_shipped_file_passes_the_checks():
 
 
 def test_world_shorthand_names_a_vintage_or_folder(tmp_path):
-    from sim.entry import world_shorthand
+    from sim.cli.app import world_shorthand
 
     assert world_shorthand("world=2009") == "world.tables=2009"
     assert world_shorthand(f"world={tmp_path}") == f"world.tables={tmp_path}"

@@ -9,11 +9,17 @@ import math
 import pytest
 
 from sim.config import FIRM_KINDS, RunConfig, WorldConf
+from sim.config.parameters import (
+    DOC,
+    main,
+    markdown,
+    rows,
+    table,
+)
 from sim.config.registry import UNITS, Spec, p
-from sim.errors import ConfigError
-from sim.parameters import DOC, main, markdown, rows, table
-from sim.validate import validate
-from sim.worlds import load_tables, write_tables
+from sim.config.tables import load_tables, write_tables
+from sim.domain.errors import ConfigError
+from sim.engine.checks import validate
 
 from .helpers import load
 
@@ -34,7 +40,7 @@ def test_unit_outside_the_vocabulary_is_refused():
 
 def test_docs_parameters_md_is_up_to_date():
     assert DOC.read_text(encoding="utf-8") == markdown(), \
-        "docs/parameters.md is stale: run python -m sim.parameters --write"
+        "docs/parameters.md is stale: run python -m sim.config.parameters --write"
 
 
 def test_parameters_command_lists_every_field(capsys):
@@ -221,7 +227,12 @@ def test_python_api_takes_firms_and_events_as_mappings():
 def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
     import typing
 
-    from sim.config import ChinaElementConf, ContentConf, DemandConf, LinkConf
+    from sim.config import (
+        ChinaElementConf,
+        ContentConf,
+        DemandConf,
+        LinkConf,
+    )
     from sim.config.firms import EndUseConf
     from sim.config.registry import hints, unwrap
     th = hints(WorldConf)
@@ -244,7 +255,7 @@ def test_rows_cover_nested_groups_once():
 
 
 def test_worlds_command_exports_and_checks_a_folder(tmp_path, capsys):
-    from sim.worlds.__main__ import main as worlds
+    from sim.cli.worlds import main as worlds
 
     assert worlds(["export", str(tmp_path / "w")]) == 0
     assert worlds(["check", str(tmp_path / "w")]) == 0

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from sim.cli import help_text, list_, parameters
+from sim.cli.main import help_text, list_, parameters
 
 from .helpers import ROOT
 
@@ -34,13 +34,13 @@ def test_every_parameter_row_has_a_key_and_the_units_are_there():
 
 def test_command_runs_help_and_a_short_run(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "sim.cli", "--help"], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "sim.cli.main", "--help"], capture_output=True,
                        text=True, env=env, timeout=60)
     assert r.returncode == 0 and "magnet-sim" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "sim.cli", "list", "nonsense"],
+    r = subprocess.run([sys.executable, "-m", "sim.cli.main", "list", "nonsense"],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode != 0 and "scenarios" in r.stderr
-    r = subprocess.run([sys.executable, "-W", "error::UserWarning", "-m", "sim.cli",
+    r = subprocess.run([sys.executable, "-W", "error::UserWarning", "-m", "sim.cli.main",
                         "scenario=controls_2025", "days=200", f"hydra.run.dir={tmp_path}"],
                        capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from sim.config import DelayConf, EventConf, LicensingConf
-from sim.model import SupplyChainModel
-from sim.products import MAGNETS, RAW
-from sim.shipments import Decision, Licence, Status
+from sim.domain.products import MAGNETS, RAW
+from sim.engine.model import SupplyChainModel
+from sim.trade.shipments import Decision, Licence, Status
 
 from .helpers import run_model, small_world, steps
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sim.config import EventConf, RunConfig
-from sim.metrics import kpis
+from sim.kpis import kpis
 
 from .helpers import load, run_model
 

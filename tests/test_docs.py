@@ -1,13 +1,13 @@
 """Generated documentation matches the code that owns the knowledge."""
 
-from sim import model as model_module
-from sim.docs import MODEL_MD, render
-from sim.phases import PLAN, phase_table
+from sim.engine import model as model_module
+from sim.engine.plan import PLAN, phase_table
+from sim.outputs.docs import MODEL_MD, render
 
 
 def test_model_md_blocks_are_up_to_date():
     text = MODEL_MD.read_text()
-    assert render(text) == text, "run: .venv/bin/python -m sim.docs"
+    assert render(text) == text, "run: .venv/bin/python -m sim.outputs.docs"
 
 
 def test_docs_phase_table_is_the_models_plan():

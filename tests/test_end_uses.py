@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from sim import worlds
 from sim.config import RunConfig, WorldConf
+from sim.config import tables as worlds
 from sim.config.firms import hre_shares, ndfeb_need
 from sim.config.registry import END_USES
-from sim.errors import ConfigError
-from sim.model import SupplyChainModel
-from sim.validate import validate
-from sim.worlds import VINTAGES, load_tables, write_tables
+from sim.config.tables import VINTAGES, load_tables, write_tables
+from sim.domain.errors import ConfigError
+from sim.engine.checks import validate
+from sim.engine.model import SupplyChainModel
 
 CITED = re.compile(r"\[sources: [a-z0-9-]+(, [a-z0-9-]+)*\]|\[assumption")
 # The explicit split each NdFeB buyer had before (need_tpd.ndfeb + need_tpd.ndfeb_hre,

@@ -3,11 +3,16 @@ contradictions and untimed kinds given a duration are refused, levers become eve
 
 import pytest
 
-from sim.config import EventConf, MineConf, RunConfig, WorldConf
-from sim.errors import ConfigError
-from sim.events import KINDS, kinds_table
-from sim.model import SupplyChainModel
-from sim.products import RAW
+from sim.config import (
+    EventConf,
+    MineConf,
+    RunConfig,
+    WorldConf,
+)
+from sim.domain.errors import ConfigError
+from sim.domain.products import RAW
+from sim.engine.model import SupplyChainModel
+from sim.policy.kinds import KINDS, kinds_table
 
 from .helpers import small_world, steps
 

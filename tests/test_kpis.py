@@ -6,9 +6,15 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.kpis import REGISTRY, KpiError, check_names, kpis, summary_lines
+from sim.kpis import (
+    REGISTRY,
+    KpiError,
+    check_names,
+    kpis,
+    summary_lines,
+)
 from sim.kpis.plants import PLANT_FIELDS, episodes
-from sim.results import RunFolder
+from sim.outputs.run_folder import RunFolder
 
 from .helpers import ROOT, load
 
@@ -131,7 +137,7 @@ def test_save_load_round_trip_and_run_folder(tmp_path, controls):
 
 
 def test_resume_check_needs_same_overrides(tmp_path, controls):
-    from sim.sweeper import completed
+    from sim.experiments.sweeper import completed
     rf = RunFolder(tmp_path / "0")
     sim.save(controls, rf.path, plots=False)
     rf.hydra_dir.mkdir()
@@ -153,7 +159,7 @@ def test_printed_summary(controls):
 
 
 def test_sweep_defaults_and_summary_columns_are_registered_kpis():
-    from sim.sweep import DEFAULT_KPIS, flat_kpis
+    from sim.experiments.summary import DEFAULT_KPIS, flat_kpis
     check_names(DEFAULT_KPIS)
     flat = flat_kpis({"lost_vehicles": 1.0, "plants": {"Ulsan": {"halt_days": 3, "halts": [
         {"start": "2025-01-01", "end": "2025-01-03", "days": 3}]}}})

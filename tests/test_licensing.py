@@ -6,11 +6,17 @@ import pandas as pd
 import pytest
 
 from sim.config import DelayConf, EventConf, LicensingConf
-from sim.metrics import kpis
-from sim.model import SupplyChainModel
-from sim.shipments import Status
+from sim.engine.model import SupplyChainModel
+from sim.kpis import kpis
+from sim.trade.shipments import Status
 
-from .helpers import ROOT, load, run_model, small_world, steps
+from .helpers import (
+    ROOT,
+    load,
+    run_model,
+    small_world,
+    steps,
+)
 
 VARIANTS = sorted(p.stem for p in (ROOT / "scenarios" / "licensing").glob("*.yaml"))
 

@@ -5,8 +5,8 @@ approval odds by buyer sector."""
 import statistics
 
 from sim.config import DelayConf, EventConf, LicensingConf
-from sim.model import SupplyChainModel
-from sim.shipments import Status
+from sim.engine.model import SupplyChainModel
+from sim.trade.shipments import Status
 
 from .helpers import small_world
 

@@ -4,9 +4,9 @@ that fixes which sellers a buyer's orders go to."""
 import pytest
 
 from sim.config import LinkConf, RunConfig
-from sim.errors import ConfigError
-from sim.model import SupplyChainModel
-from sim.worlds import load_tables, write_tables
+from sim.config.tables import load_tables, write_tables
+from sim.domain.errors import ConfigError
+from sim.engine.model import SupplyChainModel
 
 from .helpers import small_world
 

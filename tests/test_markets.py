@@ -5,10 +5,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.config import ChinaPricingConf, EventConf, MarketConf, RunConfig
-from sim.market import ChinaPricing, Market
-from sim.metrics import kpis
-from sim.model import SupplyChainModel
+from sim.config import (
+    ChinaPricingConf,
+    EventConf,
+    MarketConf,
+    RunConfig,
+)
+from sim.engine.model import SupplyChainModel
+from sim.kpis import kpis
+from sim.trade.market import ChinaPricing, Market
 
 from .helpers import load, run_model
 

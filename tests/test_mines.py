@@ -4,7 +4,7 @@ and price floor scenarios."""
 import pytest
 
 from sim.config import MineConf, RunConfig
-from sim.metrics import kpis
+from sim.kpis import kpis
 
 from .helpers import load, run_model
 
@@ -54,7 +54,7 @@ def test_mine_closes_below_cash_cost_and_restarts():
                     rampup_days=5)
     cfg = RunConfig(days=200)
     cfg.world.mines = [mine]
-    from sim.model import SupplyChainModel
+    from sim.engine.model import SupplyChainModel
     m = SupplyChainModel(cfg)
     for _ in range(30):
         m.step()

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 import sim
-from sim import plots
+from sim.outputs import plots
 
 from .helpers import load
 

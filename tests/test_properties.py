@@ -64,12 +64,12 @@ from sim.config import (
     RunConfig,
     WorldConf,
 )
-from sim.errors import ConfigError
-from sim.events import KINDS
+from sim.domain.errors import ConfigError
+from sim.domain.products import RAW
+from sim.engine.model import SupplyChainModel
 from sim.kpis import kpis as all_kpis
 from sim.kpis.plants import nodes_meta
-from sim.model import SupplyChainModel
-from sim.products import RAW
+from sim.policy.kinds import KINDS
 
 EXPORTERS = ("JL Mag", "Ningbo Yunsheng", "Zhong Ke San Huan", "Other CN makers")
 COUNTRIES = ("US", "DE", "JP", "KR", "VN")
@@ -599,7 +599,7 @@ def test_found_tiny_need_and_cover_do_not_divide_by_zero():
 def test_found_two_orders_on_one_capped_general_licence():
     """Found by the property test: the second order crashed the release; now it applies
     for an individual licence."""
-    from sim.shipments import Status
+    from sim.trade.shipments import Status
 
     cfg = RunConfig(world=_world(), days=30, plots=False, events=[
         EventConf(set="controls", date="2024-12-31"),

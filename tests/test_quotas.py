@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from sim.config import EventConf
-from sim.model import SupplyChainModel
-from sim.shipments import Status
+from sim.engine.model import SupplyChainModel
+from sim.trade.shipments import Status
 
 from .helpers import small_world, steps
 

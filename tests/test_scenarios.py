@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sim.metrics import kpis
+from sim.kpis import kpis
 
 from .helpers import load, run_model
 

@@ -100,7 +100,7 @@ def test_every_cited_id_is_a_row_of_docs_sources_md():
 
 
 def test_every_config_field_source_cites_known_ids():
-    from sim.parameters import table
+    from sim.config.parameters import table
 
     ids = source_ids()
     bad = [f"{r.path}: {x}" for r in table() for _, x in cited_ids(r.source) if x not in ids]

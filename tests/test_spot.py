@@ -4,7 +4,7 @@ tonnes are conserved and a resale across China's border never bypasses its licen
 import pytest
 
 from sim.config import IndustryConf, LinkConf, Tier1Conf
-from sim.model import SupplyChainModel
+from sim.engine.model import SupplyChainModel
 
 from .helpers import small_world
 
@@ -72,8 +72,7 @@ def test_a_holder_in_china_never_sells_spot_abroad():
 
 def test_spot_purchases_run_and_conserve_tonnes_in_a_shock():
     from sim.config import EventConf
-
-    from .helpers import run_model
+    from tests.helpers import run_model
     cfg = _world(spot_below_days=7.0)
     cfg.days = 120
     cfg.world.industries[1].target_cover_days = 90  # J holds deep stock, I does not

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.sampling import sample_overrides, sample_table
-from sim.sweep import paired_differences
+from sim.experiments.sampling import sample_overrides, sample_table
+from sim.experiments.summary import paired_differences
 
 from .helpers import ROOT, load
 
@@ -93,17 +93,17 @@ def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path, monkeypatch,
     writes its summary, lists the failure last and exits 1; re-running the same sweep into
     the same folder skips the completed job. (Bad values are refused before the first job,
     see tests/test_bad_inputs_cli.py, so the failure is injected.)"""
-    import sim.entry
-    from sim.entry import cli
+    import sim.cli.app
+    from sim.cli.app import cli
 
-    real = sim.entry.run
+    real = sim.cli.app.run
 
     def flaky(cfg):
         if cfg.seed == 2:
             raise RuntimeError("injected failure")
         return real(cfg)
 
-    monkeypatch.setattr(sim.entry, "run", flaky)
+    monkeypatch.setattr(sim.cli.app, "run", flaky)
     monkeypatch.chdir(tmp_path)
     root = tmp_path / "sweep"
     args = ["-m", f"hydra.sweep.dir={root}", "hydra/launcher=basic", "hydra/sweeper=sim",
@@ -118,7 +118,7 @@ def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path, monkeypatch,
     good, bad = jobs_in(root)
     assert json.loads((bad / "meta.json").read_text())["status"] == "failed"
     stamp = (good / "kpis.json").stat().st_mtime_ns
-    monkeypatch.setattr(sim.entry, "run", real)
+    monkeypatch.setattr(sim.cli.app, "run", real)
     assert cli(args) == 0  # the same sweep into the same folder: only the failed job runs
     out, err = capsys.readouterr()
     assert "1 of 2 jobs already complete" in out
@@ -132,13 +132,13 @@ def test_replot_rebuilds_summary_and_plots(tmp_path):
     for f in ("summary.csv", "summary.parquet", "plots/fan_charts.png"):
         (root / f).unlink()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "sim.replot", str(root)], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "sim.experiments.replot", str(root)], capture_output=True,
                        text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(root / "summary.csv")) == 3
     assert (root / "plots" / "fan_charts.png").exists()
     out = tmp_path / "some"  # any set of run folders
-    r = subprocess.run([sys.executable, "-m", "sim.replot", *map(str, jobs_in(root)[:2]),
+    r = subprocess.run([sys.executable, "-m", "sim.experiments.replot", *map(str, jobs_in(root)[:2]),
                         "--out", str(out), "--kpis", "lost_vehicles"], capture_output=True,
                        text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sim.config import EventConf, IndustryConf, MakerConf
-from sim.errors import ConfigError
-from sim.model import SupplyChainModel
+from sim.domain.errors import ConfigError
+from sim.engine.model import SupplyChainModel
 
 from .helpers import small_world, steps
 

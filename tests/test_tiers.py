@@ -4,10 +4,15 @@ component stock, the end-use file in their name, and components made in China.""
 import pandas as pd
 import pytest
 
-from sim.config import AutomakerConf, EventConf, LinkConf, Tier1Conf
-from sim.errors import ConfigError
-from sim.model import SupplyChainModel
-from sim.worlds import load_tables
+from sim.config import (
+    AutomakerConf,
+    EventConf,
+    LinkConf,
+    Tier1Conf,
+)
+from sim.config.tables import load_tables
+from sim.domain.errors import ConfigError
+from sim.engine.model import SupplyChainModel
 
 from .helpers import run_model, small_world
 

@@ -12,9 +12,9 @@ import pytest
 
 from sim.config import DemandConf, RunConfig, WorldConf
 from sim.config.firms import ndfeb_need
-from sim.model import SupplyChainModel
-from sim.products import BY_CODE, MAGNETS, RAW
-from sim.worlds import load_tables, write_tables
+from sim.config.tables import load_tables, write_tables
+from sim.domain.products import BY_CODE, MAGNETS, RAW
+from sim.engine.model import SupplyChainModel
 
 from .helpers import load, small_world, steps
 
@@ -47,7 +47,7 @@ def _total(firms, magnets=("ndfeb", "ndfeb_hre")):
 def test_every_table_of_2024_has_a_2009_version_with_the_same_columns():
     from importlib import resources
 
-    root = resources.files("sim.worlds")
+    root = resources.files("sim.config") / "worlds"
     for entry in (root / "2024").iterdir():
         if entry.name.endswith(".csv"):
             head24 = entry.read_text().splitlines()[0]
@@ -199,7 +199,7 @@ def test_a_user_folder_without_demand_csv_works(tmp_path):
 
 
 def test_a_user_demand_table_is_read_and_checked(tmp_path):
-    from sim.errors import ConfigError
+    from sim.domain.errors import ConfigError
 
     folder = write_tables(WorldConf(tables="2009"), tmp_path / "w")
     assert load_tables(str(folder))["demand"] == load_tables("2009")["demand"]

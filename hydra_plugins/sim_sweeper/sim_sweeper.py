@@ -1,7 +1,7 @@
 """Hydra finds sweepers only in the ``hydra_plugins`` namespace: this is the project's
 sweeper (grids + sampled parameters + resuming); its logic is in `sim.sweeper`."""
 
-from sim.sweeper import SampleSweeper
+from sim.experiments.sweeper import SampleSweeper
 
 
 class SimSweeper(SampleSweeper):

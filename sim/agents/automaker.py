@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..config import AutomakerConf
-from .buyer import Buyer
+from sim.agents.buyer import Buyer
+from sim.config import AutomakerConf
 
 
 class Automaker(Buyer):

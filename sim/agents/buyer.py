@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import BuyerConf
-from ..products import MATERIALS
-from ..shipments import Licence, Shipment, Status
-from .firm import Firm
+from sim.agents.firm import Firm
+from sim.config import BuyerConf
+from sim.domain.products import MATERIALS
+from sim.trade.shipments import Licence, Shipment, Status
 
 
 class Buyer(Firm):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..config import DefenseConf
-from ..shipments import Status
-from .industry import IndustrialBuyer
+from sim.agents.industry import IndustrialBuyer
+from sim.config import DefenseConf
+from sim.trade.shipments import Status
 
 
 class DefensePrime(IndustrialBuyer):

@@ -3,9 +3,14 @@ orders, apply for licences, ship."""
 
 from __future__ import annotations
 
-from ..config import ExporterConf
-from ..shipments import IN_BOOK, Decision, Licence, Status
-from .firm import Seller
+from sim.agents.firm import Seller
+from sim.config import ExporterConf
+from sim.trade.shipments import (
+    IN_BOOK,
+    Decision,
+    Licence,
+    Status,
+)
 
 
 class ChinaSeller(Seller):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mesa
 
-from ..products import MATERIALS
-from ..shipments import Status
+from sim.domain.products import MATERIALS
+from sim.trade.shipments import Status
 
 
 def backlog(book) -> dict[str, float]:

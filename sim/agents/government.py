@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..config import GovernmentConf
-from ..products import MAGNETS
-from ..rules import Layers
-from .firm import Firm
+from sim.agents.firm import Firm
+from sim.config import GovernmentConf
+from sim.domain.products import MAGNETS
+from sim.policy.rules import Layers
 
 
 class Levers:

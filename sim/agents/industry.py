@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..config import IndustryConf
-from ..config.firms import hre_shares, ndfeb_need
-from .buyer import Buyer
+from sim.agents.buyer import Buyer
+from sim.config import IndustryConf
+from sim.config.firms import hre_shares, ndfeb_need
 
 
 class IndustrialBuyer(Buyer):

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..config import MakerConf
-from ..products import BY_CODE, FEEDSTOCK, OXIDE_OF, RAW
-from ..shipments import Decision, Status
-from .firm import Seller
+from sim.agents.firm import Seller
+from sim.config import MakerConf
+from sim.domain.products import (
+    BY_CODE,
+    FEEDSTOCK,
+    OXIDE_OF,
+    RAW,
+)
+from sim.trade.shipments import Decision, Status
 
 
 class MagnetMaker(Seller):

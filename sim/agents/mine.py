@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from ..config import MineConf
-from ..products import FEEDSTOCK
-from .firm import Firm
+from sim.agents.firm import Firm
+from sim.config import MineConf
+from sim.domain.products import FEEDSTOCK
 
 
 class MineStatus(StrEnum):

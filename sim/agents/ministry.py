@@ -7,11 +7,16 @@ import heapq
 
 import mesa
 
-from ..config import DelayConf, LicensingConf
-from ..events import PolicyEvent
-from ..products import MAGNETS
-from ..rules import GeneralLicence, Rules
-from ..shipments import Decision, Licence, Shipment, Status
+from sim.config import DelayConf, LicensingConf
+from sim.domain.products import MAGNETS
+from sim.policy.kinds import PolicyEvent
+from sim.policy.rules import GeneralLicence, Rules
+from sim.trade.shipments import (
+    Decision,
+    Licence,
+    Shipment,
+    Status,
+)
 
 QUOTA_EPS_T = 1e-6  # tonnes: below this a quota counts as used up
 

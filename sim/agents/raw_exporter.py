@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..products import BY_CODE, RAW
-from ..shipments import Decision, Status
-from .exporter import ChinaSeller
-from .ministry import QUOTA_EPS_T
+from sim.agents.exporter import ChinaSeller
+from sim.agents.ministry import QUOTA_EPS_T
+from sim.domain.products import BY_CODE, RAW
+from sim.trade.shipments import Decision, Status
 
 
 class RawExporter(ChinaSeller):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..config import Tier1Conf
-from ..shipments import IN_BOOK, Decision, Status
-from .buyer import Buyer
-from .firm import backlog
+from sim.agents.buyer import Buyer
+from sim.agents.firm import backlog
+from sim.config import Tier1Conf
+from sim.trade.shipments import IN_BOOK, Decision, Status
 
 
 class Tier1(Buyer):

@@ -3,8 +3,8 @@ prices and sell them later to buyers who run short."""
 
 from __future__ import annotations
 
-from ..products import BY_CODE, RAW
-from .firm import Firm
+from sim.agents.firm import Firm
+from sim.domain.products import BY_CODE, RAW
 
 
 class Trader(Firm):

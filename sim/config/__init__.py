@@ -19,18 +19,45 @@ parameter rows follow. The model then needs its agent.
 """
 
 # ruff: noqa: F401, I001  (re-exports, kept compact)
-from ..products import MAGNETS, MATERIALS
-from .firms import (BUYER_KINDS, FIRM_KINDS, SELLER_KINDS, AutomakerConf, BuyerConf,
-                    DefenseConf, DemandConf, ExporterConf, IndustryConf, LinkConf, MakerConf,
-                    MineConf, Tier1Conf)
-from .behaviour import BehaviourConf
-from .border import BorderConf, ChinaElementConf, ContentConf, RawExporterConf
-from .economics import EconomicsConf
-from .markets import ChinaPricingConf, MarketConf, SubstitutionConf
-from .policy import DelayConf, EventConf, GovernmentConf, LicensingConf
-from .registry import UNITS, Spec, p, refuse_unknown_keywords
-from .run import MetricsConf, RunConfig
-from .world import WorldConf
+from sim.domain.products import MAGNETS, MATERIALS
+from sim.config.firms import (
+    BUYER_KINDS,
+    FIRM_KINDS,
+    SELLER_KINDS,
+    AutomakerConf,
+    BuyerConf,
+    DefenseConf,
+    DemandConf,
+    ExporterConf,
+    IndustryConf,
+    LinkConf,
+    MakerConf,
+    MineConf,
+    Tier1Conf,
+)
+from sim.config.behaviour import BehaviourConf
+from sim.config.border import (
+    BorderConf,
+    ChinaElementConf,
+    ContentConf,
+    RawExporterConf,
+)
+from sim.config.economics import EconomicsConf
+from sim.config.markets import ChinaPricingConf, MarketConf, SubstitutionConf
+from sim.config.policy import (
+    DelayConf,
+    EventConf,
+    GovernmentConf,
+    LicensingConf,
+)
+from sim.config.registry import (
+    UNITS,
+    Spec,
+    p,
+    refuse_unknown_keywords,
+)
+from sim.config.run import MetricsConf, RunConfig
+from sim.config.world import WorldConf
 
 refuse_unknown_keywords(
     ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .registry import p
+from sim.config.registry import p
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .registry import p
+from sim.config.registry import p
 
 _T = "the world table's source column"
 

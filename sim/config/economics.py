@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Dict
 
-from .registry import p
+from sim.config.registry import p
 
 
 @dataclass

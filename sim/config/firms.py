@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
-from .border import RawExporterConf
-from .registry import END_USES, p
+from sim.config.border import RawExporterConf
+from sim.config.registry import END_USES, p
 
 _ISO = "ISO 3166-1 alpha-2"
 _NAME = dict(unit="-", desc="unique firm name (used by events, licences and overrides)",

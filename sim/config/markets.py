@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List
 
-from .registry import group, p
+from sim.config.registry import group, p
 
 
 @dataclass

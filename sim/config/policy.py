@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
-from .registry import group, p
+from sim.config.registry import group, p
 
 DISTS = ("fixed", "uniform", "triangular")
 

@@ -25,8 +25,8 @@ from typing import Any, Union, get_args, get_origin
 
 import pycountry
 
-from ..errors import ConfigError
-from ..products import ELEMENTS, MAGNETS, MATERIALS
+from sim.domain.errors import ConfigError
+from sim.domain.products import ELEMENTS, MAGNETS, MATERIALS
 
 UNITS: dict[str, str] = {
     "t": "tonnes of the product named by the key or field",

@@ -6,13 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List
 
-from .behaviour import BehaviourConf
-from .border import BorderConf
-from .economics import EconomicsConf
-from .markets import MarketConf, SubstitutionConf
-from .policy import EventConf, GovernmentConf, LicensingConf
-from .registry import MAX_DAYS, check, coerce, group, p
-from .world import WorldConf
+from sim.config.behaviour import BehaviourConf
+from sim.config.border import BorderConf
+from sim.config.economics import EconomicsConf
+from sim.config.markets import MarketConf, SubstitutionConf
+from sim.config.policy import EventConf, GovernmentConf, LicensingConf
+from sim.config.registry import (
+    MAX_DAYS,
+    check,
+    coerce,
+    group,
+    p,
+)
+from sim.config.world import WorldConf
 
 
 @dataclass

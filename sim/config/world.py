@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from .border import ChinaElementConf, ContentConf, RawExporterConf
-from .firms import (
+from sim.config.border import ChinaElementConf, ContentConf, RawExporterConf
+from sim.config.firms import (
     AutomakerConf,
     DefenseConf,
     DemandConf,
@@ -30,7 +30,7 @@ from .firms import (
     MineConf,
     Tier1Conf,
 )
-from .registry import coerce, p
+from sim.config.registry import coerce, p
 
 
 def _firms(kind: str) -> Any:
@@ -121,6 +121,8 @@ class WorldConf:
 
     def __post_init__(self) -> None:
         coerce(self, "world")  # the Python API may give firms as mappings
-        from ..worlds import resolve  # the world tables (package data or the user's folder)
+        from sim.config.tables import (
+            resolve,  # the world tables (package data or the user's folder)
+        )
 
         resolve(self)

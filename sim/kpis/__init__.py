@@ -26,8 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import EconomicsConf, MetricsConf
-from ..errors import ConfigError
+from sim.config import EconomicsConf, MetricsConf
+from sim.domain.errors import ConfigError
 
 
 class KpiError(ConfigError):
@@ -82,7 +82,7 @@ class RunData:
 
     @cached_property
     def plants(self) -> pd.DataFrame:
-        from .plants import plants_table
+        from sim.kpis.plants import plants_table
         return plants_table(self)
 
 
@@ -94,7 +94,7 @@ def kpis(tables: dict, meta: dict | None = None) -> dict:
 
 def unit(flat_name: str) -> str:
     """The unit of a KPI by its flat name (``price_peak_ratio.ndfeb`` -> ``x start``)."""
-    from .plants import PLANT_FIELDS
+    from sim.kpis.plants import PLANT_FIELDS
     base, _, rest = flat_name.partition(".")
     if base == "plants" and rest:
         return PLANT_FIELDS.get(rest.rsplit(".", 1)[-1], ("", ""))[0]
@@ -110,7 +110,7 @@ def label(flat_name: str) -> str:
 
 def check_names(names, where: str = "compare.kpis") -> list[str]:
     """Raise `KpiError` unless every name is a registered KPI (or a key inside one)."""
-    from .plants import PLANT_FIELDS
+    from sim.kpis.plants import PLANT_FIELDS
     bad = []
     for n in names or []:
         base, _, rest = str(n).partition(".")
@@ -134,8 +134,10 @@ def table() -> pd.DataFrame:
 
 
 # registration order = KPI order in kpis.json: supply, markets, plants
-from . import supply, markets, plants  # noqa: E402, F401, I001
-from .summary import kpi_lines, summary_lines  # noqa: E402
+from sim.kpis import supply  # noqa: E402, F401, I001
+from sim.kpis import markets  # noqa: E402, F401, I001
+from sim.kpis import plants  # noqa: E402, F401, I001
+from sim.kpis.summary import kpi_lines, summary_lines  # noqa: E402
 
 __all__ = ["KPI", "REGISTRY", "KpiError", "RunData", "check_names", "kpi", "kpi_lines",
            "kpis", "label", "summary_lines", "table", "unit"]

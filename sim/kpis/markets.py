@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import RunData, kpi
-from .supply import num
+from sim.kpis import RunData, kpi
+from sim.kpis.supply import num
 
 
 @kpi("mines_closed", "closures", "mine closures (care and maintenance) in the run")

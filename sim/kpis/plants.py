@@ -37,7 +37,7 @@ import math
 
 import pandas as pd
 
-from . import RunData, kpi
+from sim.kpis import RunData, kpi
 
 BUYER_KINDS = ("automaker", "tier1", "industry", "defense")
 EPS = 1e-9

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from ..products import MAGNETS, RAW
-from . import RunData, kpi
+from sim.domain.products import MAGNETS, RAW
+from sim.kpis import RunData, kpi
 
 
 def num(x) -> float | None:

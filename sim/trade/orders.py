@@ -1,0 +1,358 @@
+"""The order book: every order's life from placing to delivery or refusal.
+
+It owns the shipments, their routing to sellers, the moves of their state (reserve, queue,
+approve, dispatch, deliver, close, return), transit times and their noise, arrivals and the
+warm start. Agents and the Ministry change an order only through these operations, and
+tonnes move only through `Ledger.move` (seller stock -> order -> buyer stock).
+
+The interface speaks of orders and firms, not of how they are stored, so that the storage
+can later become columnar arrays without touching the callers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sim.domain.products import MATERIALS
+from sim.trade.shipments import (
+    Decision,
+    Licence,
+    Shipment,
+    Status,
+)
+
+_MASK64 = (1 << 64) - 1
+_TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
+_HOLD_SALT = 0xC2B2AE3D27D4EB4F  # keyed draws: customs hold days
+
+
+def splitmix64(x: int) -> int:
+    """One round of the SplitMix64 mixer: a fast, well-spread integer hash."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
+
+
+class OrderBook:
+    """All orders of a run, their routing, state moves, transit and arrivals.
+
+    Args:
+        model: the SupplyChainModel (its world, calendar, ledger and random streams).
+    """
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.shipments: list[Shipment] = []
+        self.arrivals: dict[int, list[Shipment]] = defaultdict(list)
+        self.exports_today: dict[str, float] = defaultdict(float)
+        self.clearances: dict[int, list[Shipment]] = defaultdict(list)  # day -> at customs
+        self.non_cn_today = 0.0
+        self._index: dict[str, int] = {}
+        self.links: dict[tuple[str, str], dict[str, float]] = {}
+        # tier-1s: (plant, product) -> {tier-1: share}, and each tier-1's conf
+        self.tier_links: dict[tuple[str, str], dict[str, float]] = {}
+        w = model.cfg.world
+        self.tier1 = {c.name: c for c in w.tier1s or ()} if w.tiers else {}
+        for link in w.links or ():
+            links = self.tier_links if link.supplier in self.tier1 else self.links
+            links.setdefault((link.customer, link.product), {})[link.supplier] = link.share
+        self.components_cn_today = 0.0
+
+    def new_day(self) -> None:
+        """Reset today's export counters (before the day's phases)."""
+        self.exports_today.clear()
+        self.non_cn_today = 0.0
+        self.components_cn_today = 0.0
+
+    def index_firms(self, names) -> None:
+        """Fix each firm's number (keys the transit noise)."""
+        self._index = {name: i for i, name in enumerate(names)}
+
+    # ---------------------------------------------------------------- routing
+    def suppliers(self, material: str, china: bool) -> list:
+        m = self.model
+        pool = m.exporters if china else m.makers
+        return [s for s in pool if s.offers(material) > 0]
+
+    def via_tier(self, buyer_name: str, material: str) -> bool:
+        """Does this plant get ``material`` as components from tier-1s (``world.links``)?"""
+        return (buyer_name, material) in self.tier_links
+
+    def buyers_of(self, material: str) -> list:
+        """The firms that buy ``material`` from magnet sellers: buyers not supplied with it
+        by tier-1s, then the tier-1s (in creation order)."""
+        m = self.model
+        return [*(b for b in m.buyers if not self.via_tier(b.name, material)), *m.tier1s]
+
+    def component_transit(self, tier1: str, buyer_country: str) -> float:
+        """Transit of components from a tier-1 to a plant: over land (the tier-1's
+        ``transit_days``), or by sea from a tier-1 in China (``world.transit_days``)."""
+        conf, w = self.tier1[tier1], self.model.cfg.world
+        if conf.country == "CN":
+            return w.transit_days.get(buyer_country, w.transit_days_default)
+        return conf.transit_days
+
+    def expected_lead_days(self, buyer, material: str) -> float:
+        """A buyer's first guess of lead time: transit from its suppliers, share-weighted
+        (a plant supplied by tier-1s: their component transit, share-weighted)."""
+        w = self.model.cfg.world
+        tiers = self.tier_links.get((buyer.name, material))
+        if tiers:
+            total = sum(tiers.values())
+            return 1.0 + sum(share * self.component_transit(t, buyer.country)
+                             for t, share in tiers.items()) / total
+        cn = w.transit_days.get(buyer.country, w.transit_days_default)
+        share = buyer.conf.china_share if self.suppliers(material, False) else 1.0
+        return 1.0 + share * cn + (1 - share) * w.domestic_transit_days
+
+    def split(self, b, material: str, qty: float) -> list[tuple]:
+        """Split an order between a Chinese exporter and a non-Chinese maker, each chosen
+        at random (routing stream) in proportion to capacity, or, where the buyer has
+        standing links for the material in that pool (``world.links``), among its linked
+        suppliers in proportion to the links' shares. A plant supplied with the material by
+        tier-1s splits the order between them by their links' shares."""
+        out = []
+        rng = self.model.rng_routing
+        tiers = self.tier_links.get((b.name, material))
+        if tiers:  # components from each of the plant's tier-1s, split by share
+            total = sum(tiers.values())
+            return [(self.model.by_name[t], qty * share / total) for t, share in tiers.items()]
+        makers = self.suppliers(material, china=False)
+        cn_share = b.china_share.get(material, b.conf.china_share) if makers else 1.0
+        if cn_share > self.model.cfg.world.routing_snap_share:  # no slivers of an order
+            cn_share = 1.0
+        for pool, t in ((self.chinese_sellers(b, material, qty * cn_share), qty * cn_share),
+                        (makers, qty * (1 - cn_share))):
+            if t <= 1e-9 or not pool:
+                continue
+            linked = self.links.get((b.name, material), {})
+            if any(s.name in linked for s in pool):  # standing links: only those suppliers
+                pool = [s for s in pool if s.name in linked]
+                weights = [linked[s.name] for s in pool]
+            else:
+                weights = [s.offers(material) for s in pool]
+            r = rng.random() * sum(weights)
+            i = 0
+            while i < len(pool) - 1 and r >= weights[i]:
+                r -= weights[i]
+                i += 1
+            out.append((pool[i], t))
+        return out
+
+    def chinese_sellers(self, b, material: str, qty: float) -> list:
+        """Chinese exporters a buyer may order from: where the material needs a licence
+        and some exporters hold a general licence covering this buyer, only those."""
+        pool = self.suppliers(material, True)
+        rules = self.model.ministry.rules
+        if rules.general and rules.requires_licence(material, b.country):
+            covered = [e for e in pool if rules.general_licence(
+                e.name, b.country, b.name, qty, self.model.date, material) is not None]
+            return covered or pool
+        return pool
+
+    def new_order(self, b, seller, material: str, tonnes: float, ordered_on: dt.date) -> Shipment:
+        s = Shipment(id=len(self.shipments), material=material, tonnes=tonnes,
+                     seller=seller.name, seller_country=seller.country, buyer=b.name,
+                     buyer_country=b.country, end_use=b.end_use, ordered_on=ordered_on,
+                     component=seller.kind == "tier1")
+        self.shipments.append(s)
+        return s
+
+    def place(self, b, material: str, qty: float) -> None:
+        """A buyer orders ``qty`` tonnes; the order goes into its sellers' books."""
+        for seller, t in self.split(b, material, qty):
+            s = self.new_order(b, seller, material, t, self.model.date)
+            seller.book.append(s)
+            b.on_order[material] += t
+
+    def warm_start(self, b) -> None:
+        """Put the steady-state pipeline in transit: orders placed before the start arrive
+        one review period apart over the expected lead time, so day 1 is not a cold start."""
+        start, ledger = self.model.start, self.model.ledger
+        for m, n in b.need.items():
+            lead = b.lead_est[m]
+            k = 0
+            while k * b.review < lead:
+                arrive = start + dt.timedelta(days=k * b.review + 1)
+                for seller, t in self.split(b, m, n * b.review):
+                    placed = min(arrive - dt.timedelta(days=round(lead)),
+                                 start - dt.timedelta(days=1))
+                    s = self.new_order(b, seller, m, t, placed)
+                    ledger.move(m, t, None, s, flow="initial")
+                    s.move_to(Status.APPROVED)
+                    s.decision = Decision.NOT_REQUIRED
+                    s.move_to(Status.IN_TRANSIT)
+                    s.decided_on = s.shipped_on = s.ordered_on
+                    if s.seller_country == "CN" and s.buyer_country != "CN" \
+                            and not s.component:
+                        s.cleared_on = s.shipped_on
+                    s.due_on = arrive
+                    self.arrivals[(arrive - start).days].append(s)
+                    b.on_order[m] += t
+                k += 1
+
+    # ---------------------------------------------------------------- state moves
+    def reserve(self, s: Shipment) -> None:
+        """The seller sets the order's tonnes aside from its stock."""
+        self.model.ledger.move(s.material, s.tonnes, self.model.by_name[s.seller], s)
+
+    def queue(self, s: Shipment) -> None:
+        """A licence application is filed for the (reserved) order."""
+        s.applied_on, s.licence = self.model.date, Licence.INDIVIDUAL
+        s.move_to(Status.QUEUED)
+
+    def approve(self, s: Shipment, decision: Decision, licence: Licence | None = None,
+                ship_on: dt.date | None = None) -> None:
+        """Release a reserved order to ship on ``ship_on`` (today by default)."""
+        today = self.model.date
+        s.decision = decision
+        s.move_to(Status.APPROVED)
+        if licence is not None:
+            s.licence, s.applied_on = licence, today
+        s.decided_on = s.decided_on or today
+        s.ship_on = ship_on or today
+
+    def dispatch(self, s: Shipment) -> None:
+        """Ship a released order.
+
+        A Chinese export first passes customs (`customs_days`: customs checks plus any
+        customs hold); it leaves China on ``cleared_on`` and arrives after the
+        destination's transit time counted from release, so its due date is release +
+        customs + transit (+ jitter). Its tonnes count as exports on the clearance day
+        (``licensing.date_exports_at_clearance``; false: on the release day). Until it
+        arrives the shipment holds its tonnes (IN_TRANSIT), held at customs or not.
+
+        An expedited order (`Buyer.expedite`) flies: its transit is the buyer's
+        ``air_transit_days`` where that is shorter (else it ships as usual and is no
+        longer expedited); the jitter keeps its keyed draw and amplitude."""
+        model = self.model
+        w = model.cfg.world
+        customs = 0
+        export = s.seller_country == "CN" and s.buyer_country != "CN" and not s.component
+        if s.component:  # a tier-1's components: not a magnet export, no magnet customs
+            transit = self.component_transit(s.seller, s.buyer_country)
+            if s.seller_country == "CN" and s.buyer_country != "CN":
+                self.components_cn_today += s.tonnes
+        elif export:
+            customs = self.customs_days(s)
+            transit = w.transit_days.get(s.buyer_country, w.transit_days_default)
+        else:  # a non-Chinese maker's sale, or a Chinese exporter's sale inside China
+            transit = w.domestic_transit_days
+            if s.seller_country != "CN":
+                self.non_cn_today += s.tonnes
+        if s.expedited:  # air freight where it is faster; otherwise the usual mode, no cost
+            air = model.by_name[s.buyer].conf.air_transit_days
+            if air < transit:
+                transit = air
+            else:
+                s.expedited = False
+        base = transit + customs
+        j = w.transit_jitter_days
+        days = max(customs + 1,
+                   int(round(base + (self.transit_noise(s) * j if j > 0 else 0.0))))
+        s.move_to(Status.IN_TRANSIT)
+        s.shipped_on = model.date
+        s.due_on = model.date + dt.timedelta(days=days)
+        self.arrivals[model.day + days].append(s)
+        if export:
+            s.cleared_on = model.date + dt.timedelta(days=customs)
+            if customs > 0 and model.ministry.conf.date_exports_at_clearance:
+                self.clearances[model.day + customs].append(s)
+            else:
+                self.exports_today[s.material] += s.tonnes
+
+    def customs_days(self, s: Shipment) -> int:
+        """Days a Chinese export spends at customs: the destination's customs checks
+        (``customs_checks`` events) plus, while a ``customs_hold`` event covers its product
+        and destination, a whole number of days drawn uniformly in [min, max] with a hash
+        keyed by the order (`order_uniform`), so it is the same under every policy."""
+        rules = self.model.ministry.rules
+        days = rules.customs_delay(s.buyer_country)
+        hold = (rules.customs_hold(s.material, s.buyer_country)
+                if self.model.ministry.conf.customs_holds else None)
+        if hold is not None:
+            lo, hi = hold
+            days += lo + min(hi - lo, int(self.order_uniform(s, _HOLD_SALT) * (hi - lo + 1)))
+        return days
+
+    def clear_due(self) -> None:
+        """Count the exports customs clears today (phase 8, before arrivals)."""
+        for s in self.clearances.pop(self.model.day, ()):
+            self.exports_today[s.material] += s.tonnes
+
+    def order_uniform(self, s: Shipment, salt: int) -> float:
+        """A uniform draw in [0, 1) keyed by the order (buyer, seller, material, order
+        date) and a salt naming the draw, rather than by sequence, so the same order gets
+        the same draw under every policy run with this seed (common random numbers)."""
+        x = salt
+        for v in (self.model.cfg.seed, self._index[s.buyer], self._index[s.seller],
+                  MATERIALS.index(s.material), s.ordered_on.toordinal()):
+            x = splitmix64(x ^ (v & _MASK64))
+        return x / 2.0**64
+
+    def transit_noise(self, s: Shipment) -> float:
+        """A uniform draw in [-1, 1] keyed by the order (`order_uniform`): the same order
+        gets the same transit time under every policy run with this seed."""
+        return 2.0 * self.order_uniform(s, _TRANSIT_SALT) - 1.0
+
+    def deliver_due(self) -> None:
+        """Receive today's arrivals into their buyers' stocks."""
+        model = self.model
+        for s in self.arrivals.pop(model.day, ()):
+            s.move_to(Status.DELIVERED)
+            s.delivered_on = model.date
+            buyer = model.by_name[s.buyer]
+            model.ledger.move(s.material, s.tonnes, s, buyer)
+            buyer.receive(s)
+
+    def close(self, s: Shipment, status: Status, reason: str, decided: bool) -> None:
+        """End an order that will not ship; its buyer stops counting it."""
+        s.move_to(status)
+        s.reason = reason
+        if decided:
+            s.decision = Decision.DENIED
+            s.decided_on = s.decided_on or self.model.date
+        self.model.by_name[s.buyer].order_failed(s)
+
+    def return_to_seller(self, s: Shipment, reason: str, status: Status = Status.DENIED) -> None:
+        """A reserved order is refused, revoked or cancelled: its tonnes go back to the
+        seller's stock and the buyer stops counting it."""
+        self.model.ledger.move(s.material, s.tonnes, s, self.model.by_name[s.seller])
+        self.close(s, status, reason, decided=s.decision == Decision.PENDING)
+        if status == Status.DENIED:
+            s.decision = Decision.DENIED
+
+    def cut_to(self, s: Shipment, keep: float, reason: str) -> Shipment:
+        """Cut a reserved order to ``keep`` tonnes; the rest becomes an order of its own,
+        refused for ``reason``, its tonnes back in the seller's stock."""
+        seller = self.model.by_name[s.seller]
+        rest = self.new_order(self.model.by_name[s.buyer], seller, s.material,
+                              s.tonnes - keep, s.ordered_on)
+        ledger = self.model.ledger
+        ledger.move(s.material, s.tonnes, s, seller)
+        s.tonnes = keep
+        ledger.move(s.material, keep, seller, s)
+        self.close(rest, Status.DENIED, reason, decided=True)
+        return rest
+
+    def split_off(self, s: Shipment, keep: float) -> Shipment:
+        """Cut an order not yet allocated to ``keep`` tonnes; the rest becomes an order of
+        its own, still waiting in the seller's book (the caller adds it). No tonnes move:
+        an ORDERED order holds none, and the buyer's tonnes on order are unchanged."""
+        assert s.status == Status.ORDERED and not s.reserved
+        rest = self.new_order(self.model.by_name[s.buyer], self.model.by_name[s.seller],
+                              s.material, s.tonnes - keep, s.ordered_on)
+        rest.expedited = s.expedited
+        s.tonnes = keep
+        return rest
+
+    # ---------------------------------------------------------------- queries
+    def reserved_tonnes(self) -> dict[str, float]:
+        """Tonnes held by orders (queued, approved, in transit), per material."""
+        out = dict.fromkeys(MATERIALS, 0.0)
+        for s in self.shipments:
+            if s.reserved:
+                out[s.material] += s.tonnes
+        return out
