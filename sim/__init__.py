@@ -3,9 +3,14 @@
 Public API (no Hydra needed)::
 
     import sim
-    out = sim.run(sim.RunConfig(days=365))     # tables + kpis, in memory
-    sim.save(out, "results/my_run")            # a run folder with plots
-    again = sim.load("results/my_run")         # tables, kpis and meta back
+    cfg = sim.scenario("controls_2025", days=365)  # a named scenario, as the command line
+    out = sim.run(cfg)                             # tables + kpis, in memory
+    sim.save(out, "results/my_run")                # a run folder with plots
+    again = sim.load("results/my_run")             # tables, kpis and meta back
+    out = sim.run(sim.RunConfig(days=365))         # or a config built in Python (baseline)
+
+``RunConfig.scenario_name`` is only a label: it names the run and its folder, it loads
+nothing (use `scenario` for that).
 """
 
 from __future__ import annotations
@@ -14,14 +19,55 @@ import dataclasses
 import time
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
 from sim.config import EconomicsConf, RunConfig
+from sim.config.resolve import resolve
 from sim.domain.errors import ConfigError
-from sim.outputs.run_folder import RunFolder
+from sim.engine.checks import checked
+from sim.engine.model import SupplyChainModel
+from sim.kpis import RunData, kpis
+from sim.kpis.plants import nodes_meta, plants_for_file
+from sim.outputs.run_folder import RunFolder, git_commit
 from sim.outputs.run_folder import load_run as load
 
 __version__ = "0.1.0"
-__all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "load", "run", "save",
-           "__version__"]
+__all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "build", "load", "run",
+           "save", "scenario", "validate", "__version__"]
+
+
+def _config(cfg: RunConfig) -> RunConfig:
+    if not isinstance(cfg, RunConfig):
+        raise ConfigError(f"config: must be a RunConfig (sim.RunConfig(...) or "
+                          f"sim.scenario(name)), got {type(cfg).__name__}")
+    resolve(cfg.world)
+    return cfg
+
+
+def validate(cfg: RunConfig):
+    """Check ``cfg`` (its world resolved from its tables first); return its start date.
+    Raises ConfigError naming the bad key and value."""
+    return checked(_config(cfg))[0]
+
+
+def build(cfg: RunConfig) -> SupplyChainModel:
+    """The model of ``cfg``, built and not yet run (its world resolved first)."""
+    return SupplyChainModel(_config(cfg))
+
+
+def scenario(name: str = "baseline", *overrides: str, **values) -> RunConfig:
+    """A named scenario's config, composed exactly as the command line composes it.
+
+    ``overrides`` are command-line overrides (``"licensing=fast_track"``,
+    ``"world.automaker_cover_days=60"``); ``values`` set top-level keys (``days=365``,
+    ``seed=3``). Needs Hydra (imported on first use)."""
+    from sim.cli.compose import compose  # Hydra stays out of `import sim` (heavy)
+
+    return compose(name, [*overrides, *(f"{k}={_text(v)}" for k, v in values.items())])
+
+
+def _text(v) -> str:
+    return "null" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
 
 
 def run(cfg: RunConfig, economics: EconomicsConf | None = None,
@@ -31,14 +77,8 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     ``economics`` sets vehicle values and the holding-cost rate of the money KPIs.
     ``progress``: a tqdm bar (None: only on a terminal, and only after 2 seconds).
     """
-    from tqdm.auto import tqdm
-
-    from sim.engine.model import SupplyChainModel
-    from sim.kpis import RunData, kpis
-    from sim.kpis.plants import nodes_meta, plants_for_file
-
     t0 = time.perf_counter()
-    model = SupplyChainModel(cfg)
+    model = build(cfg)
     with tqdm(total=cfg.days, unit="day", desc=cfg.scenario_name, leave=False, delay=2,
               disable=None if progress is None else not progress) as bar:
         while model.running:
@@ -61,8 +101,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
 
 def save(out: dict, folder: str | Path, plots: bool = True) -> Path:
     """Write a run's tables, KPIs, meta and plots into ``folder``."""
-    from sim.outputs import plots as plotting
-    from sim.outputs.run_folder import git_commit
+    from sim.outputs import plots as plotting  # matplotlib only when plots are drawn
 
     rf = RunFolder(folder)
     rf.write_tables(out)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
+from sim import build
+from sim.config.resolve import resolve
 from sim.cli.app import CONFIG_DIR, to_config  # registers the schema in the ConfigStore
 from sim.config import (
     AutomakerConf,
@@ -28,7 +30,7 @@ def load(scenario: str = "baseline", *overrides: str):
 
 def run_model(cfg, check_every: int = 0) -> SupplyChainModel:
     """Run a model; when ``check_every`` > 0 assert tonnes balance every that many days."""
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     while m.running:
         m.step()
         if check_every and m.steps % check_every == 0:
@@ -53,3 +55,9 @@ def steps(m: SupplyChainModel, n: int) -> SupplyChainModel:
     for _ in range(n):
         m.step()
     return m
+
+
+def resolved(cfg: RunConfig) -> RunConfig:
+    """``cfg`` with its world filled from its tables (as `sim.run` does before a run)."""
+    resolve(cfg.world)
+    return cfg

@@ -4,20 +4,20 @@ import datetime as dt
 
 import pytest
 
+from sim import build
 from sim.config import (
     EventConf,
     MineConf,
     RunConfig,
     WorldConf,
 )
-from sim.engine.model import SupplyChainModel
 from sim.trade.shipments import Status
 
 from .helpers import small_world
 
 
 def test_automaker_output_is_limited_by_scarcest_magnet():
-    m = SupplyChainModel(small_world())
+    m = build(small_world())
     a = m.by_name["A"]
     need = a.need["ndfeb_hre"]  # 1000 * 0.5 * 1.5 kg = 0.75 t/day
     assert need == pytest.approx(0.75)
@@ -31,7 +31,7 @@ def test_automaker_output_is_limited_by_scarcest_magnet():
 
 
 def test_buyer_orders_toward_target_counting_the_supply_line():
-    m = SupplyChainModel(small_world())
+    m = build(small_world())
     b = m.by_name["I"]
     n = b.need["ndfeb"]
     b.stock["ndfeb"], b.on_order["ndfeb"], b.lead_est["ndfeb"] = 10.0, 0.0, 30.0
@@ -51,7 +51,7 @@ def test_buyer_orders_toward_target_counting_the_supply_line():
 
 
 def test_exporter_keeps_working_stock_and_sells_the_rest_at_home():
-    m = SupplyChainModel(small_world())
+    m = build(small_world())
     e = m.exporters[0]
     e.produce()
     e.sell_home()
@@ -62,7 +62,7 @@ def test_exporter_keeps_working_stock_and_sells_the_rest_at_home():
 
 def test_ministry_licence_clock_and_military_denial():
     cfg = small_world(events=[EventConf(set="controls", day=0)])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     m.step()  # day 0: controls in force, orders go to the queue
     queued = [s for s in m.shipments if s.status == Status.QUEUED]
     assert queued, "controlled orders should wait for a licence"
@@ -76,7 +76,7 @@ def test_ministry_licence_clock_and_military_denial():
 
 def test_embargo_denies_and_lift_restores():
     cfg = small_world(events=[EventConf(set="embargo", day=5, days=10, destinations=["US"])])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     for _ in range(6):
         m.step()
     assert "US" in m.ministry.embargoes
@@ -92,7 +92,7 @@ def test_quota_holds_within_the_year():
     cap = 100.0
     cfg = small_world(days=120, events=[
         EventConf(set="quota", day=0, materials=["ndfeb"], tonnes_per_year=cap)])
-    m = SupplyChainModel(cfg).run()
+    m = build(cfg).run()
     ships = [s for s in m.shipments if s.material == "ndfeb" and s.seller_country == "CN"
              and s.shipped_on and s.shipped_on >= m.start]
     assert sum(s.tonnes for s in ships) <= cap + 1e-6
@@ -103,7 +103,7 @@ def test_mine_lifecycle():
     w = WorldConf(mines=[MineConf(name="M", status="planned",
                                   construction_start="2025-01-10", construction_days=20,
                                   rampup_days=10)])
-    m = SupplyChainModel(RunConfig(world=w, days=60))
+    m = build(RunConfig(world=w, days=60))
     mine = m.by_name.get("M") or m.mines[0]
     seen = []
     while m.running:
@@ -118,7 +118,7 @@ def test_mine_lifecycle():
 
 
 def test_orders_wait_in_book_without_stock():
-    m = SupplyChainModel(small_world())
+    m = build(small_world())
     e = m.exporters[0]
     e.stock["ndfeb"] = 0.0
     s = m.orders.new_order(m.by_name["I"], e, "ndfeb", 5.0, m.date)

@@ -213,9 +213,9 @@ def test_border_events_are_checked():
 
 
 def test_same_seed_same_raw_trade():
-    a = daily(steps(__import__("sim.engine.model", fromlist=["x"]).SupplyChainModel(
+    a = daily(steps(__import__("sim.engine.model", fromlist=["x"]).build(
         raw_world(days=60)), 60))
-    b = daily(steps(__import__("sim.engine.model", fromlist=["x"]).SupplyChainModel(
+    b = daily(steps(__import__("sim.engine.model", fromlist=["x"]).build(
         raw_world(days=60)), 60))
     pd.testing.assert_frame_equal(a, b)
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 import sim
+from sim import build
 from sim.config import EventConf
-from sim.engine.model import SupplyChainModel
 from sim.trade.shipments import Decision, Licence, Status
 
 from .helpers import run_model, small_world
@@ -29,7 +29,7 @@ def _a(out):
 
 # ------------------------------------------------------------------ make-up production
 def test_make_up_recovers_lost_output_within_capacity_and_backlog():
-    m = SupplyChainModel(_world(makeup_capacity=0.2, makeup_min_cover_days=0.0))
+    m = build(_world(makeup_capacity=0.2, makeup_min_cover_days=0.0))
     a = m.by_name["A"]
     full = dict(a.stock)
     a.stock.update({k: v / 2 for k, v in a.need.items()})  # half a day of magnets
@@ -50,7 +50,7 @@ def test_make_up_recovers_lost_output_within_capacity_and_backlog():
 
 
 def test_make_up_needs_stock_above_the_floor_and_ends_with_its_window():
-    m = SupplyChainModel(_world(makeup_capacity=0.5, makeup_window_days=3,
+    m = build(_world(makeup_capacity=0.5, makeup_window_days=3,
                                 makeup_min_cover_days=2.0))
     a = m.by_name["A"]
     a.stock.update(dict.fromkeys(a.need, 0.0))
@@ -114,7 +114,7 @@ def test_expediting_shortens_transit_and_costs_money():
 def test_a_licensed_order_keeps_its_freight_mode():
     cfg = small_world(events=[EventConf(set="controls", day=0)])
     cfg.world.automakers[0].expedite_below_days = 1000.0  # always short
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     m.step()  # day 0: orders placed, then filed for licences (expedited before filing)
     a = m.by_name["A"]
     queued = [s for s in m.shipments if s.buyer == "A" and s.status == Status.QUEUED]
@@ -139,7 +139,7 @@ def test_a_licensed_order_keeps_its_freight_mode():
 
 
 def test_expediting_is_not_paid_where_air_is_no_faster():
-    m = SupplyChainModel(small_world())
+    m = build(small_world())
     a = m.by_name["A"]
     a.conf.air_transit_days = 40.0  # slower than sea to the US (30)
     e = m.exporters[0]
@@ -180,7 +180,7 @@ def test_world_values_apply_where_a_buyer_leaves_its_own_null():
     cfg.behaviour.expedite_below_days = 12.0
     cfg.behaviour.makeup_capacity = 0.3
     cfg.world.industries[0].expedite_below_days = 3.0  # its own value wins
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     assert m.by_name["A"].expedite_below == 12.0 and m.by_name["A"].makeup == 0.3
     assert m.by_name["I"].expedite_below == 3.0
 
@@ -193,9 +193,9 @@ def test_world_values_apply_where_a_buyer_leaves_its_own_null():
 def test_a_switch_off_overrides_every_buyers_own_value(switch, field):
     cfg = _world(days=10, expedite_below_days=15.0, makeup_capacity=0.2,
                  price_cover_days=10.0, signal_cover_days=14.0, spot_below_days=5.0)
-    assert getattr(SupplyChainModel(cfg).by_name["A"], field) > 0
+    assert getattr(build(cfg).by_name["A"], field) > 0
     setattr(cfg.behaviour, switch, False)
-    assert getattr(SupplyChainModel(cfg).by_name["A"], field) == 0.0
+    assert getattr(build(cfg).by_name["A"], field) == 0.0
 
 
 def test_expediting_switched_off_flies_nothing():

@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from sim import build
 from sim.config import DelayConf, EventConf, LicensingConf
 from sim.domain.products import MAGNETS, RAW
-from sim.engine.model import SupplyChainModel
 from sim.trade.shipments import Decision, Licence, Status
 
 from .helpers import run_model, small_world, steps
@@ -46,7 +46,7 @@ def test_a_general_licence_covers_only_its_products(licensed, other):
     cfg = small_world(days=30, events=[
         EventConf(set="controls", date="2024-12-31", materials=[*MAGNETS, *RAW]),
         EventConf(set="general_licence", date="2024-12-31", firms=["JL Mag"], **gl)])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     e = m.by_name["JL Mag"]
     mine, theirs = _orders(m, "JL Mag", [licensed[0]]), _orders(m, "JL Mag", [other[0]])
     e.book = [*mine, *theirs]
@@ -64,7 +64,7 @@ def test_switch_off_a_general_licence_covers_every_product():
                                         materials=[*MAGNETS, *RAW]),
                               EventConf(set="general_licence", date="2024-12-31",
                                         firms=["JL Mag"])])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     e = m.by_name["JL Mag"]
     e.book = _orders(m, "JL Mag", [MAGNET, RAW_PRODUCT])
     e.allocate()
@@ -75,7 +75,7 @@ def test_standing_general_licences_of_the_variant_cover_magnets_only():
     cfg = small_world(days=5, licensing=LicensingConf(general_licence_customers=["I"]),
                       events=[EventConf(set="controls", date="2024-12-31",
                                         materials=[*MAGNETS, *RAW])])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     screen = {s.material: m.ministry.screen(s) for s in _orders(m, "JL Mag",
                                                                 [MAGNET, RAW_PRODUCT])}
     assert screen == {MAGNET: "general", RAW_PRODUCT: "licence"}
@@ -144,7 +144,7 @@ def test_a_hold_leaves_other_products_alone_unless_named(named):
     hold = {"materials": [RAW_PRODUCT]} if named else {}
     cfg = small_world(days=40, events=[EventConf(set="customs_hold", day=0, delay_min_days=LO,
                                                  delay_max_days=HI, **hold)])
-    m = steps(SupplyChainModel(cfg), 3)
+    m = steps(build(cfg), 3)
     mag, raw = _dispatch_today(m, [MAGNET, RAW_PRODUCT])
     held_raw, held_mag = _held(m, raw), _held(m, mag)
     assert (LO <= held_raw <= HI) if named else held_raw == 0
@@ -215,7 +215,7 @@ def test_customs_checks_count_as_customs_time():
 def test_held_tonnes_stay_in_the_shipment():
     cfg = small_world(days=90, events=[EventConf(set="customs_hold", day=0, days=40,
                                                  delay_min_days=LO, delay_max_days=HI)])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     steps(m, 30)
     held = [s for s in _cn(m) if s.cleared_on > m.date]
     assert held and all(s.status == Status.IN_TRANSIT and s.reserved for s in held)

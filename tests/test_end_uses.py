@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from sim import build
 from sim.config import RunConfig, WorldConf
 from sim.config import tables as worlds
 from sim.config.firms import hre_shares, ndfeb_need
-from sim.config.registry import END_USES
+from sim.domain.vocab import APPLICATIONS as END_USES
 from sim.config.tables import VINTAGES, load_tables, write_tables
 from sim.domain.errors import ConfigError
 from sim.engine.checks import validate
-from sim.engine.model import SupplyChainModel
 
 CITED = re.compile(r"\[sources: [a-z0-9-]+(, [a-z0-9-]+)*\]|\[assumption")
 # The explicit split each NdFeB buyer had before (need_tpd.ndfeb + need_tpd.ndfeb_hre,
@@ -62,7 +62,7 @@ def test_derived_split_follows_the_formula_and_keeps_totals(vintage):
 
 def test_buyer_agents_use_the_derived_split():
     cfg = RunConfig(days=1)
-    model = SupplyChainModel(cfg)
+    model = build(cfg)
     share = hre_shares(cfg.world)
     for f in [*cfg.world.industries, *cfg.world.defense]:
         need = model.by_name[f.name].need
@@ -77,8 +77,8 @@ def test_more_traction_motors_need_more_hre():
     more = RunConfig(days=1, world=WorldConf(firm_overrides={"US-industry": {"end_uses": {
         "traction_motor": 0.5, "electronics": 0.1, "wind": 0.05, "air_conditioner": 0.05,
         "other": 0.3}}}))  # maps are updated key by key: every key of the row is given
-    old = SupplyChainModel(base).by_name["US-industry"].need
-    new = SupplyChainModel(more).by_name["US-industry"].need
+    old = build(base).by_name["US-industry"].need
+    new = build(more).by_name["US-industry"].need
     assert new["ndfeb_hre"] > old["ndfeb_hre"] + 1.0
     assert new["ndfeb"] + new["ndfeb_hre"] == pytest.approx(old["ndfeb"] + old["ndfeb_hre"])
 

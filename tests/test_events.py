@@ -3,6 +3,7 @@ contradictions and untimed kinds given a duration are refused, levers become eve
 
 import pytest
 
+from sim import build
 from sim.config import (
     EventConf,
     MineConf,
@@ -11,7 +12,6 @@ from sim.config import (
 )
 from sim.domain.errors import ConfigError
 from sim.domain.products import RAW
-from sim.engine.model import SupplyChainModel
 from sim.policy.kinds import KINDS, kinds_table
 
 from .helpers import small_world, steps
@@ -66,7 +66,7 @@ def test_overlapping_events_stack(kind):
     """A short event inside a long one: while both hold the latest wins; the short one's
     end leaves the long one in force; after the long one ends, nothing is."""
     a_keys, b_keys, probe = STACKING[kind]
-    m = SupplyChainModel(_world(events=[
+    m = build(_world(events=[
         EventConf(set=kind, day=0, days=LONG, **a_keys),
         EventConf(set=kind, day=10, days=SHORT, **b_keys)]))
     steps(m, 5)
@@ -83,7 +83,7 @@ def test_overlapping_events_stack(kind):
 
 
 def test_explicit_lift_ends_only_what_it_names():
-    m = SupplyChainModel(_world(events=[
+    m = build(_world(events=[
         EventConf(set="embargo", day=0, destinations=["US", "DE"]),
         EventConf(set="lift_embargo", day=5, destinations=["DE"]),
         EventConf(set="controls", day=0, materials=["ndfeb", "smco"]),
@@ -97,7 +97,7 @@ def test_explicit_lift_ends_only_what_it_names():
 
 def test_short_embargo_does_not_end_a_longer_one():
     """Before events stacked, the 30-day embargo's lift ended the 100-day one."""
-    m = SupplyChainModel(_world(events=[
+    m = build(_world(events=[
         EventConf(set="embargo", day=0, days=100, destinations=["US"]),
         EventConf(set="embargo", day=10, days=30, destinations=["US"])]))
     steps(m, 60)
@@ -121,14 +121,14 @@ def test_short_embargo_does_not_end_a_longer_one():
 def test_contradictions_on_one_day_are_errors(a, b):
     cfg = _world(events=[EventConf(day=3, **a), EventConf(day=3, **b)])
     with pytest.raises(ConfigError, match=r"events\[1\].*contradicts"):
-        SupplyChainModel(cfg)
+        build(cfg)
 
 
 def test_untimed_kind_given_days_is_an_error():
     cfg = _world(events=[EventConf(set="quota", day=0, materials=["ndfeb"],
                                    tonnes_per_year=1.0, days=10)])
     with pytest.raises(ConfigError, match=r"events\[0\]: key\(s\) \['days'\] not used"):
-        SupplyChainModel(cfg)
+        build(cfg)
 
 
 def test_levers_compile_into_events_in_the_events_table():
@@ -137,7 +137,7 @@ def test_levers_compile_into_events_in_the_events_table():
     cfg.government.dfars_ban_date = "2025-01-20"
     cfg.government.dfars_lead_days = 10
     cfg.world.mines = [MineConf(name="M", country="AU")]
-    m = steps(SupplyChainModel(cfg), 12)
+    m = steps(build(cfg), 12)
     ev = m.tables()["events"]
     assert {"tariff", "defense_ban"} <= set(ev["kind"])
     assert m.government.levers.tariff() == 0.25
@@ -147,9 +147,9 @@ def test_levers_compile_into_events_in_the_events_table():
 
 def test_dict_events_and_unknown_kinds():
     cfg = _world(events=[{"set": "embargo", "day": 2, "destinations": ["US"]}])
-    assert SupplyChainModel(cfg).policy.events[0].kind == "embargo"
+    assert build(cfg).policy.events[0].kind == "embargo"
     with pytest.raises(ConfigError, match="unknown event kind 'embrago'"):
-        SupplyChainModel(_world(events=[EventConf(set="embrago", day=0)]))
+        build(_world(events=[EventConf(set="embrago", day=0)]))
 
 
 def test_kinds_table_lists_every_kind():
@@ -161,21 +161,21 @@ def test_world_without_mines_rejects_mine_names():
     cfg = RunConfig(days=10, world=WorldConf(mines=[]), events=[
         EventConf(set="concentrate_route", day=0, mines=["Nope"], open=False)])
     with pytest.raises(ConfigError, match="no mine named 'Nope'"):
-        SupplyChainModel(cfg)
+        build(cfg)
 
 
 def test_customs_hold_keys_are_checked():
     bad = _world(events=[EventConf(set="customs_hold", day=0, delay_min_days=60,
                                    delay_max_days=30)])
     with pytest.raises(ConfigError, match=r"events\[0\]\.delay_max_days: must be >= "):
-        SupplyChainModel(bad)
+        build(bad)
     with pytest.raises(ConfigError, match=r"needs \['delay_max_days'\]"):
-        SupplyChainModel(_world(events=[EventConf(set="customs_hold", day=0,
+        build(_world(events=[EventConf(set="customs_hold", day=0,
                                                   delay_min_days=5)]))
 
 
 def test_customs_holds_on_one_day_for_different_products_are_not_contradictions():
-    m = SupplyChainModel(_world(events=[
+    m = build(_world(events=[
         EventConf(set="customs_hold", day=0, delay_min_days=30, delay_max_days=60),
         EventConf(set="customs_hold", day=0, materials=[RAW[0]], delay_min_days=5,
                   delay_max_days=10)]))

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from sim import build
 from sim.config import DelayConf, EventConf, LicensingConf
-from sim.engine.model import SupplyChainModel
 from sim.kpis import kpis
 from sim.trade.shipments import Status
 
@@ -23,7 +23,7 @@ VARIANTS = sorted(p.stem for p in (ROOT / "scenarios" / "licensing").glob("*.yam
 
 def test_events_fire_on_their_dates():
     cfg = small_world(events=[EventConf(set="embargo", date="2025-01-20", destinations=["DE"])])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     steps(m, 19)
     assert m.date == dt.date(2025, 1, 19) and "DE" not in m.ministry.embargoes
     steps(m, 1)
@@ -34,7 +34,7 @@ def test_general_licence_skips_the_queue():
     cfg = small_world(events=[
         EventConf(set="controls", day=0),
         EventConf(set="general_licence", day=0, firms=["JL Mag"], customers=["A"])])
-    m = steps(SupplyChainModel(cfg), 30)
+    m = steps(build(cfg), 30)
     s = m.tables()["shipments"]
     gen = s[s["licence"] == "general"]
     assert len(gen) and (gen["seller"] == "JL Mag").all() and (gen["buyer"] == "A").all()
@@ -51,7 +51,7 @@ def test_general_licence_volume_cap_and_validity():
         EventConf(set="controls", day=0),
         EventConf(set="general_licence", day=0, firms=["JL Mag"], customers=["A"],
                   tonnes=20.0, days=20)])
-    m = SupplyChainModel(cfg).run()
+    m = build(cfg).run()
     gen = [s for s in m.shipments if s.licence == "general"]
     assert sum(s.tonnes for s in gen) <= 20.0 + 1e-9
     assert all(s.decided_on < dt.date(2025, 1, 21) for s in gen)
@@ -64,7 +64,7 @@ def test_revocation_cancels_approved_unshipped_licences_and_suspends_general():
         EventConf(set="controls", day=0),
         EventConf(set="general_licence", day=0, firms=["Ningbo Yunsheng"], customers=["I"]),
         EventConf(set="revoke", day=6)])
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     steps(m, 6)
     waiting = [s for s in m.shipments if s.status == Status.APPROVED and s.licence == "individual"]
     assert waiting, "approved licences wait licence_to_ship_days before loading"
@@ -80,7 +80,7 @@ def test_revocation_cancels_approved_unshipped_licences_and_suspends_general():
 def test_anti_diversion_denies_third_countries():
     cfg = small_world(events=[EventConf(set="embargo", day=0, destinations=["US"],
                                         anti_diversion=["DE"], days=30)])
-    m = SupplyChainModel(cfg).run()
+    m = build(cfg).run()
     s = m.tables()["shipments"]
     during = s[(s["ordered_on"] >= "2025-01-01") & (s["ordered_on"] < "2025-01-31")
                & (s["seller_country"] == "CN")]
@@ -91,11 +91,11 @@ def test_anti_diversion_denies_third_countries():
 
 
 def test_military_end_use_denied_and_end_use_ban():
-    m = SupplyChainModel(small_world(events=[EventConf(set="controls", day=0)]))
+    m = build(small_world(events=[EventConf(set="controls", day=0)]))
     s = m.orders.new_order(m.by_name["A"], m.exporters[0], "ndfeb", 1.0, m.date)
     s.end_use = "military"
     assert m.ministry.approval_prob(s) == 0.0
-    m2 = SupplyChainModel(small_world(events=[
+    m2 = build(small_world(events=[
         EventConf(set="deny", day=0, destinations=["US"], end_use="military")]))
     steps(m2, 1)
     s2 = m2.orders.new_order(m2.by_name["A"], m2.exporters[0], "ndfeb", 1.0, m2.date)
@@ -108,7 +108,7 @@ def test_military_end_use_denied_and_end_use_ban():
 def test_relations_shift_approval_odds():
     cfg = small_world(events=[EventConf(set="relations", day=0, destinations=["US"],
                                         level=-1.0, days=10)])
-    m = steps(SupplyChainModel(cfg), 1)
+    m = steps(build(cfg), 1)
     s = m.orders.new_order(m.by_name["A"], m.exporters[0], "ndfeb", 1.0, m.date)
     base = m.ministry.conf.approval_default
     assert m.ministry.approval_prob(s) == pytest.approx(
@@ -122,7 +122,7 @@ def test_incomplete_files_grow_with_supplier_tiers():
     cfg = small_world(days=200, licensing=lic, events=[EventConf(set="controls", day=0)])
     cfg.world.automakers[0].supplier_tiers = 4
     cfg.world.industries[0].supplier_tiers = 1
-    s = SupplyChainModel(cfg).run().tables()["shipments"]
+    s = build(cfg).run().tables()["shipments"]
     app = s.dropna(subset=["applied_on"])
     share = app.groupby("buyer")["rfi"].mean()
     assert share["A"] > share["I"]
@@ -134,7 +134,7 @@ def test_customs_checks_delay_shipments():
     cfg = small_world(events=[EventConf(set="customs_checks", day=0, destinations=["US"],
                                         delay_days=20, days=15)])
     cfg.world.transit_jitter_days = 0.0
-    s = SupplyChainModel(cfg).run().tables()["shipments"]
+    s = build(cfg).run().tables()["shipments"]
     us = s[(s["buyer_country"] == "US") & s["shipped_on"].notna()
            & (s["shipped_on"] >= "2025-01-01")]
     transit = (us["due_on"] - us["shipped_on"]).dt.days
@@ -148,7 +148,7 @@ def test_quota_per_destination_and_topup():
                   tonnes_per_year=5.0),
         EventConf(set="quota_topup", day=40, materials=["ndfeb"], destinations=["US"],
                   tonnes=5.0)])
-    m = SupplyChainModel(cfg).run()
+    m = build(cfg).run()
     us = [s for s in m.shipments if s.material == "ndfeb" and s.buyer_country == "US"
           and s.shipped_on and s.shipped_on >= m.start]
     de = [s for s in m.shipments if s.material == "ndfeb" and s.buyer_country == "DE"

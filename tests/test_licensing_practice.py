@@ -4,8 +4,8 @@ approval odds by buyer sector."""
 
 import statistics
 
+from sim import build
 from sim.config import DelayConf, EventConf, LicensingConf
-from sim.engine.model import SupplyChainModel
 from sim.trade.shipments import Status
 
 from .helpers import small_world
@@ -18,7 +18,7 @@ def _run(days=150, events=None, **lic):
     cfg = small_world(days=days, licensing=LicensingConf(
         delay=DelayConf(low=10, mode=10, high=10, **FIXED), **lic),
         events=events or [EventConf(set="controls", day=0)])
-    return SupplyChainModel(cfg).run()
+    return build(cfg).run()
 
 
 def _waits(m, pair=None):

@@ -3,10 +3,10 @@ that fixes which sellers a buyer's orders go to."""
 
 import pytest
 
+from sim import build
 from sim.config import LinkConf, RunConfig
 from sim.config.tables import load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim.engine.model import SupplyChainModel
 
 from .helpers import small_world
 
@@ -23,7 +23,7 @@ def test_links_route_orders_to_linked_suppliers_by_share():
                                 note="[assumption] test"),
                        LinkConf(supplier="Ningbo Yunsheng", customer="A", product="ndfeb",
                                 share=0.5, note="[assumption] test")]
-    m = SupplyChainModel(cfg).run()
+    m = build(cfg).run()
     a = [s for s in m.shipments if s.buyer == "A" and s.material == "ndfeb"
          and s.ordered_on >= m.start]
     sellers = {s.seller for s in a}
@@ -46,7 +46,7 @@ def test_bad_links_are_refused(link, message):
     cfg.world.links = [LinkConf(**{"supplier": "JL Mag", "customer": "A", "product": "ndfeb",
                                    "share": 1.0, "note": "[assumption]", **link})]
     with pytest.raises(ConfigError, match=message):
-        SupplyChainModel(cfg)
+        build(cfg)
 
 
 def test_links_table_round_trips(tmp_path):

@@ -5,13 +5,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from sim import build
 from sim.config import (
     ChinaPricingConf,
     EventConf,
     MarketConf,
     RunConfig,
 )
-from sim.engine.model import SupplyChainModel
 from sim.kpis import kpis
 from sim.trade.market import ChinaPricing, Market
 
@@ -147,7 +147,7 @@ def test_industrial_buyers_thrift_when_their_kind_substitutes():
         cfg.substitution.kinds = kinds
         cfg.substitution.lag_days, cfg.substitution.rate_per_year = 10, 3.65  # 1%/day
         cfg.substitution.lag_days_by_kind = {"defense": 50}
-        m = SupplyChainModel(cfg)
+        m = build(cfg)
         for _ in range(40):
             m.market.price["ndfeb_hre"] = 200.0
             m.step()
@@ -171,7 +171,7 @@ def test_hoarding_on_prices_raises_orders_when_the_price_rises():
         cfg = RunConfig(days=30)
         for b in cfg.world.industries:
             b.price_cover_days = price_cover_days
-        m = SupplyChainModel(cfg)
+        m = build(cfg)
         for _ in range(20):
             m.market.price["ndfeb"] = m.market.p0["ndfeb"] * rise
             m.step()

@@ -3,6 +3,7 @@ and price floor scenarios."""
 
 import pytest
 
+from sim import build
 from sim.config import MineConf, RunConfig
 from sim.kpis import kpis
 
@@ -54,8 +55,7 @@ def test_mine_closes_below_cash_cost_and_restarts():
                     rampup_days=5)
     cfg = RunConfig(days=200)
     cfg.world.mines = [mine]
-    from sim.engine.model import SupplyChainModel
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     for _ in range(30):
         m.step()
     assert m.mines[0].status == "care_and_maintenance" and m.mines[0].closures == 1

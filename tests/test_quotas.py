@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from sim import build
 from sim.config import EventConf
-from sim.engine.model import SupplyChainModel
 from sim.trade.shipments import Status
 
 from .helpers import small_world, steps
@@ -22,7 +22,7 @@ def _exported(m, material="ndfeb", year=2025) -> float:
 def test_releases_never_cross_the_cap(cap):
     """Several orders in one book pass the screen on the same day; releasing them one by
     one must still stop at the cap (before, each was checked against the same total)."""
-    m = SupplyChainModel(small_world(days=90, events=[
+    m = build(small_world(days=90, events=[
         EventConf(set="quota", day=0, materials=["ndfeb"], tonnes_per_year=cap)]))
     m.run()
     released = m.ministry.released.get((2025, "ndfeb", None), 0.0)
@@ -32,7 +32,7 @@ def test_releases_never_cross_the_cap(cap):
 
 
 def test_an_order_crossing_the_cap_is_cut_to_fit():
-    m = SupplyChainModel(small_world(days=30, events=[  # in force at set-up
+    m = build(small_world(days=30, events=[  # in force at set-up
         EventConf(set="quota", date="2024-12-31", materials=["ndfeb"], tonnes_per_year=3.0)]))
     e = m.exporters[0]
     s = m.orders.new_order(m.by_name["I"], e, "ndfeb", 5.0, m.date)
@@ -47,7 +47,7 @@ def test_an_order_crossing_the_cap_is_cut_to_fit():
 
 
 def test_quota_set_mid_year_counts_earlier_releases():
-    m = SupplyChainModel(small_world(days=200, events=[
+    m = build(small_world(days=200, events=[
         EventConf(set="quota", date="2025-05-01", materials=["ndfeb"], tonnes_per_year=10.0)]))
     steps(m, 120)  # to 2025-04-30: no quota, exports flow
     before = m.ministry.released[(2025, "ndfeb", None)]

@@ -3,8 +3,8 @@ tonnes are conserved and a resale across China's border never bypasses its licen
 
 import pytest
 
+from sim import build
 from sim.config import IndustryConf, LinkConf, Tier1Conf
-from sim.engine.model import SupplyChainModel
 
 from .helpers import small_world
 
@@ -27,7 +27,7 @@ def _short_and_long(m):
 
 
 def test_spot_moves_surplus_to_the_short_at_a_premium_and_conserves_tonnes():
-    m = SupplyChainModel(_world(spot_below_days=10.0, spot_premium=0.5))
+    m = build(_world(spot_below_days=10.0, spot_premium=0.5))
     i, j = _short_and_long(m)
     before = m.held()["ndfeb"] - m.ledger.net("ndfeb")
     m.spot.trade()
@@ -39,7 +39,7 @@ def test_spot_moves_surplus_to_the_short_at_a_premium_and_conserves_tonnes():
 
 
 def test_a_seller_keeps_its_own_target_cover():
-    m = SupplyChainModel(_world(spot_below_days=100.0, spot_sell_above=1.0))
+    m = build(_world(spot_below_days=100.0, spot_sell_above=1.0))
     i, j = _short_and_long(m)
     m.spot.trade()
     assert j.stock["ndfeb"] == pytest.approx(j.target_cover * j.need["ndfeb"])
@@ -49,7 +49,7 @@ def test_a_seller_keeps_its_own_target_cover():
 @pytest.mark.parametrize("switch", [dict(spot=False, spot_below_days=10.0),
                                     dict(spot_below_days=0.0)])
 def test_spot_off_trades_nothing(switch):
-    m = SupplyChainModel(_world(**switch))
+    m = build(_world(**switch))
     i, j = _short_and_long(m)
     m.spot.trade()
     assert i.stock["ndfeb"] == 1.0 and j.stock["ndfeb"] == 200.0
@@ -61,7 +61,7 @@ def test_a_holder_in_china_never_sells_spot_abroad():
     cfg = _world(spot_below_days=10.0)
     cfg.world.tier1s = [Tier1Conf(name="T", country="CN")]
     cfg.world.links = [LinkConf(supplier="T", customer="A", product="ndfeb", share=1.0)]
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     t, i = m.by_name["T"], m.by_name["I"]
     i.stock["ndfeb"] = 0.0
     m.by_name["J"].stock["ndfeb"] = 0.0

@@ -132,15 +132,15 @@ def test_replot_rebuilds_summary_and_plots(tmp_path):
     for f in ("summary.csv", "summary.parquet", "plots/fan_charts.png"):
         (root / f).unlink()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "sim.experiments.replot", str(root)], capture_output=True,
-                       text=True, env=env, timeout=120)
+    r = subprocess.run([sys.executable, "-m", "sim.experiments.replot", str(root)],
+                       capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(root / "summary.csv")) == 3
     assert (root / "plots" / "fan_charts.png").exists()
     out = tmp_path / "some"  # any set of run folders
-    r = subprocess.run([sys.executable, "-m", "sim.experiments.replot", *map(str, jobs_in(root)[:2]),
-                        "--out", str(out), "--kpis", "lost_vehicles"], capture_output=True,
-                       text=True, env=env, timeout=120)
+    r = subprocess.run([sys.executable, "-m", "sim.experiments.replot",
+                        *map(str, jobs_in(root)[:2]), "--out", str(out), "--kpis",
+                        "lost_vehicles"], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(out / "summary.csv")) == 2 and (out / "plots" / "kpis.png").exists()
 

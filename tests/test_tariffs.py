@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim import build
 from sim.config import EventConf, IndustryConf, MakerConf
 from sim.domain.errors import ConfigError
 from sim.engine.model import SupplyChainModel
@@ -34,7 +35,7 @@ def _non_cn_share(m, buyer: str, since: str = "2025-01-01") -> float:
 
 
 def _run(cfg) -> SupplyChainModel:
-    return SupplyChainModel(cfg).run()
+    return build(cfg).run()
 
 
 def test_us_tariff_on_chinese_goods_moves_us_orders_to_other_makers_only():
@@ -50,7 +51,7 @@ def test_us_tariff_on_chinese_goods_moves_us_orders_to_other_makers_only():
 
 
 def test_landed_costs_add_the_importers_tariff_and_freight():
-    m = steps(SupplyChainModel(_world(events=[EventConf(day=0, rate=0.5, **US_ON_CN)])), 2)
+    m = steps(build(_world(events=[EventConf(day=0, rate=0.5, **US_ON_CN)])), 2)
     a, p = m.by_name["A"], m.market.price["ndfeb"]
     cn, other = a.landed_costs("ndfeb")
     assert cn == pytest.approx(p * 1.5 + a.conf.freight_cn_usd_per_kg)
@@ -65,7 +66,7 @@ def test_the_shift_stops_at_its_bound_and_excess_orders_queue_at_the_makers():
     book rather than going back to China."""
     cfg = _world(days=400, maker_tpy=20.0, events=[EventConf(day=0, rate=1.45, **US_ON_CN)])
     cfg.world.automakers[0].max_tariff_switch = 0.2
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     a = m.by_name["A"]
     seen = []
     for _ in range(400):
@@ -121,7 +122,7 @@ def test_a_signal_raises_the_reading_buyers_orders_and_not_others():
 def test_tariff_events_stack_per_importer_and_origin():
     """Latest in force wins per importer x origin; a short event's end restores the long
     one; an event without keys is every importer's tariff on Chinese goods."""
-    m = SupplyChainModel(_world(days=120, events=[
+    m = build(_world(days=120, events=[
         EventConf(day=0, days=100, rate=0.1, **US_ON_CN),
         EventConf(day=10, days=20, rate=0.5, **US_ON_CN),
         EventConf(set="tariff", day=5, days=50, importers=["CN"], origins=["US"], rate=0.3),
@@ -145,13 +146,13 @@ def test_tariff_events_stack_per_importer_and_origin():
 def test_tariff_contradictions_and_bad_countries():
     same_day = [EventConf(day=3, rate=0.1, **US_ON_CN), EventConf(day=3, rate=0.2, **US_ON_CN)]
     with pytest.raises(ConfigError, match=r"events\[1\].*contradicts"):
-        SupplyChainModel(_world(events=same_day))
+        build(_world(events=same_day))
     # two importers on one day do not contradict
-    SupplyChainModel(_world(events=[
+    build(_world(events=[
         EventConf(day=3, rate=1.45, **US_ON_CN),
         EventConf(set="tariff", day=3, importers=["CN"], origins=["US"], rate=0.84)]))
     with pytest.raises(ConfigError, match=r"importers.*'USA' is not an ISO 3166"):
-        SupplyChainModel(_world(events=[EventConf(set="tariff", day=0, rate=0.1,
+        build(_world(events=[EventConf(set="tariff", day=0, rate=0.1,
                                                   importers=["USA"])]))
     with pytest.raises(ConfigError, match=r"key\(s\) \['rate'\] not used by a 'signal'"):
-        SupplyChainModel(_world(events=[EventConf(set="signal", day=0, rate=0.1)]))
+        build(_world(events=[EventConf(set="signal", day=0, rate=0.1)]))

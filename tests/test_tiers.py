@@ -4,6 +4,7 @@ component stock, the end-use file in their name, and components made in China.""
 import pandas as pd
 import pytest
 
+from sim import build
 from sim.config import (
     AutomakerConf,
     EventConf,
@@ -12,7 +13,6 @@ from sim.config import (
 )
 from sim.config.tables import load_tables
 from sim.domain.errors import ConfigError
-from sim.engine.model import SupplyChainModel
 
 from .helpers import run_model, small_world
 
@@ -104,7 +104,7 @@ def test_components_made_in_china_are_not_magnet_exports():
 
 def test_tier1_makes_at_most_its_capacity_a_day():
     cfg = _two_plants(days=40, tier={"capacity_factor": 1.2})
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     t = m.by_name["T"]
     a = m.by_name["A"]
     for _ in range(40):
@@ -144,4 +144,4 @@ def test_bad_tier_links_are_refused(change, message):
     cfg = _two_plants(days=10)
     change(cfg.world)
     with pytest.raises(ConfigError, match=message):
-        SupplyChainModel(cfg)
+        build(cfg)

@@ -10,11 +10,11 @@ import datetime as dt
 
 import pytest
 
+from sim import build
 from sim.config import DemandConf, RunConfig, WorldConf
 from sim.config.firms import ndfeb_need
 from sim.config.tables import load_tables, write_tables
 from sim.domain.products import BY_CODE, MAGNETS, RAW
-from sim.engine.model import SupplyChainModel
 
 from .helpers import load, small_world, steps
 
@@ -121,7 +121,7 @@ def test_demand_path_is_oica_world_output_over_2009(w09):
 
 
 def test_a_year_on_world_2009_conserves_tonnes_and_runs_its_projects():
-    m = SupplyChainModel(RunConfig(world=WorldConf(tables="2009"), start="2009-01-01",
+    m = build(RunConfig(world=WorldConf(tables="2009"), start="2009-01-01",
                                    days=365))
     assert m.demand.multiplier("automaker") == 1.0
     while m.running:
@@ -142,7 +142,7 @@ def test_a_demand_step_changes_need_on_its_date_and_not_before():
     cfg.world.demand = [
         DemandConf(date="2025-01-11", kind="automaker", multiplier=1.5, note="[assumption]"),
         DemandConf(date="2025-01-21", kind="all", multiplier=0.5, note="[assumption]")]
-    m = SupplyChainModel(cfg)
+    m = build(cfg)
     a, ind = m.by_name["A"], m.by_name["I"]
     need_a, need_i, vpd = dict(a.need), dict(ind.need), a.vehicles_per_day
     steps(m, 10)  # 1-10 Jan
@@ -165,8 +165,8 @@ def test_steps_before_the_start_set_the_opening_need_and_stock():
     cfg = small_world(days=5, start="2025-01-01")
     cfg.world.demand = [DemandConf(date="2024-06-01", kind="automaker", multiplier=2.0,
                                    note="[assumption]")]
-    m = SupplyChainModel(cfg)
-    base = SupplyChainModel(small_world(days=5, start="2025-01-01")).by_name["A"]
+    m = build(cfg)
+    base = build(small_world(days=5, start="2025-01-01")).by_name["A"]
     a = m.by_name["A"]
     assert a.need == pytest.approx({k: 2 * v for k, v in base.need.items()})
     assert a.cover_days == pytest.approx(base.cover_days)  # opening cover kept
@@ -178,8 +178,8 @@ def test_steps_before_the_start_set_the_opening_need_and_stock():
 def test_demand_paths_switch_off_keeps_table_sizes():
     cfg = RunConfig(world=WorldConf(tables="2009", demand_paths=False), start="2011-01-01",
                     days=3)
-    m = SupplyChainModel(cfg)
-    on = SupplyChainModel(RunConfig(world=WorldConf(tables="2009"), start="2011-01-01",
+    m = build(cfg)
+    on = build(RunConfig(world=WorldConf(tables="2009"), start="2011-01-01",
                                     days=3))
     a_off, a_on = m.by_name["Aichi"], on.by_name["Aichi"]
     assert a_off.vehicles_per_day == pytest.approx(7934.057)
@@ -192,7 +192,7 @@ def test_a_user_folder_without_demand_csv_works(tmp_path):
     (folder / "demand.csv").unlink()
     w = WorldConf(tables=str(folder))
     assert w.demand == [] and len(w.automakers) == 5
-    m = SupplyChainModel(RunConfig(world=w, start="2009-01-01", days=20))
+    m = build(RunConfig(world=w, start="2009-01-01", days=20))
     vpd = m.by_name["Aichi"].vehicles_per_day
     m.run()
     assert m.by_name["Aichi"].vehicles_per_day == vpd
@@ -254,7 +254,7 @@ def test_2009_magnets_carry_more_dy_than_2024(w09):
 
 
 def test_world_2009_makers_buy_elements_from_china():
-    m = SupplyChainModel(RunConfig(world=WorldConf(tables="2009"), start="2009-01-01",
+    m = build(RunConfig(world=WorldConf(tables="2009"), start="2009-01-01",
                                    days=120)).run()
     raw = sum(s.tonnes for s in m.shipments if s.seller_country == "CN"
               and s.material.endswith("_oxide") and s.buyer == "JP makers")

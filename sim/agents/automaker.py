@@ -30,7 +30,8 @@ class Automaker(Buyer):
 
     kind = "automaker"
 
-    def __init__(self, model, conf: AutomakerConf, kg_per_vehicle: dict, index: int) -> None:
+    def __init__(self, model, conf: AutomakerConf, index: int) -> None:
+        kg_per_vehicle = model.cfg.world.vehicle_magnet_kg
         self.vehicles_per_day = float(conf.vehicles_per_day)
         need: dict[str, float] = {}
         for vtype, share in (("ice", 1.0 - conf.ev_share), ("ev", conf.ev_share)):

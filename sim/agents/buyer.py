@@ -131,7 +131,7 @@ class Buyer(Firm):
                  if self.stock[m] < self.expedite_below * n and not via_tier(self.name, m)}
         if not short:
             return
-        for seller in self.model.sellers:
+        for seller in self.model.of("seller"):
             for s in seller.book:
                 if (s.buyer == self.name and s.material in short and not s.expedited
                         and s.licence == Licence.NONE

@@ -67,7 +67,7 @@ class Exporter(ChinaSeller):
 
     kind = "exporter"
 
-    def __init__(self, model, conf: ExporterConf) -> None:
+    def __init__(self, model, conf: ExporterConf, index: int = 0) -> None:
         super().__init__(model, conf.name, conf.country, conf.capacity_tpy)
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():

@@ -27,6 +27,7 @@ class Firm(mesa.Agent):
     """
 
     kind = "firm"
+    roles: frozenset = frozenset()  # set from its firm-kind registry row by the builder
 
     def __init__(self, model, name: str, country: str) -> None:
         super().__init__(model)

@@ -77,6 +77,7 @@ class Government(Firm):
     """
 
     kind = "government"
+    roles = frozenset({"holder", "state"})
 
     def __init__(self, model, conf: GovernmentConf) -> None:
         super().__init__(model, "US-government", "US")
@@ -97,7 +98,7 @@ class Government(Firm):
         self.bought_today = 0.0
         for m, rate in self.levers.buy_tpd().items():
             left = float(rate)
-            for mk in self.model.makers:
+            for mk in self.model.of("maker"):
                 q = min(left, max(0.0, mk.capacity_tpd.get(m, 0.0) - mk.produced_today))
                 q = mk.makeable(m, q)
                 if q <= 1e-12:
@@ -112,7 +113,7 @@ class Government(Firm):
         """Release stock to defence primes short of cover (phase 8, after arrivals)."""
         self.released_today = 0.0
         c = self.conf
-        for b in self.model.buyers:
+        for b in self.model.of("buyer"):
             if b.kind != "defense":
                 continue
             for m in MAGNETS:

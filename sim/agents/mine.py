@@ -50,7 +50,7 @@ class Mine(Firm):
 
     kind = "mine"
 
-    def __init__(self, model, conf: MineConf) -> None:
+    def __init__(self, model, conf: MineConf, index: int = 0) -> None:
         super().__init__(model, conf.name, conf.country)
         self.conf = conf
         self.capacity_tpd = conf.capacity_tpy / 365.0
@@ -155,7 +155,7 @@ class Mine(Firm):
             return
         self.bring_in(FEEDSTOCK, q, "produced")
         if home:
-            for maker in self.model.makers:
+            for maker in self.model.of("maker"):
                 want = max(0.0, maker.oxide_target - maker.held("ndpr"))
                 give = min(want, self.stock[FEEDSTOCK])
                 if give > 0:

@@ -45,6 +45,7 @@ class Ministry(mesa.Agent):
     """
 
     kind = "ministry"
+    roles = frozenset({"authority"})
 
     def __init__(self, model, conf: LicensingConf) -> None:
         super().__init__(model)
@@ -224,7 +225,7 @@ class Ministry(mesa.Agent):
         licensed orders (their tonnes go back to the exporter)."""
         self.rules.start_revoke(ev)
         dests = set(ev.destinations) if ev.destinations else None
-        for e in self.model.exporters:
+        for e in self.model.of("china_seller"):
             if ev.firms is not None and e.name not in ev.firms:
                 continue
             for s in e.book:

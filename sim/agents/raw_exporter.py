@@ -25,7 +25,7 @@ class RawExporter(ChinaSeller):
 
     kind = "raw_exporter"
 
-    def __init__(self, model, conf) -> None:
+    def __init__(self, model, conf, index: int = 0) -> None:
         super().__init__(model, conf.name, conf.country, {})
         self.conf = conf
         self.seen: set[int] = set()

@@ -33,9 +33,12 @@ class Tier1(Buyer):
 
     kind = "tier1"
 
-    def __init__(self, model, conf: Tier1Conf, customers: dict, index: int) -> None:
-        self.customers = customers  # {(plant, product): share of that plant's supply}
-        self.plants = {name: model.by_name[name] for name, _ in customers}
+    def __init__(self, model, conf: Tier1Conf, index: int) -> None:
+        tiers = model.orders.tier_links  # (plant, product) -> {tier-1: share}
+        # {(plant, product): this tier-1's share of that plant's supply}
+        self.customers = {key: shares[conf.name] / sum(shares.values())
+                          for key, shares in tiers.items() if conf.name in shares}
+        self.plants = {name: model.by_name[name] for name, _ in self.customers}
         super().__init__(model, conf, self.customer_need(), index)
         self.end_use = ("military" if any(p.end_use == "military"
                                           for p in self.plants.values()) else "civil")

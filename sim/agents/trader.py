@@ -31,6 +31,8 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
     kind = "trader"
     end_use = "civil"
 
+    roles = frozenset({"holder", "party", "trader"})
+
     def __init__(self, model, conf, country: str = "NL") -> None:
         super().__init__(model, "outside traders", country)
         self.conf = conf
@@ -45,9 +47,9 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
         m = self.model
         e = next(iter(BY_CODE[p].elements))
         k = BY_CODE[p].reo
-        use = sum(b.need.get(p, 0.0) for b in m.buyers)
+        use = sum(b.need.get(p, 0.0) for b in m.of("buyer"))
         if p == f"{e}_oxide":
-            use += sum(mk.use_tpd(e) for mk in m.makers) / k
+            use += sum(mk.use_tpd(e) for mk in m.of("maker")) / k
         return use
 
     def _short(self, p: str) -> list[tuple]:
@@ -56,12 +58,12 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
         e = next(iter(BY_CODE[p].elements))
         k = BY_CODE[p].reo
         out = []
-        for b in m.buyers:
+        for b in m.of("buyer"):
             n = b.need.get(p, 0.0)
             if n > 0 and b.stock[p] < b.target_cover * n:
                 out.append((b, b.target_cover * n - b.stock[p]))
         if p == f"{e}_oxide":
-            for mk in m.makers:
+            for mk in m.of("maker"):
                 gap = (mk.feed_target(e) - mk.held(e)) / k
                 if gap > 1e-9:
                     out.append((mk, gap))

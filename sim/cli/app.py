@@ -33,6 +33,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim import run, save
 from sim.config import RunConfig
+from sim.config.resolve import resolve
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR, ROOT
 from sim.domain.errors import ConfigError
 from sim.kpis import summary_lines
@@ -83,7 +84,9 @@ def to_config(cfg: DictConfig) -> RunConfig:
     """The composed DictConfig as the typed RunConfig the model takes."""
     plain = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "experiment"]) \
         if "experiment" in cfg else cfg
-    return OmegaConf.to_object(plain)
+    rc = OmegaConf.to_object(plain)
+    resolve(rc.world)
+    return rc
 
 
 def run_job(cfg: DictConfig) -> dict | None:

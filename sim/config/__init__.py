@@ -20,10 +20,8 @@ parameter rows follow. The model then needs its agent.
 
 # ruff: noqa: F401, I001  (re-exports, kept compact)
 from sim.domain.products import MAGNETS, MATERIALS
+from sim.config.firm_kinds import FIRM_KINDS, FirmKind, register
 from sim.config.firms import (
-    BUYER_KINDS,
-    FIRM_KINDS,
-    SELLER_KINDS,
     AutomakerConf,
     BuyerConf,
     DefenseConf,
@@ -57,7 +55,7 @@ from sim.config.registry import (
     refuse_unknown_keywords,
 )
 from sim.config.run import MetricsConf, RunConfig
-from sim.config.world import WorldConf
+from sim.config.world import WorldConf, accept_kind_keywords
 
 refuse_unknown_keywords(
     ExporterConf, BuyerConf, AutomakerConf, IndustryConf, DefenseConf, MineConf, MakerConf,
@@ -65,6 +63,7 @@ refuse_unknown_keywords(
     RawExporterConf,
     WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
     MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
+accept_kind_keywords(WorldConf)  # WorldConf(mines=[...]): a firm kind's list
 
 __all__ = [
     "MAGNETS", "MATERIALS", "UNITS", "AutomakerConf", "BuyerConf", "ChinaPricingConf",
@@ -72,7 +71,7 @@ __all__ = [
     "GovernmentConf",
     "IndustryConf", "LicensingConf", "LinkConf", "MakerConf", "MarketConf", "MetricsConf",
     "MineConf",
-    "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "BUYER_KINDS",
-    "SELLER_KINDS", "BorderConf", "ChinaElementConf", "ContentConf", "RawExporterConf",
+    "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "FirmKind",
+    "register", "BorderConf", "ChinaElementConf", "ContentConf", "RawExporterConf",
     "Tier1Conf", "BehaviourConf",
 ]

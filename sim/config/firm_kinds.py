@@ -18,6 +18,7 @@ Roles (what the model's phases and checks ask of a kind; `ROLES`):
 - ``seller``: takes orders into its book, allocates and ships them;
 - ``china_seller``: a Chinese exporter (the Chinese pool buyers route orders to);
 - ``exporter``: a Chinese magnet exporter (events name these as ``firms``);
+- ``raw_seller``: a Chinese exporter of raw materials (sells every raw product);
 - ``maker``: a non-Chinese magnet maker (the non-Chinese pool);
 - ``mine``: a non-Chinese mine.
 """
@@ -38,8 +39,8 @@ from sim.config.firms import (
     Tier1Conf,
 )
 
-ROLES = ("holder", "party", "buyer", "tier1", "seller", "china_seller", "exporter", "maker",
-         "mine")
+ROLES = ("holder", "party", "buyer", "tier1", "seller", "china_seller", "exporter",
+         "raw_seller", "maker", "mine")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class FirmKind:
             offsets); default: the key.
         country: ``"CN"`` (must be Chinese), ``"abroad"`` (must not be) or ``""``.
         splits_ndfeb: its rows may split NdFeB use by application (``end_uses``).
+        switch: a boolean field of ``world`` that turns the kind on and off (``tiers``).
     """
 
     key: str
@@ -71,6 +73,12 @@ class FirmKind:
     index_group: str = ""
     country: str = ""
     splits_ndfeb: bool = False
+    switch: str = ""
+
+    def enabled(self, world) -> bool:
+        """Whether the world builds this kind: its switch (a boolean field of ``world``)
+        is on, or it has none."""
+        return not self.switch or bool(getattr(world, self.switch))
 
     def agent_class(self) -> type:
         """The agent class (imported on first use when given as ``"module:Class"``)."""
@@ -126,7 +134,7 @@ for _row in (
              _SELLS | {"china_seller", "exporter"}, "Chinese magnet makers that export (JL "
              "Mag and peers)", country="CN"),
     FirmKind("raw_exporters", "raw_exporter", RawExporterConf,
-             "sim.agents.raw_exporter:RawExporter", _SELLS | {"china_seller"},
+             "sim.agents.raw_exporter:RawExporter", _SELLS | {"china_seller", "raw_seller"},
              "Chinese exporters of raw materials (oxides, metals) holding export quota",
              country="CN"),
     FirmKind("makers", "maker", MakerConf, "sim.agents.maker:MagnetMaker",
@@ -144,6 +152,7 @@ for _row in (
              country="abroad", splits_ndfeb=True),
     FirmKind("tier1s", "tier1", Tier1Conf, "sim.agents.tier1:Tier1",
              frozenset({"holder", "party", "tier1", "seller"}), "tier-1 component makers "
-             "between magnet sellers and plants", stage=1, index_group="buyers"),
+             "between magnet sellers and plants", stage=1, index_group="buyers",
+             switch="tiers"),
 ):
     register(_row)

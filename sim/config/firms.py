@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
-from sim.config.border import RawExporterConf
-from sim.config.registry import END_USES, p
+from sim.config.registry import p
+from sim.domain.vocab import APPLICATIONS, DEMAND_KINDS, MINE_STATES
 
 _ISO = "ISO 3166-1 alpha-2"
 _NAME = dict(unit="-", desc="unique firm name (used by events, licences and overrides)",
@@ -188,7 +188,7 @@ _NDFEB_TPD = dict(
     "ndfeb and ndfeb_hre by the end-use mix (ndfeb_hre = this x sum over end uses of "
     "end_uses x the world's hre_share); null: need_tpd gives the split",
     source="the row's source (total kept from the explicit split it replaced)", lo=0)
-_END_USES = dict(
+_APPLICATION_SHARES = dict(
     unit="0-1", desc="share of the buyer's NdFeB per end use (sums to 1), with ndfeb_tpd; "
     "empty: need_tpd.ndfeb and need_tpd.ndfeb_hre give the split",
     source="the row's source; mostly [assumption]", lo=0, hi=1, keys=("end_use",))
@@ -199,7 +199,7 @@ class EndUseConf:
     """An end use of NdFeB magnets in one world vintage (``end_uses.csv``)."""
 
     end_use: str = p("other", unit="-", desc="the end use", source="the world table's "
-                     "source column", choices=END_USES)
+                     "source column", choices=APPLICATIONS)
     hre_share: float = p(0.0, unit="0-1", desc="share of the end use's NdFeB that is a "
                          "Dy/Tb-bearing grade (ndfeb_hre)", source="the world table's source "
                          "column", lo=0, hi=1)
@@ -262,7 +262,7 @@ class IndustryConf(BuyerConf):
                                    source="[sources: exports-2024] [assumption: split]",
                                    lo=0, keys=("material",), factory=dict)
     ndfeb_tpd: Optional[float] = p(None, **_NDFEB_TPD)
-    end_uses: Dict[str, float] = p(factory=dict, **_END_USES)
+    end_uses: Dict[str, float] = p(factory=dict, **_APPLICATION_SHARES)
 
 
 @dataclass
@@ -279,11 +279,9 @@ class DefenseConf(BuyerConf):
                                    source="[sources: defence-use] [assumption: SmCo]",
                                    lo=0, keys=("magnet",), factory=dict)
     ndfeb_tpd: Optional[float] = p(None, **_NDFEB_TPD)
-    end_uses: Dict[str, float] = p(factory=dict, **_END_USES)
+    end_uses: Dict[str, float] = p(factory=dict, **_APPLICATION_SHARES)
 
 
-MINE_STATES = ("planned", "construction", "rampup", "operating", "care_and_maintenance",
-               "restart")
 
 
 @dataclass
@@ -379,7 +377,6 @@ class LinkConf:
     note: str = p("", **_NOTE)
 
 
-DEMAND_KINDS = ("automaker", "industry", "defense", "all")
 
 
 @dataclass
@@ -398,13 +395,3 @@ class DemandConf:
     multiplier: float = p(1.0, unit="x", desc="need as a multiple of the buyer's table "
                           "size", source="the row's source", lo=0, lo_open=True)
     note: str = p("", **_NOTE)
-
-
-FIRM_KINDS: dict[str, type] = {
-    "exporters": ExporterConf, "automakers": AutomakerConf, "industries": IndustryConf,
-    "defense": DefenseConf, "mines": MineConf, "makers": MakerConf,
-    "raw_exporters": RawExporterConf, "tier1s": Tier1Conf,
-}
-"""Each firm list of ``world`` and its config class (one place to add a firm kind)."""
-BUYER_KINDS = ("automakers", "industries", "defense")
-SELLER_KINDS = ("exporters", "makers")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Dict, List
 
 from sim.config.registry import group, p
+from sim.domain.vocab import SECTORS
 
 
 @dataclass
@@ -76,7 +77,7 @@ class SubstitutionConf:
         unit="-", desc="buyer kinds that thrift and substitute (automaker, industry, "
         "defense); default automakers only, as in the first version; industrial users can "
         "move to diffusion (Dy-lean) grades and rare-earth-free motors too",
-        source="[assumption]", choices=("automaker", "industry", "defense"),
+        source="[assumption]", choices=SECTORS,
         factory=lambda: ["automaker"])
     lag_days_by_kind: Dict[str, float] = p(
         unit="days", desc="lag_days per buyer kind where it differs (e.g. defence "

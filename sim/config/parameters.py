@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
 from sim.config import RunConfig
+from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.paths import DOCS_DIR
 from sim.config.registry import (
     DATE_MAX,
@@ -49,6 +50,16 @@ def _default(f: dataclasses.Field) -> Any:
     return None
 
 
+def _list_rows(path: str, type_text: str, desc: str, item: type, seen: dict) -> list[Row]:
+    if item in seen:
+        desc += f" (fields as {seen[item]}[])"
+    out = [Row(path, type_text, "-", None, "", desc, "see the fields' rows")]
+    if item not in seen:
+        seen[item] = path
+        out += rows(item, f"{path}[]", seen)
+    return out
+
+
 def rows(cls: type, prefix: str = "", _seen: dict | None = None) -> list[Row]:
     """The parameter table of config class ``cls``: one row per leaf field (nested
     configs are walked; a list of configs gets a row, then ``list[].field`` rows the first
@@ -61,6 +72,12 @@ def rows(cls: type, prefix: str = "", _seen: dict | None = None) -> list[Row]:
         typ, _ = unwrap(th[f.name])
         if dataclasses.is_dataclass(typ):
             out += rows(typ, path, seen)
+            continue
+        if f.metadata.get("kinds"):  # world.firms / world.add: one list per firm kind
+            for key, kind in FIRM_KINDS.items():
+                out += _list_rows(f"{prefix}.{key}" if f.name == "firms" else
+                                  f"{prefix}.{f.name}.{key}", f"list[{kind.conf.__name__}]",
+                                  f"{kind.doc} ({f.metadata['group']})", kind.conf, seen)
             continue
         if get_origin(typ) is list and dataclasses.is_dataclass(get_args(typ)[0]):
             item = get_args(typ)[0]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 from sim.config.registry import group, p
+from sim.domain.vocab import SECTORS
 
 DISTS = ("fixed", "uniform", "triangular")
 
@@ -154,7 +155,7 @@ class EventConf:
     sectors: Optional[List[str]] = p(None, unit="-", desc="buyer sectors an approval event "
                                      "covers (automaker, industry, defense)",
                                      source="scenario",
-                                     choices=("automaker", "industry", "defense"))
+                                     choices=SECTORS)
     usd_per_kg: Optional[float] = p(None, unit="USD/kg", desc="guaranteed oxide price of a "
                                     "price floor", source="scenario", lo=0)
     mines: Optional[List[str]] = p(None, unit="-", desc="mines a price floor or concentrate "

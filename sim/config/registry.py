@@ -27,6 +27,7 @@ import pycountry
 
 from sim.domain.errors import ConfigError
 from sim.domain.products import ELEMENTS, MAGNETS, MATERIALS
+from sim.domain.vocab import APPLICATIONS, REGIONS, SECTORS, VEHICLE_TYPES
 
 UNITS: dict[str, str] = {
     "t": "tonnes of the product named by the key or field",
@@ -56,21 +57,9 @@ DATE_MIN, DATE_MAX = dt.date(1980, 1, 1), dt.date(2200, 12, 31)
 """Supported calendar range of every date (starts, events, run ends)."""
 MAX_DAYS = 36_525
 """The longest horizon a run may have: 100 years."""
-REGIONS: dict[str, tuple[str, ...]] = {
-    "EU": ("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
-           "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
-    "ASEAN": ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"),
-}
-"""Declared regions. No field takes a region yet (the model matches destinations by
-country), so a region where a country is expected is refused with its member list."""
-VEHICLE_TYPES = ("ice", "ev")
-END_USES = ("traction_motor", "industrial_motor", "electronics", "wind", "air_conditioner",
-            "defence", "other")
-"""End uses of NdFeB magnets (rows of a world's ``end_uses.csv``, keys of a buyer's
-``end_uses``)."""
 STATIC_VOCAB: dict[str, tuple[str, ...]] = {
     "material": MATERIALS, "magnet": MAGNETS, "vehicle": VEHICLE_TYPES,
-    "element": ELEMENTS, "sector": ("automaker", "industry", "defense"), "end_use": END_USES,
+    "element": ELEMENTS, "sector": SECTORS, "end_use": APPLICATIONS,
 }
 """Vocabularies known without a world; ``firm``, ``exporter``, ``buyer``, ``mine`` come from the
 world being checked (see `check`), ``country`` from ISO 3166, ``date`` from the calendar."""

@@ -18,10 +18,8 @@ and may not be empty. CSV was chosen over YAML because a world is a table an ana
 edits in a spreadsheet, one firm per row, and it diffs line by line.
 
 ``world.tables`` names a vintage shipped here (``2024``, ``2009``, read as package data through
-`importlib.resources`) or a folder of the user's own tables. `resolve` fills a
-`WorldConf`'s firm lists from its tables, appends ``add_*`` firms and applies
-``firm_overrides`` by name. The core never reads files: `WorldConf` calls `resolve` when
-it is built (tables are read once per process and cached), before any model exists.
+`importlib.resources`) or a folder of the user's own tables. `sim.config.resolve` fills
+a `WorldConf`'s firm lists from its tables. The core never reads files.
 """
 
 from __future__ import annotations
@@ -31,64 +29,63 @@ import csv
 import dataclasses
 import functools
 import io
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_origin
 
 from sim.config.border import ChinaElementConf, ContentConf
-from sim.config.firms import (
-    FIRM_KINDS,
-    DemandConf,
-    EndUseConf,
-    LinkConf,
-    end_use_error,
-    hre_shares,
-)
-from sim.config.registry import (
-    check,
-    hints,
-    spec_of,
-    suggest,
-    unwrap,
-)
-from sim.config.world import WorldConf
-from sim.domain.errors import ConfigError
+from sim.config.firm_kinds import FIRM_KINDS
+from sim.config.firms import DemandConf, EndUseConf, LinkConf
+from sim.config.reader import MAX_CELL_CHARS, read_text
+from sim.config.registry import check, hints, spec_of, unwrap
+from sim.domain.errors import ConfigError, suggest
 
 DEFAULT = "2024"
 VINTAGES = ("2009", "2024")
-"""World vintages shipped with the model (folders of this package), oldest first."""
+"""World vintages shipped with the model (``sim/config/worlds/<vintage>``), oldest first."""
 SOURCE = "source"
-TABLES: dict[str, type] = {**FIRM_KINDS, "links": LinkConf, "content": ContentConf,
-                           "china": ChinaElementConf, "demand": DemandConf,
-                           "end_uses": EndUseConf}
-"""Every table of a world: one per firm kind, the supply links, the element content of
-magnet grades, China's own balance per element, the demand path and the Dy/Tb-bearing
-share of each end use's NdFeB."""
-SPLIT_KINDS = ("industries", "defense")
-"""Buyers whose NdFeB may be split by end use (``end_uses`` with ``ndfeb_tpd``)."""
+OTHER_TABLES: dict[str, type] = {"links": LinkConf, "content": ContentConf,
+                                 "china": ChinaElementConf, "demand": DemandConf,
+                                 "end_uses": EndUseConf}
+"""The tables of a world besides one per firm kind: the supply links, the element content
+of magnet grades, China's own balance per element, the demand path and the Dy/Tb-bearing
+share of each application's NdFeB."""
+
+
+def table_classes() -> dict[str, type]:
+    """Every table of a world and the config class of its rows (firm kinds first)."""
+    return {**{k: kind.conf for k, kind in FIRM_KINDS.items()}, **OTHER_TABLES}
+
+
+@dataclass(frozen=True)
+class Tables:
+    """A world's tables as read: rows per table and the line of each row."""
+
+    label: str
+    rows: dict[str, tuple]
+    lines: dict[str, tuple]
 
 
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
     """(label, {file name: text}) of the world named by ``tables``."""
+    known = [f"{k}.csv" for k in table_classes()]
     if tables in VINTAGES:
         root = resources.files("sim.config") / "worlds" / tables
-        label = f"world {tables}"
-    else:
-        root = Path(tables)
-        if not root.is_dir():
-            raise ConfigError(f"world.tables: no world vintage or folder {tables!r}; "
-                              f"vintages: {list(VINTAGES)}{suggest(tables, VINTAGES)}")
-        label = str(root)
+        return f"world {tables}", {e.name: e.read_text(encoding="utf-8")
+                                   for e in root.iterdir() if e.name.endswith(".csv")}
+    root = Path(tables)
+    if not root.is_dir():
+        raise ConfigError(f"world.tables: no world vintage or folder {tables!r}; "
+                          f"vintages: {list(VINTAGES)}{suggest(tables, VINTAGES)}")
     files = {}
-    for entry in root.iterdir():
+    for entry in sorted(root.iterdir()):
         if entry.name.endswith(".csv"):
-            files[entry.name] = entry.read_text(encoding="utf-8-sig")  # Excel's BOM too
-    known = [f"{k}.csv" for k in TABLES]
-    for name in files:
-        if name not in known:
-            raise ConfigError(f"{label}/{name}: unknown table{suggest(name, known)}; "
-                              f"known: {known}")
-    return label, files
+            if entry.name not in known:
+                raise ConfigError(f"{root}/{entry.name}: unknown table"
+                                  f"{suggest(entry.name, known)}; known: {known}")
+            files[entry.name] = read_text(entry, "world table")
+    return str(root), files
 
 
 def _parse(cell: str, typ: Any, where: str) -> Any:
@@ -132,21 +129,41 @@ def _header(col: str, cls: type, where: str) -> tuple[list[str], Any]:
     return [field, *path[1:]], typ
 
 
-def read_table(kind: str, text: str, label: str) -> list:
-    """The rows of one table (firms of a kind, or links) as typed, checked configs."""
-    cls = TABLES[kind]
+def required_columns(cls: type) -> list[str]:
+    """Columns a table of ``cls`` must have: every field but maps (one column per key,
+    any keys) and the firm's ``note`` (the ``source`` column, checked on its own)."""
+    th = hints(cls)
+    return [f.name for f in dataclasses.fields(cls)
+            if f.name != "note" and get_origin(unwrap(th[f.name])[0]) is not dict]
+
+
+def read_table(kind: str, text: str, label: str) -> tuple[list, list[int]]:
+    """The rows of one table as typed, checked configs, and the line of each.
+
+    Every column of the schema must be there (`required_columns`; an empty cell takes the
+    schema default, which `python -m sim.config.parameters` lists); a missing one is an
+    error naming it, so a world never silently runs on defaults it did not choose."""
+    cls = table_classes()[kind]
     where = f"{label}/{kind}.csv"
     reader = csv.reader(io.StringIO(text))
     head = next(reader, None)
     if not head:
-        return []
+        return [], []
     cols = [_header(c, cls, f"{where}: header") for c in head]
     seen = [".".join(path) for path, _ in cols]
     for name in seen:
         if seen.count(name) > 1:
             raise ConfigError(f"{where}: header: column {name!r} appears {seen.count(name)} "
                               "times")
-    firms = []
+    missing = [c for c in required_columns(cls) if c not in {p[0] for p, _ in cols}]
+    if missing:
+        raise ConfigError(f"{where}: header: missing column(s) {missing}; give each (an "
+                          "empty cell takes the schema default), got "
+                          f"{[c.partition(' [')[0] for c in head]}")
+    if "note" not in seen:
+        raise ConfigError(f"{where}: header: missing column 'source' (each row cites its "
+                          "numbers)")
+    rows, lines = [], []
     for line, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
             continue
@@ -157,6 +174,10 @@ def read_table(kind: str, text: str, label: str) -> list:
             cell = cell.strip()
             if cell == "":
                 continue
+            if len(cell) > MAX_CELL_CHARS:
+                raise ConfigError(f"{where}:{line}.{'.'.join(path)}: a cell of {len(cell):,} "
+                                  f"characters (at most {MAX_CELL_CHARS:,}), got "
+                                  f"{cell[:20]!r}...")
             node = data
             for key in path[:-1]:
                 node = node.setdefault(key, {})
@@ -166,113 +187,50 @@ def read_table(kind: str, text: str, label: str) -> list:
                               "numbers or write [assumption]")
         firm = cls(**data)
         check(firm, f"{where}:{line}")
-        firms.append(firm)
-    return firms
-
-
-def _load(tables: str) -> dict[str, tuple]:
-    """A vintage's tables are read once per process; a user's folder at every call (so
-    edits to it are seen)."""
-    return _load_vintage(tables) if tables in VINTAGES else _read(tables)
+        rows.append(firm)
+        lines.append(line)
+    return rows, lines
 
 
 @functools.lru_cache(maxsize=len(VINTAGES))
-def _load_vintage(tables: str) -> dict[str, tuple]:
+def _load_vintage(tables: str) -> Tables:
     return _read(tables)
 
 
-def _read(tables: str) -> dict[str, tuple]:
+def _read(tables: str) -> Tables:
     label, files = _folder_files(tables)
-    return {k: tuple(read_table(k, files[f"{k}.csv"], label)) if f"{k}.csv" in files else ()
-            for k in TABLES}
+    rows, lines = {}, {}
+    for k in table_classes():
+        rows[k], lines[k] = (tuple(x) for x in read_table(k, files[f"{k}.csv"], label)) \
+            if f"{k}.csv" in files else ((), ())
+    return Tables(label, rows, lines)
 
 
-def load_tables(tables: str = "2024") -> dict[str, list]:
-    """The firms of a world (a vintage or a folder), by kind; fresh copies each call."""
-    return {k: [copy.deepcopy(f) for f in firms] for k, firms in _load(str(tables)).items()}
+def load(tables: str = DEFAULT) -> Tables:
+    """A world's tables (a vintage is read once per process; a user's folder at every call,
+    so edits to it are seen). Rows are shared: copy before changing them."""
+    tables = str(tables)
+    return _load_vintage(tables) if tables in VINTAGES else _read(tables)
 
 
-def _override(firm: Any, changes: dict, where: str) -> None:
-    names = [f.name for f in dataclasses.fields(firm)]
-    for key, value in changes.items():
-        if key not in names or key == "name":
-            raise ConfigError(f"{where}.{key}: not a field of {type(firm).__name__} that "
-                              f"can be overridden{suggest(key, names)}")
-        old = getattr(firm, key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            value = {**old, **value}
-        setattr(firm, key, value)
+def load_tables(tables: str = DEFAULT) -> dict[str, list]:
+    """The rows of a world's tables by table; fresh copies each call."""
+    return {k: [copy.deepcopy(f) for f in rows] for k, rows in load(tables).rows.items()}
 
 
-def resolve(world: WorldConf) -> WorldConf:
-    """Fill ``world``'s firm lists from its tables (lists left null), append the
-    ``add_*`` firms and apply ``firm_overrides``; then clear those edits, so resolving
-    again changes nothing. Returns ``world`` (changed in place)."""
-    base, default = None, None
-    from_tables: set[str] = set()
-    for kind in TABLES:
-        given = getattr(world, kind)
-        if given is not None and kind in ("links", "tier1s"):
-            default = default or _load(DEFAULT)
-            if tuple(given) == default[kind]:  # the schema's default (as the CLI passes it)
-                from_tables.add(kind)
-        if given is not None and world.tables != DEFAULT:
-            default = default or _load(DEFAULT)
-            if tuple(given) == default[kind]:
-                given = None  # the schema's default list: take the named tables' instead
-        if given is None:
-            base = base or load_tables(world.tables)
-            setattr(world, kind, base[kind])
-            from_tables.add(kind)
-    for kind in FIRM_KINDS:
-        added = getattr(world, f"add_{kind}")
-        if added:  # a new list: the caller's own list object is left as it was
-            setattr(world, kind, [*getattr(world, kind), *added])
-            setattr(world, f"add_{kind}", [])
-    by_name = {f.name: f for kind in FIRM_KINDS for f in getattr(world, kind)}
-    for name, changes in world.firm_overrides.items():
-        where = f"world.firm_overrides.{name}"
-        if name not in by_name:
-            raise ConfigError(f"{where}: no firm named {name!r}{suggest(name, by_name)}; "
-                              f"known: {sorted(by_name)}")
-        if not isinstance(changes, dict):
-            raise ConfigError(f"{where}: must be a mapping {{field: value}}, got {changes!r}")
-        _override(by_name[name], dict(changes), where)
-    world.firm_overrides = {}
-    _prune_table_links(world, from_tables)
-    shares = hre_shares(world)
-    seen: set[str] = set()
-    for i, row in enumerate(world.end_uses or ()):
-        if row.end_use in seen:
-            raise ConfigError(f"world.end_uses[{i}].end_use: {row.end_use!r} given twice")
-        seen.add(row.end_use)
-    for kind in SPLIT_KINDS:
-        for i, firm in enumerate(getattr(world, kind) or ()):
-            why = end_use_error(firm, shares)
-            if why:
-                raise ConfigError(f"world.{kind}[{i}].{why} ({firm.name})")
-    return world
+def write_tables(world: Any, folder: str | Path, overwrite: bool = False) -> Path:
+    """Write ``world``'s firms as tables into ``folder`` (the inverse of `load_tables`).
 
-
-def _prune_table_links(world: WorldConf, from_tables: set[str]) -> None:
-    """Links that came from the tables describe the tables' firms: where the caller gave
-    its own firm lists, drop the table links naming firms no longer in the world, then
-    the table tier-1s left with no plant. Links and tier-1s the caller gave are kept
-    (and checked: an unknown name is an error)."""
-    if "links" not in from_tables:
-        return
-    names = {f.name for kind in FIRM_KINDS for f in getattr(world, kind) or ()}
-    world.links = [x for x in world.links or () if x.supplier in names and x.customer in names]
-    if "tier1s" in from_tables and world.tier1s:
-        linked = {x.supplier for x in world.links}
-        world.tier1s = [t for t in world.tier1s if t.name in linked]
-
-
-def write_tables(world: WorldConf, folder: str | Path) -> Path:
-    """Write ``world``'s firms as tables into ``folder`` (the inverse of `load_tables`)."""
+    A folder that already holds tables is refused (nothing is overwritten) unless
+    ``overwrite``."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder}: exists and is not a folder")
+    if not overwrite and folder.is_dir() and any(folder.glob("*.csv")):
+        raise ConfigError(f"{folder}: already holds world tables; give a new folder (nothing "
+                          "was overwritten)")
     folder.mkdir(parents=True, exist_ok=True)
-    for kind, cls in TABLES.items():
+    for kind, cls in table_classes().items():
         firms = getattr(world, kind) or []
         th = hints(cls)
         cols: list[tuple[str, list[str]]] = []

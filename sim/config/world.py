@@ -1,14 +1,17 @@
 """The world: its firms (from world tables, then edited by name) and trade constants.
 
-The firm lists default to ``None``: "the firms of the tables named by ``tables``" (the
-2024 vintage, or a folder of the user's own tables with the same schema, see
-`sim.worlds`). On construction `sim.worlds.resolve` fills them, appends the ``add_*``
-firms and applies ``firm_overrides`` (then clears those edits), so a scenario names the
-firms it adds or changes instead of copying whole lists, and ``RunConfig().world.makers``
-is the default world's list. Giving a list (``world.mines: [...]``) replaces that kind's
-table; a list equal to the 2024 vintage's counts as not given when ``tables`` names
-another world (so ``world.tables=PATH`` works on the command line, where the schema's
-defaults are the 2024 lists).
+A world's firms are kept by kind in ``firms`` (``world.firms.automakers``; the kinds are
+the firm-kind registry's keys, `sim.config.firm_kinds`). A kind missing from ``firms`` means
+"the firms of the tables named by ``tables``" (the 2024 vintage, or a folder of the user's
+own tables with the same schema, see `sim.config.tables`); ``add`` holds firms to append
+to a kind's table (``world.add.mines: [...]``) and ``firm_overrides`` changes named firms,
+so a scenario names the firms it adds or changes instead of copying whole lists. Giving a
+list (``world.firms.mines: []``) replaces that kind's table.
+
+Building a `WorldConf` reads no file: `sim.config.tables.resolve` fills the lists (called
+by `sim.run`, `sim.build` and `sim.cli.compose`). For the Python API a kind's list reads and
+writes as an attribute (``world.automakers``) and a keyword (``WorldConf(mines=[])``, and
+``add_mines=[...]``).
 """
 
 # ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
@@ -17,30 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from sim.config.border import ChinaElementConf, ContentConf, RawExporterConf
-from sim.config.firms import (
-    AutomakerConf,
-    DefenseConf,
-    DemandConf,
-    EndUseConf,
-    ExporterConf,
-    IndustryConf,
-    LinkConf,
-    MakerConf,
-    MineConf,
-    Tier1Conf,
-)
-from sim.config.registry import coerce, p
-
-
-def _firms(kind: str) -> Any:
-    return field(default=None, metadata={"group": f"{kind} of the world; null: the firms "
-                                         "of the world tables"})
-
-
-def _adds(kind: str) -> Any:
-    return field(default_factory=list, metadata={"group": f"{kind} added to the world "
-                                                 "tables' (names must be new)"})
+from sim.config.border import ChinaElementConf, ContentConf
+from sim.config.firm_kinds import FIRM_KINDS
+from sim.config.firms import DemandConf, EndUseConf, LinkConf
+from sim.config.registry import coerce, from_mapping, p
+from sim.domain.errors import ConfigError, suggest
 
 
 @dataclass
@@ -48,24 +32,14 @@ class WorldConf:
     """Who is in the world and the physical constants of trade."""
 
     tables: str = p("2024", unit="-", desc="world tables: a vintage shipped with the model "
-                    "(2024, 2009) or a folder of tables with the same schema (sim/worlds)",
-                    source="sim/worlds/<vintage>/*.csv (each row cites its source)")
-    exporters: Optional[List[ExporterConf]] = _firms("Chinese exporters")
-    automakers: Optional[List[AutomakerConf]] = _firms("automakers")
-    industries: Optional[List[IndustryConf]] = _firms("industrial buyers")
-    defense: Optional[List[DefenseConf]] = _firms("defence primes")
-    mines: Optional[List[MineConf]] = _firms("non-Chinese mines")
-    makers: Optional[List[MakerConf]] = _firms("non-Chinese magnet makers")
-    raw_exporters: Optional[List[RawExporterConf]] = _firms("Chinese raw-material exporters")
-    tier1s: Optional[List[Tier1Conf]] = _firms("tier-1 component makers")
-    add_exporters: List[ExporterConf] = _adds("exporters")
-    add_automakers: List[AutomakerConf] = _adds("automakers")
-    add_industries: List[IndustryConf] = _adds("industrial buyers")
-    add_defense: List[DefenseConf] = _adds("defence primes")
-    add_mines: List[MineConf] = _adds("mines")
-    add_makers: List[MakerConf] = _adds("makers")
-    add_raw_exporters: List[RawExporterConf] = _adds("raw-material exporters")
-    add_tier1s: List[Tier1Conf] = _adds("tier-1 component makers")
+                    "(2024, 2009) or a folder of tables with the same schema "
+                    "(sim/config/tables.py)",
+                    source="sim/config/worlds/<vintage>/*.csv (each row cites its source)")
+    firms: Dict[str, Any] = field(default_factory=dict, metadata={
+        "kinds": True, "group": "world.firms.<kind>; not given: the world tables' "
+        "<kind>.csv"})
+    add: Dict[str, Any] = field(default_factory=dict, metadata={
+        "kinds": True, "group": "added to the tables' firms; names must be new"})
     content: Optional[List[ContentConf]] = field(default=None, metadata={
         "group": "element content per magnet grade (t REO per t); null: the world tables' "
         "(content.csv)"})
@@ -120,9 +94,73 @@ class WorldConf:
         source="[assumption]", lo=0, hi=1)
 
     def __post_init__(self) -> None:
-        coerce(self, "world")  # the Python API may give firms as mappings
-        from sim.config.tables import (
-            resolve,  # the world tables (package data or the user's folder)
-        )
+        self.firms = _coerce_kinds(self.firms, "world.firms")
+        self.add = _coerce_kinds(self.add, "world.add")
+        coerce(self, "world")  # the Python API may give tables' rows as mappings
 
-        resolve(self)
+    def __getattr__(self, name: str) -> Any:
+        firms = self.__dict__.get("firms")
+        if firms is not None:
+            if name in FIRM_KINDS:
+                return firms.get(name)
+            if name.startswith("add_") and name[4:] in FIRM_KINDS:
+                return self.__dict__["add"].get(name[4:], [])
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in FIRM_KINDS:
+            self.firms[name] = value
+        elif name.startswith("add_") and name[4:] in FIRM_KINDS:
+            self.add[name[4:]] = value
+        else:
+            object.__setattr__(self, name, value)
+
+
+def is_resolved(world: WorldConf) -> bool:
+    """Whether every firm kind and table of ``world`` is filled (`resolve` was run)."""
+    return (all(k in world.firms for k in FIRM_KINDS)
+            and all(getattr(world, t) is not None for t in _TABLE_FIELDS)
+            and not world.add and not world.firm_overrides)
+
+
+_TABLE_FIELDS = ("links", "content", "china", "demand", "end_uses")
+
+
+def _coerce_kinds(given: Any, where: str) -> dict:
+    """``{kind key: list of firms}`` with each firm its kind's config (mappings built)."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise ConfigError(f"{where}: must be a mapping {{firm kind: [firms]}}, got {given!r}")
+    out: dict = {}
+    for key, items in given.items():
+        kind = FIRM_KINDS.get(key)
+        if kind is None:
+            raise ConfigError(f"{where}.{key}: unknown firm kind{suggest(key, FIRM_KINDS)}; "
+                              f"known: {list(FIRM_KINDS)}")
+        if items is None:
+            continue
+        if not isinstance(items, (list, tuple)):
+            raise ConfigError(f"{where}.{key}: must be a list of firms, got {items!r}")
+        out[key] = [from_mapping(kind.conf, x, f"{where}.{key}[{i}]")
+                    for i, x in enumerate(items)]
+    return out
+
+
+def accept_kind_keywords(cls: type) -> None:
+    """``WorldConf(mines=[], add_mines=[...])``: a firm kind's key (or ``add_<key>``) as a
+    keyword goes into ``firms`` (or ``add``); other unknown keywords stay errors."""
+    init = cls.__init__
+
+    def __init__(self, *args, _init=init, **kwargs):
+        firms = dict(kwargs.pop("firms", None) or {})
+        add = dict(kwargs.pop("add", None) or {})
+        for k in list(kwargs):
+            if k in FIRM_KINDS:
+                firms[k] = kwargs.pop(k)
+            elif k.startswith("add_") and k[4:] in FIRM_KINDS:
+                add[k[4:]] = kwargs.pop(k)
+        _init(self, *args, firms=firms, add=add, **kwargs)
+
+    __init__.__doc__, __init__.__wrapped__ = init.__doc__, init
+    cls.__init__ = __init__

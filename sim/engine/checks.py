@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.config import BUYER_KINDS, FIRM_KINDS, RunConfig
+from sim.config import FIRM_KINDS, RunConfig
+from sim.config.firm_kinds import keys_with
 from sim.config.firms import hre_shares, ndfeb_need
-from sim.config.registry import (
-    DATE_MAX,
-    MAX_DAYS,
-    check,
-    check_date,
-)
+from sim.config.registry import DATE_MAX, MAX_DAYS, check, check_date
+from sim.config.world import is_resolved
 from sim.domain.errors import ConfigError
 from sim.domain.products import RAW
 from sim.policy.kinds import PolicyEvent
@@ -28,50 +25,51 @@ def _names(cfg: RunConfig) -> tuple[set[str], dict[str, set[str]]]:
     """All firm names (duplicates refused) and the name vocabularies of the checks."""
     w = cfg.world
     names: set[str] = set()
-    for group in FIRM_KINDS:
-        for i, f in enumerate(getattr(w, group)):
+    for key in FIRM_KINDS:
+        for i, f in enumerate(w.firms[key]):
             name = getattr(f, "name", None)
             if name in names:
-                raise ConfigError(f"world.{group}[{i}].name: duplicate firm name {name!r}")
+                raise ConfigError(f"world.{key}[{i}].name: duplicate firm name {name!r}")
             names.add(name)
-    ctx = {"firm": names, "exporter": {f.name for f in w.exporters},
-           "mine": {f.name for f in w.mines},
-           "buyer": {f.name for g in (*BUYER_KINDS, "tier1s") for f in getattr(w, g)}}
+
+    def named(*roles: str) -> set[str]:
+        return {f.name for k in FIRM_KINDS.values() if k.roles & set(roles)
+                for f in w.firms[k.key]}
+
+    ctx = {"firm": names, "exporter": named("exporter"), "mine": named("mine"),
+           "buyer": named("buyer", "tier1")}
     return names, ctx
 
 
-def _world(cfg: RunConfig) -> None:
+def _world(cfg: RunConfig, ctx: dict) -> None:
     w = cfg.world
-    for i, f in enumerate(w.exporters):
-        if f.country != "CN":
-            raise ConfigError(f"world.exporters[{i}].country: exporters are Chinese (CN), "
-                              f"got {f.country}")
-    for i, f in enumerate(w.makers):
-        where = f"world.makers[{i}]"
-        if f.country == "CN":
-            raise ConfigError(f"{where}.country: makers are non-Chinese, got CN")
-    for group in BUYER_KINDS:
-        for i, f in enumerate(getattr(w, group)):
-            if f.country == "CN":
-                raise ConfigError(f"world.{group}[{i}].country: buyers are outside China, "
+    for key, items in w.firms.items():
+        kind = FIRM_KINDS[key]
+        for i, f in enumerate(items):
+            if not isinstance(f, kind.conf):
+                raise ConfigError(f"world.{key}[{i}]: must be {kind.conf.__name__} (a mapping "
+                                  f"of its fields), got {f!r}")
+            check(f, f"world.{key}[{i}]", ctx)
+            if kind.country == "CN" and f.country != "CN":
+                raise ConfigError(f"world.{key}[{i}].country: {kind.key} are Chinese (CN), "
+                                  f"got {f.country}")
+            if kind.country == "abroad" and f.country == "CN":
+                raise ConfigError(f"world.{key}[{i}].country: {kind.key} are outside China, "
                                   "got CN")
     for vt in ("ice", "ev"):
         if vt not in w.vehicle_magnet_kg:
             raise ConfigError(f"world.vehicle_magnet_kg: missing {vt!r}")
-    if not w.exporters:
+    if not _firms(w, "exporter"):
         raise ConfigError("world.exporters: the world needs at least one Chinese exporter, "
                           "got none")
-    if not any(getattr(w, g) for g in BUYER_KINDS):
-        raise ConfigError(f"world: the world needs at least one buyer ({', '.join(BUYER_KINDS)}"
-                          "), got none")
-    made = {m for f in [*w.exporters, *w.makers] for m, t in f.capacity_tpy.items() if t > 0}
-    made |= {m for f in w.makers for add in f.capacity_additions.values() for m in add}
-    if w.raw_exporters:
-        made |= set(RAW)
-    for i, f in enumerate(w.raw_exporters or ()):
-        if f.country != "CN":
-            raise ConfigError(f"world.raw_exporters[{i}].country: raw exporters are Chinese "
-                              f"(CN), got {f.country}")
+    if not _firms(w, "buyer"):
+        raise ConfigError(f"world: the world needs at least one buyer "
+                          f"({', '.join(keys_with('buyer'))}), got none")
+    made = {m for f in _firms(w, "exporter", "maker") for m, t in f.capacity_tpy.items()
+            if t > 0}
+    made |= {m for f in _firms(w, "maker") for add in f.capacity_additions.values() for m in add}
+    if _firms(w, "raw_seller"):
+        made |= set(RAW)  # raw-material exporters sell every raw material
     seen: set[tuple[str, str]] = set()
     for i, r in enumerate(w.content or ()):
         if (r.product, r.element) in seen:
@@ -83,25 +81,27 @@ def _world(cfg: RunConfig) -> None:
             raise ConfigError(f"world.china[{i}].element: {r.element!r} given twice")
         elements.add(r.element)
     linked = {link.supplier for link in w.links or ()}
-    for i, f in enumerate(w.tier1s or ()):
+    for i, f in enumerate(w.firms.get("tier1s") or ()):
         if w.tiers and f.name not in linked:
             raise ConfigError(f"world.tier1s[{i}].name: no link in world.links names "
                               f"{f.name!r} as supplier, so it supplies no plant")
     hre = hre_shares(w)
-    for group in ("industries", "defense"):
-        for i, f in enumerate(getattr(w, group)):
+    for kind in FIRM_KINDS.values():
+        if not hasattr(kind.conf, "need_tpd") or "buyer" not in kind.roles:
+            continue
+        for i, f in enumerate(w.firms[kind.key]):
             for m, t in ndfeb_need(f, hre).items():  # with the NdFeB split by end use
                 if t > 0 and m not in made:
-                    raise ConfigError(f"world.{group}[{i}].need_tpd.{m}: no exporter or maker "
-                                      f"makes {m!r}, got {t} t/day")
+                    raise ConfigError(f"world.{kind.key}[{i}].need_tpd.{m}: no exporter or "
+                                      f"maker makes {m!r}, got {t} t/day")
     for vt, kg in w.vehicle_magnet_kg.items():
         for m, x in kg.items():
             if x > 0 and w.automakers and m not in made:
                 raise ConfigError(f"world.vehicle_magnet_kg.{vt}.{m}: no exporter or maker "
                                   f"makes {m!r}, got {x} kg/vehicle")
-    sellers = {f.name: f for f in [*w.exporters, *w.makers]}
-    tier1s = {f.name for f in w.tier1s or ()}
-    plants = {f.name for g in BUYER_KINDS for f in getattr(w, g)}
+    sellers = {f.name: f for f in _firms(w, "exporter", "maker")}
+    tier1s = {f.name for f in _firms(w, "tier1")}
+    plants = {f.name for f in _firms(w, "buyer")}
     supplied: dict[tuple[str, str], str] = {}  # (customer, product) -> "tier1" or "seller"
     for i, link in enumerate(w.links or ()):
         where = f"world.links[{i}]"
@@ -132,17 +132,18 @@ def _world(cfg: RunConfig) -> None:
 def _validate(cfg: RunConfig) -> tuple[dt.date, set[str]]:
     """Check ``cfg`` but its events; return its start date and the firm names.
 
-    Resolves the world first (`sim.worlds.resolve`: firms from ``world.tables``, then
-    ``add_*`` and ``firm_overrides``) when that has not been done yet."""
-    from sim.config.tables import resolve
-
+    The world must be resolved (`sim.config.resolve.resolve`, which `sim.run`, `sim.build`
+    and the command line do): the core reads no world tables."""
     if not isinstance(cfg, RunConfig):
         raise ConfigError(f"config: must be a RunConfig, got {type(cfg).__name__}")
     check(cfg, types_only=True)  # a wrong type first, so later checks compare numbers
     if cfg.days > MAX_DAYS:
         raise ConfigError(f"days: a run lasts at most {MAX_DAYS} days (100 years), got "
                           f"{cfg.days}")
-    resolve(cfg.world)
+    if not is_resolved(cfg.world):
+        raise ConfigError("world: its firms are not loaded from its tables yet; run it with "
+                          "sim.run or build it with sim.build (or call "
+                          "sim.config.resolve.resolve(cfg.world) first)")
     names, ctx = _names(cfg)
     check(cfg, ctx=ctx)
     start = check_date(cfg.start, "start")
@@ -150,7 +151,7 @@ def _validate(cfg: RunConfig) -> tuple[dt.date, set[str]]:
     if end > DATE_MAX:
         raise ConfigError(f"days: the run would end on {end}, after the last supported date "
                           f"{DATE_MAX}, got {cfg.days}")
-    _world(cfg)
+    _world(cfg, ctx)
     lic = cfg.licensing
     for key in ("delay", "rfi_delay", "fast_track_delay", "provincial_review",
                 "first_file_delay"):
@@ -171,6 +172,11 @@ def checked(cfg: RunConfig) -> tuple[dt.date, list[PolicyEvent]]:
     """Check ``cfg`` and compile its events (with the government levers) once: the start
     date and the events, for the model."""
     start, names = _validate(cfg)
-    events = compile_events(cfg.events, start, names, {m.name for m in cfg.world.mines},
+    events = compile_events(cfg.events, start, names, {m.name for m in _firms(cfg.world, "mine")},
                             lever_events(cfg.government))
     return start, events
+
+
+def _firms(world, *roles: str) -> list:
+    """The world's firm configs of the kinds having any of ``roles``, in registry order."""
+    return [f for k in FIRM_KINDS.values() if k.roles & set(roles) for f in world.firms[k.key]]

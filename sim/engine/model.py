@@ -21,7 +21,9 @@ import datetime as dt
 import mesa
 import numpy as np
 import pandas as pd
+from mesa.agentset import AgentSet
 
+from sim.agents.firm import Firm
 from sim.config import RunConfig
 from sim.domain.calendar import WorkingCalendar
 from sim.domain.products import MATERIALS
@@ -75,8 +77,6 @@ class SupplyChainModel(mesa.Model):
     def step(self) -> None:
         """One day: the phases of `plan`, in order."""
         self.date = self.start + dt.timedelta(days=self.day)
-        self.orders.new_day()
-        self.border.new_day()
         for phase in self.plan:
             phase.run(self)
         if self.steps >= self.cfg.days:
@@ -88,13 +88,29 @@ class SupplyChainModel(mesa.Model):
             self.step()
         return self
 
+    # ---------------------------------------------------------------- agents by role
+    def index_agents(self, final: bool = False) -> None:
+        """Build ``by_name`` from the agents created so far; ``final``: the world is built,
+        so the agent sets by role are made once and kept (before that `of` looks afresh)."""
+        self.by_name = {a.name: a for a in self.agents if isinstance(a, Firm)}
+        self._by_role = {} if final else None
+
+    def of(self, role: str) -> AgentSet:
+        """The agents having ``role`` (`sim.config.firm_kinds.ROLES`, or the singletons'
+        ``authority``, ``state``, ``trader``), in creation order."""
+        cache = getattr(self, "_by_role", None)
+        found = None if cache is None else cache.get(role)
+        if found is None:
+            found = AgentSet([a for a in self.agents if role in a.roles], random=self.random)
+            if cache is not None:
+                cache[role] = found
+        return found
+
     # ---------------------------------------------------------------- bookkeeping
     def held(self) -> dict[str, float]:
         """Tonnes per material in stocks and in orders that hold them."""
         out = self.orders.reserved_tonnes()
-        for a in [*self.exporters, *self.makers, *self.mines, *self.buyers, *self.tier1s,
-                  self.government,
-                  self.trader]:
+        for a in self.of("holder"):
             for m in MATERIALS:
                 out[m] += a.stock[m]
         return out

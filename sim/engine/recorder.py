@@ -14,6 +14,7 @@ from sim.domain.products import (
     RAW,
     reo,
 )
+from sim.engine.plan import RECORD_ROLES
 from sim.policy.border import QUOTA_GROUPS
 from sim.trade.shipments import Shipment, Status
 
@@ -35,6 +36,7 @@ class Recorder:
         self.daily: list[dict] = []
         self.agent_rows: list[dict] = []
         self._ema = {"cn": 0.0, "ex": 0.0}
+        self._order: list | None = None
 
     def record(self, m) -> None:
         """Phase 10: the day's rows."""
@@ -45,13 +47,13 @@ class Recorder:
             if s.status == Status.QUEUED:
                 queue[s.material] += s.tonnes
         lost_v = planned_v = 0.0
-        for b in m.buyers:
+        for b in m.of("buyer"):
             if b.kind == "automaker":
                 lost_v += b.lost_today
                 planned_v += b.vehicles_per_day
         for mat in MAGNETS:
-            need = sum(b.need.get(mat, 0.0) for b in m.buyers)
-            stock = sum(b.stock[mat] for b in (*m.buyers, *m.tier1s))  # plants' and tier-1s'
+            need = sum(b.need.get(mat, 0.0) for b in m.of("buyer"))
+            stock = sum(b.stock[mat] for b in (*m.of("buyer"), *m.of("tier1")))  # with tier-1s'
             row[f"buyer_stock_{mat}_t"] = stock
             row[f"buyer_cover_{mat}_days"] = stock / need if need else math.nan
         for mat in MATERIALS:
@@ -80,11 +82,11 @@ class Recorder:
         row["non_china_supply_share"] = ema["ex"] / tot if tot > 0 else math.nan
         row["substitution_share"] = m.substitution.substitution_share
         row["china_flooding"] = m.market.flood > 0
-        prime = [b.cover_days for b in m.buyers if b.kind == "defense"]
+        prime = [b.cover_days for b in m.of("buyer") if b.kind == "defense"]
         row["defense_cover_days"] = min(prime) if prime else math.nan
         row["defense_ready"] = not prime or min(prime) >= m.cfg.government.readiness_cover_days
         row["mines_active_tpy"] = sum(x.conf.capacity_tpy * (x.utilisation > 0)
-                                      for x in m.mines)
+                                      for x in m.of("mine"))
         row["licence_applications_pending"] = sum(
             1 for _, _, s in m.ministry.queue if s.status == Status.QUEUED)
         row["lost_vehicles"] = lost_v
@@ -94,8 +96,9 @@ class Recorder:
             1 for g in m.ministry.rules.general
             if not g.suspended and g.start <= m.date and (g.end is None or m.date < g.end))
         self.daily.append(row)
-        for a in [*m.buyers, *m.tier1s, *m.exporters, *m.makers, *m.mines, m.ministry, m.government,
-                  m.trader]:
+        if self._order is None:
+            self._order = record_order(m)
+        for a in self._order:
             r = a.record()
             r["date"] = m.date
             self.agent_rows.append(r)
@@ -120,3 +123,12 @@ class Recorder:
         ev["date"] = pd.to_datetime(ev["date"])
         ev["end"] = pd.to_datetime(ev["end"])
         return {"daily": daily, "agents": agents, "shipments": ships, "events": ev}
+
+
+def record_order(m) -> list:
+    """The agents in the order of the agents table's rows (`sim.engine.plan.RECORD_ROLES`)."""
+    rank = {r: i for i, r in enumerate(RECORD_ROLES)}
+    agents = list(m.agents)
+    key = [min((rank[r] for r in a.roles if r in rank), default=len(rank)) for a in agents]
+    return [a for _, _, a in sorted(zip(key, range(len(agents)), agents, strict=True),
+                                    key=lambda x: x[:2])]

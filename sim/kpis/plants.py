@@ -76,7 +76,7 @@ def nodes_meta(model) -> dict:
     """Static facts of every buyer node, recorded in meta so saved runs keep them."""
     out = {}
     via = model.orders.tier_links  # (plant, product) -> {tier-1: share}
-    for b in [*model.buyers, *model.tier1s]:
+    for b in [*model.of("buyer"), *model.of("tier1")]:
         row = {"kind": b.kind, "country": b.country,
                "need_tpd": {m: round(float(n), 6) for m, n in b.need.items()},
                "target_cover_days": float(b.target_cover),

@@ -115,18 +115,18 @@ def _gov_end(attr: str):
 
 
 def _ban(t, ev) -> None:
-    for b in t.buyers:
+    for b in t.of("buyer"):
         if b.kind == "defense":
             b.bar_china()
 
 
 def _signal(t, ev) -> None:
-    for b in [*t.buyers, *t.tier1s]:
+    for b in [*t.of("buyer"), *t.of("tier1")]:
         b.read_signal(ev)
 
 
 def _route(t, ev) -> None:
-    for mine in t.mines:
+    for mine in t.of("mine"):
         if ev.mines is None or mine.name in ev.mines:
             mine.china_takes_concentrate = bool(ev.open)
 

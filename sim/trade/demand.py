@@ -38,13 +38,13 @@ class DemandPath:
                        enumerate(steps or ()) if on), key=lambda r: (r[0], r[1]))
         self.steps = [(day, s.kind, float(s.multiplier)) for day, _, s in rows]
         self.level = {k: 1.0 for k in DEMAND_KINDS}
-        self.table_need = {b.name: dict(b.need) for b in model.buyers}
-        self.table_vehicles = {b.name: b.vehicles_per_day for b in model.buyers
+        self.table_need = {b.name: dict(b.need) for b in model.of("buyer")}
+        self.table_vehicles = {b.name: b.vehicles_per_day for b in model.of("buyer")
                                if hasattr(b, "vehicles_per_day")}
-        self.applied = {b.name: 1.0 for b in model.buyers}
+        self.applied = {b.name: 1.0 for b in model.of("buyer")}
         self.next = 0
         self._advance(model.start)
-        for b in model.buyers:  # opening stock for the need in force at the start
+        for b in model.of("buyer"):  # opening stock for the need in force at the start
             cover = b.conf.initial_cover_days if b.conf.initial_cover_days is not None \
                 else b.target_cover
             for m, n in b.need.items():
@@ -67,7 +67,7 @@ class DemandPath:
             self.level[kind] = mult
             self.next += 1
         sub = getattr(self.model, "substitution", None)
-        for b in self.model.buyers:
+        for b in self.model.of("buyer"):
             mult = self.multiplier(b.kind)
             if mult == self.applied[b.name]:
                 continue

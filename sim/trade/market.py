@@ -179,11 +179,11 @@ class Market:
         tonnes of the element) and raw-material users."""
         e = next(iter(BY_CODE[material].elements))
         k = BY_CODE[material].reo
-        for mk in model.makers:
+        for mk in model.of("maker"):
             use = mk.use_tpd(e)
             if use > 0:
                 yield use / k, mk.held(e) / k, mk.conf.oxide_cover_days
-        for b in model.buyers:
+        for b in model.of("buyer"):
             n = b.need.get(material, 0.0)
             if n > 0:
                 yield n, b.stock[material], b.target_cover
@@ -193,14 +193,14 @@ class Market:
         c, bc, border = self.conf, model.cfg.border, model.border
         china = border.china
         china.update(c.adjust_per_day)
-        self.flood = self.china.update(model.mines, self.price.get(FEEDSTOCK, 1.0)
+        self.flood = self.china.update(model.of("mine"), self.price.get(FEEDSTOCK, 1.0)
                                        / self.p0.get(FEEDSTOCK, 1.0))
         for m in MATERIALS:
             if m not in self.p0:
                 continue
             if m in MAGNETS:
                 gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
-                               for b in (*model.buyers, *model.tier1s))
+                               for b in (*model.of("buyer"), *model.of("tier1")))
                 r, _ = self.restricted_share(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from sim.config.firm_kinds import kinds_with
 from sim.domain.products import MATERIALS
 from sim.trade.shipments import (
     Decision,
@@ -54,7 +55,8 @@ class OrderBook:
         # tier-1s: (plant, product) -> {tier-1: share}, and each tier-1's conf
         self.tier_links: dict[tuple[str, str], dict[str, float]] = {}
         w = model.cfg.world
-        self.tier1 = {c.name: c for c in w.tier1s or ()} if w.tiers else {}
+        self.tier1 = {c.name: c for k in kinds_with("tier1") if k.enabled(w)
+                      for c in w.firms.get(k.key, ())}
         for link in w.links or ():
             links = self.tier_links if link.supplier in self.tier1 else self.links
             links.setdefault((link.customer, link.product), {})[link.supplier] = link.share
@@ -73,7 +75,7 @@ class OrderBook:
     # ---------------------------------------------------------------- routing
     def suppliers(self, material: str, china: bool) -> list:
         m = self.model
-        pool = m.exporters if china else m.makers
+        pool = m.of("china_seller") if china else m.of("maker")
         return [s for s in pool if s.offers(material) > 0]
 
     def via_tier(self, buyer_name: str, material: str) -> bool:
@@ -84,7 +86,7 @@ class OrderBook:
         """The firms that buy ``material`` from magnet sellers: buyers not supplied with it
         by tier-1s, then the tier-1s (in creation order)."""
         m = self.model
-        return [*(b for b in m.buyers if not self.via_tier(b.name, material)), *m.tier1s]
+        return [*(b for b in m.of("buyer") if not self.via_tier(b.name, material)), *m.of("tier1")]
 
     def component_transit(self, tier1: str, buyer_country: str) -> float:
         """Transit of components from a tier-1 to a plant: over land (the tier-1's

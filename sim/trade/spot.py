@@ -30,7 +30,7 @@ class SpotMarket:
 
     def __init__(self, model) -> None:
         self.model = model
-        self.firms = [*model.buyers, *model.tier1s]
+        self.firms = [*model.of("buyer"), *model.of("tier1")]
         self.active = any(f.spot_below > 0 for f in self.firms)
         self.traded_today = 0.0
 

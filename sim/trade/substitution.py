@@ -31,7 +31,7 @@ class Substitution:
 
     def __init__(self, model, conf: SubstitutionConf) -> None:
         self.model, self.conf = model, conf
-        self.autos = [b for b in model.buyers if b.kind in conf.kinds]
+        self.autos = [b for b in model.of("buyer") if b.kind in conf.kinds]
         self.base = {a.name: dict(a.need) for a in self.autos}
         self.share = {a.name: {m: 0.0 for m in SHIFT if m in a.need} for a in self.autos}
         self.signal_days = {a.name: {m: 0 for m in SHIFT} for a in self.autos}
@@ -69,7 +69,7 @@ class Substitution:
     def recycle(self) -> None:
         """Recycled oxide to non-Chinese makers, rising with the oxide price (phase 2)."""
         c, mk = self.conf, self.model.market
-        makers = [m for m in self.model.makers if m.oxide_target > 0]
+        makers = [m for m in self.model.of("maker") if m.oxide_target > 0]
         self.recycled_today = 0.0
         if c.recycled_tpd <= 0 or not makers or FEEDSTOCK not in mk.p0:
             return

@@ -1,0 +1,140 @@
+"""Resolving a world: its firms and tables from ``world.tables``, then the scenario's edits.
+
+`resolve` fills every firm kind a `WorldConf` does not give from its tables, appends
+``world.add`` firms, applies ``firm_overrides`` by name and ``automaker_cover_days`` (the
+world-wide plant cover of sweeps and the buffer search), then clears the edits so that
+resolving again changes nothing. It is the one place a world's firm configs are changed:
+the model's builder never rewrites a firm's config.
+
+Links from the tables are checked strictly: a link naming a firm that exists nowhere is an
+error naming the file and line. Where the caller replaced a kind's list (``world.firms``),
+the table links naming that kind's table firms are left out, and so are the table's tier-1s
+that then supply no plant: the caller chose other firms.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sim.config.firm_kinds import FIRM_KINDS
+from sim.config.firms import end_use_error, hre_shares
+from sim.config.tables import OTHER_TABLES, load
+from sim.config.world import WorldConf, is_resolved  # noqa: F401 - re-exported
+from sim.domain.errors import ConfigError, suggest
+
+
+def resolve(world: WorldConf) -> WorldConf:
+    """Fill ``world`` from its tables and apply its edits (module docstring); returns
+    ``world`` (changed in place)."""
+    if not isinstance(world, WorldConf):
+        raise ConfigError(f"world: must be a WorldConf, got {type(world).__name__}")
+    replaced = {k for k in FIRM_KINDS if k in world.firms}
+    tables = None
+    if replaced != set(FIRM_KINDS) or any(getattr(world, t) is None for t in OTHER_TABLES):
+        tables = load(world.tables)
+    for key in FIRM_KINDS:
+        if key not in world.firms:
+            world.firms[key] = [dataclasses.replace(f) for f in tables.rows.get(key, ())]
+    links_from_tables = world.links is None
+    for t in OTHER_TABLES:
+        if getattr(world, t) is None:
+            setattr(world, t, [dataclasses.replace(r) for r in tables.rows[t]])
+    _add(world)
+    _overrides(world)
+    if world.automaker_cover_days is not None:  # the plant's own buffer: its whole chain's,
+        for c in world.firms.get("automakers", ()):  # or with tier-1s its components'
+            c.target_cover_days = world.automaker_cover_days
+            if c.component_cover_days is not None:
+                c.component_cover_days = world.automaker_cover_days
+    if links_from_tables and tables is not None:
+        _table_links(world, tables, replaced)
+    _end_uses(world)
+    return world
+
+
+def _add(world: WorldConf) -> None:
+    names = {f.name for items in world.firms.values() for f in items}
+    for key, added in world.add.items():
+        for i, f in enumerate(added):
+            if f.name in names:
+                raise ConfigError(f"world.add.{key}[{i}].name: a firm named {f.name!r} is in "
+                                  "the world already (change it with world.firm_overrides)")
+            names.add(f.name)
+        world.firms[key] = [*world.firms[key], *added]
+    world.add = {}
+
+
+def _override(firm: Any, changes: dict, where: str) -> None:
+    names = [f.name for f in dataclasses.fields(firm)]
+    for key, value in changes.items():
+        if key not in names or key == "name":
+            raise ConfigError(f"{where}.{key}: not a field of {type(firm).__name__} that "
+                              f"can be overridden{suggest(key, names)}")
+        old = getattr(firm, key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            value = {**old, **value}
+        setattr(firm, key, value)
+
+
+def _overrides(world: WorldConf) -> None:
+    by_name = {f.name: f for items in world.firms.values() for f in items}
+    for name, changes in world.firm_overrides.items():
+        where = f"world.firm_overrides.{name}"
+        if name not in by_name:
+            raise ConfigError(f"{where}: no firm named {name!r}{suggest(name, by_name)}; "
+                              f"known: {sorted(by_name)}")
+        if not isinstance(changes, dict):
+            raise ConfigError(f"{where}: must be a mapping {{field: value}}, got {changes!r}")
+        _override(by_name[name], dict(changes), where)
+    world.firm_overrides = {}
+
+
+def _table_links(world: WorldConf, tables, replaced: set[str]) -> None:
+    """Check the links that came from the tables (module docstring)."""
+    names = {f.name for items in world.firms.values() for f in items}
+    gone = {f.name for k in replaced for f in tables.rows.get(k, ())} - names
+    kept, dropped_for = [], set()
+    for link, line in zip(world.links, tables.lines["links"], strict=True):
+        if link.supplier in gone or link.customer in gone:
+            dropped_for.add(link.supplier)
+            continue
+        for end in ("supplier", "customer"):
+            name = getattr(link, end)
+            if name not in names:
+                raise ConfigError(f"{tables.label}/links.csv:{line}.{end}: no firm named "
+                                  f"{name!r} in the world{suggest(name, names)}")
+        kept.append(link)
+    world.links = kept
+    if "tier1s" in replaced or "tier1s" not in FIRM_KINDS:
+        return
+    linked = {x.supplier for x in kept}
+    keep = []
+    for f, line in zip(world.firms["tier1s"], (*tables.lines["tier1s"], *[None] * 999),
+                       strict=False):
+        if f.name in linked:
+            keep.append(f)
+        elif f.name not in dropped_for and line is not None and world.tiers:
+            raise ConfigError(f"{tables.label}/tier1s.csv:{line}.name: no link in links.csv "
+                              f"names {f.name!r} as supplier, so it supplies no plant")
+        elif line is None:
+            keep.append(f)  # added by the caller: the model's checks name it
+    world.firms["tier1s"] = keep
+
+
+def _end_uses(world: WorldConf) -> None:
+    shares = hre_shares(world)
+    seen: set[str] = set()
+    for i, row in enumerate(world.end_uses or ()):
+        if row.end_use in seen:
+            raise ConfigError(f"world.end_uses[{i}].end_use: {row.end_use!r} given twice")
+        seen.add(row.end_use)
+    for kind in FIRM_KINDS.values():
+        if not kind.splits_ndfeb:
+            continue
+        for i, firm in enumerate(world.firms.get(kind.key) or ()):
+            why = end_use_error(firm, shares)
+            if why:
+                raise ConfigError(f"world.{kind.key}[{i}].{why} ({firm.name})")
+
+
