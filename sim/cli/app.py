@@ -33,8 +33,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim import run, save
 from sim.config import RunConfig
-from sim.config.resolve import resolve
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR, ROOT
+from sim.config.resolve import resolve
 from sim.domain.errors import ConfigError
 from sim.kpis import summary_lines
 

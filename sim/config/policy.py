@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 from sim.config.registry import group, p
+from sim.domain.products import MAGNETS
 from sim.domain.vocab import SECTORS
 
 DISTS = ("fixed", "uniform", "triangular")
@@ -109,12 +110,12 @@ class LicensingConf:
 class EventConf:
     """A dated policy event. Give ``date`` (YYYY-MM-DD) or ``day`` (days after start).
 
-    Kinds (``set``) and the keys each takes are the registry ``sim.events.KINDS``
+    Kinds (``set``) and the keys each takes are the registry ``sim.policy.kinds.KINDS``
     (``magnet-sim list events`` and docs/model.md list them).
     (The key is ``date``, not ``on``: YAML reads a bare ``on`` as the boolean true.)
     """
 
-    set: str = p("", unit="-", desc="event kind (sim.events.KINDS)", source="scenario")
+    set: str = p("", unit="-", desc="event kind (sim.policy.kinds.KINDS)", source="scenario")
     id: Optional[str] = p(None, unit="-", desc="name by which sweeps address the event "
                           "(events.<id>.days); default: its kind, or kind_k when repeated",
                           source="scenario")
@@ -183,6 +184,13 @@ class EventConf:
     label: Optional[str] = p(None, unit="-", desc="label in plots", source="scenario")
     source: Optional[str] = p(None, unit="-", desc="citation of the event",
                               source="scenario")
+
+
+EVENT_META = ("set", "id", "date", "day", "label", "source")
+"""Keys every event takes whatever its kind: what it is, its id, when, and its label."""
+EVENT_DEFAULTS = {"materials": MAGNETS, "anti_diversion": (), "origins": ("CN",), "lead_days": 0}
+"""What a compiled event holds for a key its entry leaves out, where that is not null:
+every magnet, tariffs on Chinese goods, no lead."""
 
 
 @dataclass

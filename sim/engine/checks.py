@@ -129,8 +129,9 @@ def _world(cfg: RunConfig, ctx: dict) -> None:
                               f"{link.product!r}, got {link.product!r}")
 
 
-def _validate(cfg: RunConfig) -> tuple[dt.date, set[str]]:
-    """Check ``cfg`` but its events; return its start date and the firm names.
+def _validate(cfg: RunConfig) -> tuple[dt.date, dict[str, set[str]]]:
+    """Check ``cfg`` but its events; return its start date and the names of the world's
+    firms by vocabulary (``firm``, ``exporter``, ``mine``, ``buyer``).
 
     The world must be resolved (`sim.config.resolve.resolve`, which `sim.run`, `sim.build`
     and the command line do): the core reads no world tables."""
@@ -159,7 +160,7 @@ def _validate(cfg: RunConfig) -> tuple[dt.date, set[str]]:
         if not 0 <= d.low <= d.mode <= d.high:
             raise ConfigError(f"licensing.{key}: need 0 <= low <= mode <= high, got "
                               f"{d.low}, {d.mode}, {d.high}")
-    return start, names
+    return start, ctx
 
 
 def validate(cfg: RunConfig) -> dt.date:
@@ -171,9 +172,8 @@ def validate(cfg: RunConfig) -> dt.date:
 def checked(cfg: RunConfig) -> tuple[dt.date, list[PolicyEvent]]:
     """Check ``cfg`` and compile its events (with the government levers) once: the start
     date and the events, for the model."""
-    start, names = _validate(cfg)
-    events = compile_events(cfg.events, start, names, {m.name for m in _firms(cfg.world, "mine")},
-                            lever_events(cfg.government))
+    start, ctx = _validate(cfg)
+    events = compile_events(cfg.events, start, ctx, lever_events(cfg.government))
     return start, events
 
 

@@ -1,202 +1,122 @@
 """Compiling and scheduling policy events: checks, contradictions, government levers.
 
 `compile_events` turns a scenario's `EventConf` entries (and the config's government
-levers, `lever_events`) into `PolicyEvent` objects with the ends of timed events, checked
-against the registry `sim.events.KINDS`; `EventSchedule` fires them in the policy phase.
+levers, `lever_events`) into `PolicyEvent` objects with the ends of timed events. Every
+check derives from the one declaration of each key (`sim.config.policy.EventConf`: types,
+bounds, vocabularies, checked by the parameter registry) and from the event's kind
+(`sim.policy.kinds.KINDS`: the keys it takes and needs, its own cross-key check, which
+same-day events contradict it). Compiling is linear in the number of events: only events
+of one day are compared for contradictions. `EventSchedule` fires them in the policy phase.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter
 
-from sim.config.registry import check_country, check_date
-from sim.domain.errors import ConfigError
-from sim.domain.products import MAGNETS, MATERIALS
-from sim.policy.kinds import (
-    COMMON,
-    END_USES,
-    KINDS,
-    SECTORS,
-    EventConf,
-    PolicyEvent,
-)
+from sim.config.policy import EVENT_META, EventConf
+from sim.config.registry import check, check_date, from_mapping
+from sim.domain.errors import ConfigError, suggest
+from sim.policy.kinds import KINDS, PolicyEvent
 
-
-# --------------------------------------------------------------------------- checks
-def _countries(values, where: str) -> tuple[str, ...]:
-    return tuple(check_country(c, where) for c in values)
-
-
-def _check_values(ev: EventConf, where: str, firm_names, mine_names) -> None:
-    if ev.prob is not None and not 0.0 <= ev.prob <= 1.0:
-        raise ConfigError(f"{where}.prob: must be between 0 and 1, got {ev.prob}")
-    if ev.rate is not None and not 0.0 <= ev.rate <= 10.0:
-        raise ConfigError(f"{where}.rate: must be between 0 and 10, got {ev.rate}")
-    for key in ("tonnes_per_year", "tonnes", "delay_days", "delay_min_days",
-                "delay_max_days", "usd_per_kg", "lead_days"):
-        v = getattr(ev, key)
-        if v is not None and not v >= 0:
-            raise ConfigError(f"{where}.{key}: must be >= 0, got {v}")
-    if (ev.delay_min_days is not None and ev.delay_max_days is not None
-            and ev.delay_min_days > ev.delay_max_days):
-        raise ConfigError(f"{where}.delay_max_days: must be >= delay_min_days "
-                          f"({ev.delay_min_days}), got {ev.delay_max_days}")
-    if ev.level is not None and not -1.0 <= ev.level <= 1.0:
-        raise ConfigError(f"{where}.level: must be between -1 and 1, got {ev.level}")
-    if ev.end_use is not None and ev.end_use not in END_USES:
-        raise ConfigError(f"{where}.end_use: {ev.end_use!r} not in {list(END_USES)}")
-    for key in ("firms", "customers"):
-        for name in getattr(ev, key) or ():
-            if firm_names is not None and name not in firm_names:
-                raise ConfigError(f"{where}.{key}: no firm named {name!r} in the world")
-    for sec in ev.sectors or ():
-        if sec not in SECTORS:
-            raise ConfigError(f"{where}.sectors: {sec!r} not in {list(SECTORS)}")
-    for name in ev.mines or ():
-        if mine_names is not None and name not in mine_names:
-            raise ConfigError(f"{where}.mines: no mine named {name!r} in the world")
-    for m, v in (ev.tonnes_per_day or {}).items():
-        if m not in MAGNETS:
-            raise ConfigError(f"{where}.tonnes_per_day: unknown magnet {m!r}; known: "
-                              f"{list(MAGNETS)}")
-        if not v >= 0:
-            raise ConfigError(f"{where}.tonnes_per_day.{m}: must be >= 0, got {v}")
-
-
-def _one(ev: EventConf, i: int, start: dt.date, firm_names, mine_names) -> PolicyEvent:
-    where = f"events[{i}]" + (f" (id {ev.id})" if ev.id else "")
-    kind = KINDS.get(ev.set)
-    if kind is None:
-        raise ConfigError(f"{where}.set: unknown event kind {ev.set!r}; known: "
-                          f"{sorted(KINDS)}")
-    given = {k for k, v in vars(ev).items() if v is not None and v != ""}
-    bad = given - COMMON - kind.keys
-    if bad:
-        raise ConfigError(f"{where}: key(s) {sorted(bad)} not used by a {kind.name!r} event; "
-                          f"it takes {sorted(kind.keys | COMMON - {'set'})}")
-    missing = kind.required - given
-    if missing:
-        raise ConfigError(f"{where}: a {kind.name!r} event needs {sorted(missing)}")
-    if (ev.date is None) == (ev.day is None):
-        raise ConfigError(f"{where}: give exactly one of 'date' or 'day'")
-    if ev.day is not None and ev.day < 0:
-        raise ConfigError(f"{where}.day: must be >= 0, got {ev.day}")
-    when = check_date(ev.date, f"{where}.date") if ev.date is not None else (
-        start + dt.timedelta(days=int(ev.day)))
-    materials = tuple(ev.materials) if ev.materials is not None else MAGNETS
-    for m in materials:
-        if m not in MATERIALS:
-            raise ConfigError(f"{where}.materials: unknown material {m!r}; known: "
-                              f"{list(MATERIALS)}")
-    _check_values(ev, where, firm_names, mine_names)
-    dest = (_countries(ev.destinations, f"{where}.destinations")
-            if ev.destinations is not None else None)
-    importers = (_countries(ev.importers, f"{where}.importers")
-                 if ev.importers is not None else None)
-    origins = (_countries(ev.origins, f"{where}.origins")
-               if ev.origins is not None else ("CN",))  # a tariff's origin: China by default
-    pe = PolicyEvent(
-        date=when, kind=kind.name, materials=materials, destinations=dest,
-        anti_diversion=_countries(ev.anti_diversion or (), f"{where}.anti_diversion"),
-        tonnes_per_year=ev.tonnes_per_year, prob=ev.prob, level=ev.level,
-        delay_days=ev.delay_days, delay_min_days=ev.delay_min_days,
-        delay_max_days=ev.delay_max_days, tonnes=ev.tonnes, end_use=ev.end_use,
-        sectors=tuple(ev.sectors) if ev.sectors is not None else None,
-        firms=tuple(ev.firms) if ev.firms is not None else None,
-        customers=tuple(ev.customers) if ev.customers is not None else None,
-        usd_per_kg=ev.usd_per_kg, mines=tuple(ev.mines) if ev.mines is not None else None,
-        rate=ev.rate, importers=importers, origins=origins,
-        tonnes_per_day=dict(ev.tonnes_per_day) if ev.tonnes_per_day else None,
-        open=ev.open, lead_days=int(ev.lead_days or 0), group=ev.group,
-        label=ev.label or kind.name.replace("_", " "), source=ev.source or "",
-        id=ev.id or str(i))
-    if ev.days is not None:
-        if ev.days <= 0:
-            raise ConfigError(f"{where}.days: must be > 0, got {ev.days}")
-        pe.end = when + dt.timedelta(days=int(ev.days))
-    return pe
+MAX_EVENTS = 20_000
+"""Most events a run may have (its scenario's and the levers')."""
 
 
 def event_ids(kinds: list[str], explicit: list[str | None]) -> list[str]:
     """Each event's id: its ``id`` key when given, else its kind when that kind occurs once
     in the list, else ``<kind>_<k>`` for the k-th (1-based) event of that kind. Sweeps and
     overrides address events by these (``events.embargo.days``) or by position."""
-    out, seen = [], {}
+    counts = Counter(kinds)
+    out, seen = [], Counter()
     for kind, given in zip(kinds, explicit, strict=True):
         if given:
             out.append(str(given))
             continue
-        seen[kind] = seen.get(kind, 0) + 1
-        out.append(kind if kinds.count(kind) == 1 else f"{kind}_{seen[kind]}")
+        seen[kind] += 1
+        out.append(kind if counts[kind] == 1 else f"{kind}_{seen[kind]}")
     return out
 
 
-def _overlap(a: tuple | None, b: tuple | None) -> bool:
-    """Two lists of countries (None: all) share a country."""
-    return a is None or b is None or bool(set(a) & set(b))
+def _where(i: int, ev: EventConf, n_user: int) -> str:
+    """Where an event is, as the user wrote it: ``events[i]`` or a government lever."""
+    if i >= n_user:  # compiled from a government lever (lever_events)
+        return ev.source or f"government lever {ev.id}"
+    return f"events[{i}]" + (f" (id {ev.id})" if ev.id else "")
+
+
+def _one(ev: EventConf, where: str, start: dt.date, ctx: dict | None) -> PolicyEvent:
+    kind = KINDS.get(ev.set)
+    if kind is None:
+        raise ConfigError(f"{where}.set: unknown event kind {ev.set!r}{suggest(ev.set, KINDS)}"
+                          f"; known: {sorted(KINDS)}")
+    values = {f.name: getattr(ev, f.name) for f in dataclasses.fields(ev)}
+    given = {k for k, v in values.items() if v is not None and v != ""}
+    bad = given - set(EVENT_META) - kind.keys
+    if bad:
+        raise ConfigError(f"{where}: key(s) {sorted(bad)} not used by a {kind.name!r} event; "
+                          f"it takes {sorted(kind.keys | set(EVENT_META) - {'set'})}")
+    missing = kind.required - given
+    if missing:
+        raise ConfigError(f"{where}: a {kind.name!r} event needs {sorted(missing)}")
+    if (ev.date is None) == (ev.day is None):
+        raise ConfigError(f"{where}: give exactly one of 'date' or 'day'")
+    check(ev, where, ctx)  # types, bounds, choices, countries, names: from EventConf
+    if kind.check is not None:
+        kind.check(ev, where)
+    when = check_date(ev.date, f"{where}.date") if ev.date is not None else (
+        start + dt.timedelta(days=int(ev.day)))
+    pe = PolicyEvent(kind.name, when, values, label=ev.label or kind.name.replace("_", " "),
+                     source=ev.source or "")
+    if ev.days is not None:
+        if not kind.can_be_timed:
+            raise ConfigError(f"{where}.days: a {kind.name!r} event cannot be timed")
+        pe.end = when + dt.timedelta(days=int(ev.days))
+    return pe
 
 
 def _contradiction(a: PolicyEvent, b: PolicyEvent) -> bool:
     """Two events on one day that say opposite things about the same target."""
-    if a.date != b.date or a.lift or b.lift:
-        return False
-    pair = {a.kind, b.kind}
-    dests = (a.destinations is None or b.destinations is None
-             or bool(set(a.destinations) & set(b.destinations)))
-    if pair == {"embargo", "lift_embargo"}:
-        return dests
-    if pair == {"controls", "lift_controls"}:
-        return dests and bool(set(a.materials) & set(b.materials))
-    if a.kind != b.kind or a.destinations != b.destinations:
-        return False
-    if a.kind == "tariff":  # the same importers x origins pair, two rates
-        return (_overlap(a.importers, b.importers) and bool(set(a.origins) & set(b.origins))
-                and a.rate != b.rate)
-    same = {"approval": ("firms", "sectors", "prob"), "relations": ("level",),
-            "customs_checks": ("delay_days",), "customs_hold": ("delay_min_days",),
-            "quota": ("materials", "tonnes_per_year"),
-            "price_floor": ("mines", "usd_per_kg"),
-            "concentrate_route": ("mines", "open")}.get(a.kind)
-    if not same:
-        return False
-    if a.kind == "customs_hold":
-        return bool(set(a.materials) & set(b.materials)) and (
-            (a.delay_min_days, a.delay_max_days) != (b.delay_min_days, b.delay_max_days))
-    if a.kind in ("quota",):
-        return bool(set(a.materials) & set(b.materials)) and (
-            a.tonnes_per_year != b.tonnes_per_year)
-    key, val = same[:-1], same[-1]
-    return all(getattr(a, k) == getattr(b, k) for k in key) and (
-        getattr(a, val) != getattr(b, val))
+    ka, kb = KINDS[a.kind], KINDS[b.kind]
+    return bool((ka.contradicts and ka.contradicts(a, b))
+                or (kb.contradicts and kb.contradicts(b, a)))
 
 
-def compile_events(events: list, start: dt.date, firm_names: set[str] | None = None,
-                   mine_names: set[str] | None = None,
+def compile_events(events: list, start: dt.date, ctx: dict | None = None,
                    levers: list[EventConf] = ()) -> list[PolicyEvent]:
     """Check a scenario's events (and the config's government levers, compiled into
-    events) and return them with the ends of timed events, sorted by date."""
-    out: list[PolicyEvent] = []
-    mine: list[PolicyEvent] = []
-    confs = [EventConf(**ev) if isinstance(ev, dict) else ev for ev in [*events, *levers]]
+    events) and return them with the ends of timed events, sorted by date. ``ctx`` maps
+    name vocabularies (``exporter``, ``mine``, ``buyer``, ``firm``) to the world's names."""
+    n_user = len(events)
+    if n_user + len(levers) > MAX_EVENTS:
+        raise ConfigError(f"events: at most {MAX_EVENTS:,} events, got {n_user + len(levers):,}")
+    confs = [from_mapping(EventConf, ev, f"events[{i}]") if isinstance(ev, dict) else ev
+             for i, ev in enumerate([*events, *levers])]
     ids = event_ids([c.set for c in confs], [c.id for c in confs])
+    dup = [k for k, n in Counter(ids).items() if n > 1]
+    if dup:
+        i = ids.index(dup[0], ids.index(dup[0]) + 1)
+        raise ConfigError(f"{_where(i, confs[i], n_user)}.id: the id {dup[0]!r} is given to "
+                          "more than one event; ids must be unique")
+    out: list[PolicyEvent] = []
+    by_day: dict[dt.date, list[tuple[int, PolicyEvent]]] = {}
     for i, ev in enumerate(confs):
-        pe = _one(ev, i, start, firm_names, mine_names)
+        where = _where(i, ev, n_user)
+        pe = _one(ev, where, start, ctx)
         pe.id = ids[i]
-        for other in mine:
+        for _, other in by_day.get(pe.date, ()):
             if _contradiction(pe, other):
-                raise ConfigError(f"events[{i}]: a {pe.kind!r} event on {pe.date} "
-                                  f"contradicts {other.kind!r} (id {other.id}) on the "
-                                  "same day")
-        mine.append(pe)
+                raise ConfigError(f"{where}: a {pe.kind!r} event on {pe.date} contradicts "
+                                  f"{other.kind!r} (id {other.id}) on the same day")
+        by_day.setdefault(pe.date, []).append((i, pe))
         out.append(pe)
         kind = KINDS[pe.kind]
         if pe.end is not None and kind.end is not None:
             out.append(PolicyEvent(
-                date=pe.end, kind=kind.end_kind, materials=pe.materials,
-                destinations=pe.destinations, firms=pe.firms, end_use=pe.end_use,
-                parent=pe, label=f"end of {pe.label}", source=pe.source, id=pe.id))
-        elif pe.end is not None and pe.kind != "general_licence":
-            raise ConfigError(f"events[{i}].days: a {pe.kind!r} event cannot be timed")
+                kind.end_kind, pe.end, {k: getattr(pe, k) for k in
+                                        ("materials", "destinations", "firms", "end_use")},
+                label=f"end of {pe.label}", source=pe.source, id=pe.id, parent=pe))
     out.sort(key=lambda e: e.effective)
     return out
 
