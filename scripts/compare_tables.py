@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from hydra import compose, initialize_config_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = ROOT / "scenarios"
+import sim
+from sim.config.paths import CONFIG_DIR
+
 TABLES = ("daily", "agents", "shipments", "events")
 
 
@@ -34,13 +34,7 @@ def cases() -> list[tuple[str, str]]:
 
 
 def run_case(scenario: str, licensing: str, seed: int) -> dict[str, pd.DataFrame]:
-    import sim
-    from sim.cli.app import to_config
-
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=[
-            f"scenario={scenario}", f"licensing={licensing}", f"seed={seed}"])
-    out = sim.run(to_config(cfg))
+    out = sim.run(sim.scenario(scenario, f"licensing={licensing}", seed=seed))
     return {t: out[t] for t in TABLES}
 
 

@@ -1,8 +1,8 @@
-"""`python -m sim`: the Hydra entry, nothing else (see `sim.entry.cli`)."""
+"""``python -m sim``: the same command line as ``magnet-sim`` (`sim.cli.main.main`)."""
 
 import sys
 
-from sim.cli.app import cli
+from sim.cli.main import main
 
 if __name__ == "__main__":
-    sys.exit(cli())
+    sys.exit(main())

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from omegaconf import OmegaConf
 
-from sim.cli.keys import check_value, field_types, run_schema
+from sim.cli.keys import check_shape, field_types, run_schema
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 from sim.domain.errors import error, show, suggest
 
@@ -90,12 +90,12 @@ def check_file(path: Path, group: str, needs_header: bool) -> None:
             if k not in root:
                 raise error(f"{src}: {k}", f"unknown key {str(k)!r}{suggest(k, root)}",
                             None if isinstance(v, (dict, list)) else f"{k}: {show(v)}")
-            check_value(v, root[k], str(k), src)
+            check_shape(v, root[k], str(k), src)
         return
     root = field_types(run_schema())
     if group in root:  # a group named after a section (licensing, world, ...)
         body = {k: v for k, v in data.items() if k not in SPECIAL_KEYS}
-        check_value(body, root[group], group, src)
+        check_shape(body, root[group], group, src)
 
 
 def _check_defaults(items: Any, src: str, path: Path) -> None:

@@ -1,7 +1,7 @@
 """Keys and values checked against the run's schema (`sim.config.RunConfig`), and event ids.
 
 `key_type` walks a dotted key (``world.transit_days.BR``) through the schema and raises
-`ConfigError` naming the first unknown part, with a "did you mean"; `check_value` checks
+`ConfigError` naming the first unknown part, with a "did you mean"; `check_shape` checks
 plain data (a YAML node or an override's value) against a schema type: unknown keys, wrong
 kinds of values, and the ``on:`` key of an event (YAML reads a bare ``on`` as true: the key
 is ``date:``). Value ranges are not checked here: `sim.validate` does that when the run
@@ -91,7 +91,7 @@ def _scalar_ok(value: Any, tp: Any) -> bool:
     return True
 
 
-def check_value(value: Any, tp: Any, where: str, src: str) -> None:
+def check_shape(value: Any, tp: Any, where: str, src: str) -> None:
     """Check ``value`` (plain YAML/override data) against schema type ``tp``.
 
     ``where`` is the key path, ``src`` the place (file or ``command line``)."""
@@ -116,7 +116,7 @@ def check_value(value: Any, tp: Any, where: str, src: str) -> None:
             if k not in fields:
                 raise error(f"{src}: {key}", f"unknown key {str(k)!r}{suggest(k, fields)}",
                             f"{k}: {show(v)}" if not isinstance(v, (dict, list)) else None)
-            check_value(v, fields[k], key, src)
+            check_shape(v, fields[k], key, src)
         if tp.__name__ == "EventConf":
             _check_event_kind(value, where, src)
         return
@@ -126,14 +126,14 @@ def check_value(value: Any, tp: Any, where: str, src: str) -> None:
             raise error(f"{src}: {where}", f"expected {_kind(tp)}", show(value))
         (item,) = typing.get_args(tp) or (Any,)
         for i, v in enumerate(value):
-            check_value(v, item, f"{where}[{i}]", src)
+            check_shape(v, item, f"{where}[{i}]", src)
         return
     if origin in (dict, dict):
         if not isinstance(value, dict):
             raise error(f"{src}: {where}", f"expected {_kind(tp)}", show(value))
         args = typing.get_args(tp)
         for k, v in value.items():
-            check_value(v, args[1] if len(args) == 2 else Any, f"{where}.{k}", src)
+            check_shape(v, args[1] if len(args) == 2 else Any, f"{where}.{k}", src)
         return
     if isinstance(value, (dict, list)):
         raise error(f"{src}: {where}", f"expected {_kind(tp)}", show(value))
@@ -150,11 +150,11 @@ def _check_event_kind(ev: dict, where: str, src: str) -> None:
 
 
 def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] = (),
-             info: dict | None = None) -> Any:
+             info: dict | None = None, root: type | None = None) -> Any:
     """The schema type at the dotted key ``parts``; raises naming the first unknown part.
     ``info`` (optional) gets ``lists`` (prefixes indexed by number) and ``map_entry`` (the
     key is an entry of a mapping such as ``world.transit_days.BR``)."""
-    tp: Any = run_schema()
+    tp: Any = root or run_schema()
     info = info if info is not None else {}
     info.setdefault("lists", [])
     info["map_entry"] = False

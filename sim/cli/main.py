@@ -1,170 +1,108 @@
-"""``magnet-sim``: the console command.
+"""The one command line: ``magnet-sim`` and ``python -m sim`` are this function.
 
     magnet-sim --help                          what the tool does, scenarios, parameters
-    magnet-sim list scenarios|licensing|experiments|kpis|parameters
+    magnet-sim list scenarios|licensing|experiments|kpis|parameters|events|mechanisms
+    magnet-sim [scenario=NAME] [key=value ...] one run (``-m experiment=NAME``: a sweep;
+                                               ``--cfg job``: print the composed config)
     magnet-sim buffer scenario=controls_2025   the buffer that would have carried the plants
-    magnet-sim replot SWEEP_OR_RUN_FOLDERS     rebuild a sweep's summary and plots
+    magnet-sim replot FOLDER [...]             rebuild a sweep's summary and plots
     magnet-sim ablation [SPEC] [--jobs N]      each replay with each mechanism switched off
     magnet-sim months RUN_FOLDER_OR_SCENARIO   a run month by month (Markdown tables)
-    magnet-sim [scenario=NAME] [key=value ...] one run (anything else goes to Hydra:
-                                               ``-m experiment=NAME`` sweeps, ``--cfg job``)
+    magnet-sim worlds export|check ...         start or check a folder of world tables
+
+Every user mistake is one line ``error: <where>: <what>, got <value>`` with exit status 2
+and no traceback (``SIM_DEBUG=1`` prints the traceback too); a sweep with failed jobs exits
+1 after its summary; Ctrl-C exits 130.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
+import traceback
+from collections.abc import Callable
 
-from sim.config.paths import EXPERIMENTS_DIR, LICENSING_DIR, SCENARIOS_DIR
+from sim.cli.help import help_text, list_
+from sim.domain.errors import ConfigError
 
-SCENARIOS, LICENSING, EXPERIMENTS = SCENARIOS_DIR, LICENSING_DIR, EXPERIMENTS_DIR
-COMMON = ("scenario", "licensing", "seed", "start", "days", "plots",
-          "world.automaker_cover_days", "world.transit_jitter_days",
-          "market.scarcity_elasticity", "government.dfars_ban_date",
-          "government.price_floor_usd_per_kg")
+LISTS = "scenarios|licensing|experiments|kpis|parameters|events|mechanisms"
 
 
-def _about(path: Path, width: int = 88) -> str:
-    """The first sentence of a YAML file's leading comment."""
-    words = []
-    for line in path.read_text().splitlines():
-        if not line.startswith("#"):
-            if words:
-                break
-            continue
-        text = line.lstrip("# ").strip()
-        if text.startswith("@package"):
-            continue
-        words.append(text)
-    s = " ".join(words)
-    if ". " in s:
-        s = s[:s.index(". ") + 1]
-    return s if len(s) <= width else s[:width - 3] + "..."
+def _subcommands() -> dict[str, Callable[[list[str]], int]]:
+    """The subcommands, each imported when used (so a one-off run loads only what it needs)."""
+    def buffer(a):
+        from sim.experiments.buffer import main
+        return main(a)
 
+    def replot(a):
+        from sim.experiments.replot import main
+        return main(a)
 
-def _named(folder: Path) -> list[tuple[str, str]]:
-    return [(p.stem, _about(p)) for p in sorted(folder.glob("*.yaml"))]
+    def ablation(a):
+        from sim.experiments.ablation import main
+        return main(a)
 
+    def months(a):
+        from sim.experiments.months import main
+        return main(a)
 
-def parameters() -> list[tuple[str, str, str, str]]:
-    """(key, default, unit, description) of every parameter, from the parameter registry
-    (`sim.parameters`)."""
-    from sim.config.parameters import _fmt, table
+    def worlds(a):
+        from sim.cli.worlds import main
+        return main(a)
 
-    return [(r.path, _fmt(r.default), r.unit, r.desc) for r in table()]
-
-
-def _table(rows, header) -> str:
-    w = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
-    out = []
-    for r in [header, *rows]:
-        out.append("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r[:-1])) + "  " +
-                   str(r[-1]))
-    return "\n".join(out)
-
-
-def list_(what: str) -> str:
-    if what == "scenarios":
-        return _table(_named(SCENARIOS), ("scenario", "what it is"))
-    if what == "licensing":
-        return _table(_named(LICENSING), ("licensing", "how the Ministry decides"))
-    if what == "experiments":
-        return _table(_named(EXPERIMENTS), ("experiment", "question (run: magnet-sim -m "
-                                            "experiment=NAME)"))
-    if what == "kpis":
-        from sim.kpis import table
-        t = table()
-        return _table([(r.name, r.unit or r.keys, r.description) for r in t.itertuples()],
-                      ("kpi", "unit / keys", "description"))
-    if what == "parameters":
-        return _table([(k, d if len(d) < 40 else d[:37] + "...", u, h)
-                       for k, d, u, h in parameters()], ("key", "default", "unit", "help"))
-    raise SystemExit(f"magnet-sim list: unknown list {what!r}; choose scenarios, licensing, "
-                     "experiments, kpis or parameters")
-
-
-def help_text() -> str:
-    params = {k: (d, u, h) for k, d, u, h in parameters()}
-    common = []
-    for k in COMMON:
-        if k in ("scenario", "licensing"):
-            common.append((k, "", "name", "one of the " + ("scenarios" if k == "scenario"
-                                                             else "licensing variants")
-                           + " below"))
-        elif k in params:
-            d, u, h = params[k]
-            common.append((k, d, u, h if len(h) < 70 else h[:67] + "..."))
-    return "\n".join([
-        "magnet-sim: an agent-based simulator of the rare-earth permanent-magnet supply chain",
-        "(Chinese export licences, quotas and embargoes; magnet makers, mines, automakers,",
-        "industry and defence buyers). One run writes a run folder (tables, kpis.json,",
-        "plants.parquet, plots) and prints which plants halt, when, for how long, what it",
-        "costs, and what buffer would have carried them.",
-        "",
-        "usage:",
-        "  magnet-sim [scenario=NAME] [licensing=NAME] [key=value ...]   one run",
-        "  magnet-sim -m experiment=NAME [key=value ...]                 a sweep",
-        "  magnet-sim buffer scenario=NAME [--seeds 5 --share 0.9]       buffer search",
-        "  magnet-sim replot FOLDER [...]                                redo sweep plots",
-        "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
-        "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
-        "  magnet-sim list scenarios|licensing|experiments|kpis|parameters",
-        "  magnet-sim --hydra-help                                       Hydra's own help",
-        "",
-        "scenarios:", _indent(_table(_named(SCENARIOS), ("name", "what it is"))),
-        "",
-        "licensing variants:", _indent(_table(_named(LICENSING), ("name", "decisions"))),
-        "",
-        "experiments (sweeps):", _indent(_table(_named(EXPERIMENTS), ("name", "question"))),
-        "",
-        "most used parameters (all: magnet-sim list parameters):",
-        _indent(_table(common, ("key", "default", "unit", "meaning"))),
-        "",
-        "examples:",
-        "  magnet-sim scenario=controls_2025",
-        "  magnet-sim scenario=embargo_us days=730 world.automaker_cover_days=60 seed=3",
-        "  magnet-sim -m experiment=licensing_policies",
-        "  magnet-sim buffer scenario=controls_2025",
-    ])
-
-
-def _indent(s: str) -> str:
-    return "\n".join("  " + ln for ln in s.splitlines())
-
-
-def main(argv: list[str] | None = None) -> int | None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help", "help"):
-        if not args:
-            print(help_text().split("\n\nscenarios:")[0] + "\n\n(no arguments: running the "
-                  "baseline; magnet-sim --help for more)\n")
-        else:
-            print(help_text())
-            return 0
-    elif args[0] == "list":
-        if len(args) != 2:
-            print("usage: magnet-sim list scenarios|licensing|experiments|kpis|parameters",
-                  file=sys.stderr)
-            return 2
-        print(list_(args[1]))
+    def listing(a):
+        if len(a) != 1:
+            raise ConfigError(f"magnet-sim list: name one list ({LISTS}), got {' '.join(a)}")
+        print(list_(a[0]))
         return 0
-    elif args[0] == "buffer":
-        from sim.experiments.buffer import main as buffer_main
-        return buffer_main(args[1:])
-    elif args[0] == "replot":
-        from sim.experiments.replot import main as replot_main
-        return replot_main(args[1:])
-    elif args[0] == "ablation":
-        from sim.experiments.ablation import main as ablation_main
-        return ablation_main(args[1:])
-    elif args[0] == "months":
-        from sim.experiments.months import main as months_main
-        return months_main(args[1:])
-    from sim.cli.app import main as hydra_main
-    sys.argv = ["magnet-sim", *args]
-    hydra_main()
-    return 0
+
+    return {"buffer": buffer, "replot": replot, "ablation": ablation, "months": months,
+            "worlds": worlds, "list": listing}
+
+
+def debug() -> bool:
+    """``SIM_DEBUG=1`` (or ``HYDRA_FULL_ERROR=1``): tracebacks are printed too."""
+    return any(os.environ.get(v, "") not in ("", "0") for v in ("SIM_DEBUG",
+                                                                  "HYDRA_FULL_ERROR"))
+
+
+def dispatch(args: list[str]) -> int:
+    if args and args[0] in ("-h", "--help", "help"):
+        print(help_text())
+        return 0
+    commands = _subcommands()
+    if args and args[0] in commands:
+        return int(commands[args[0]](args[1:]) or 0)
+    if not args:
+        print(help_text().split("\n\nscenarios:")[0] + "\n\n(no arguments: running the "
+              "baseline; magnet-sim --help for more)\n")
+    from sim.cli.run import run_command  # Hydra is imported only for runs
+    return run_command(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line (module docstring); returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return dispatch(args)
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            return int(e.code or 0)
+        print(e.code, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - every failure becomes one line
+        from sim.cli.overrides import explain, is_user_error
+
+        if debug():
+            traceback.print_exc()
+        print(f"error: {explain(e)}", file=sys.stderr)
+        if not debug() and not is_user_error(e):
+            print("(an internal error: SIM_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -4,8 +4,8 @@
 ``<where>: <what>, got <value>``) for what a person typed or wrote wrong:
 
 - overrides that do not parse, or a sweep (``a=1,2``) without ``-m``;
-- unknown keys, checked against the schema (`sim.key_checks.key_type`), with a "did you
-  mean"; values of the wrong kind (`sim.key_checks.check_value`);
+- unknown keys, checked against the schema (`sim.cli.keys.key_type`), with a "did you
+  mean"; values of the wrong kind (`sim.cli.keys.check_shape`);
 - unknown scenario, licensing, experiment (or any other group) names, with the list;
   an experiment named without ``-m``;
 - every YAML file the run will load (the chosen scenario, licensing variant, experiment):
@@ -13,7 +13,7 @@
 
 Value ranges are not checked here: `sim.validate` does that when the run starts. What slips
 through to Hydra is translated by `explain`. Event ids in keys (``events.embargo.days=90``)
-become positions (`sim.key_checks.resolve_event_key`).
+become positions (`sim.cli.keys.resolve_event_key`).
 """
 
 from __future__ import annotations
@@ -24,18 +24,21 @@ import re
 from pathlib import Path
 from typing import Any
 
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import OverrideParseException
 from omegaconf import OmegaConf
 
+from sim.cli.compose import FIRM_EDIT, experiments_dir, world_shorthand
 from sim.cli.files import (
     CONFIG_DIR,
-    EXPERIMENTS_DIR,
     GLOBAL_GROUPS,
     check_file,
     group_options,
     groups,
     primary_defaults,
 )
-from sim.cli.keys import check_value, key_type, resolve_event_key
+from sim.cli.keys import check_shape, key_type, resolve_event_key
+from sim.config.firm_kinds import FIRM_KINDS
 from sim.domain.errors import (
     ConfigError,
     error,
@@ -65,13 +68,10 @@ def search_dirs(args: argparse.Namespace) -> list[Path]:
     return dirs
 
 
-def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
-              config_name: str = "config") -> list[str]:
+def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str]:
     """Check the command line; return its overrides with event ids turned into positions
     (see `resolve_event_key`). Raises ConfigError."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.errors import OverrideParseException
-
+    experiments = experiments_dir()
     dirs = search_dirs(args)
     config_name = getattr(args, "config_name", None) or config_name
     if not any((d / f"{config_name}.yaml").exists() for d in dirs):
@@ -145,6 +145,17 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
             continue
         parts = key.split(".")
         info: dict = {}
+        if key == "events":  # a whole list: added to the scenario's (~events: replaced)
+            if not o.is_delete():
+                check_shape(o.value(), key_type(parts, "command line", text), key,
+                            "command line")
+            continue
+        edit = FIRM_EDIT.match(key)
+        if edit and edit["kind"] in FIRM_KINDS:  # a firm by its table position
+            tp = key_type(edit["rest"].split("."), "command line", text,
+                          root=FIRM_KINDS[edit["kind"]].conf)
+            check_shape(o.value(), tp, key, "command line")
+            continue
         if parts[0] == "events" and len(parts) > 1 and not parts[1].isdigit():
             tp = key_type(["events", "0", *parts[2:]], "command line", text, info=info)
         else:
@@ -153,7 +164,7 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
             needs_compose.append(i)  # list positions (and event ids) need the composed lists
         values = list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]
         for v in values:
-            check_value(v, tp, key, "command line")
+            check_shape(v, tp, key, "command line")
         if o.is_delete():
             raise error("command line", f"{key} is a setting of the model and cannot be "
                         "removed; set a value instead", text)
@@ -183,6 +194,15 @@ def preflight(args: argparse.Namespace, experiments: Path = EXPERIMENTS_DIR,
             _check_positions(k, cfg, texts[i])
             rewritten[i] = f"{plus}{k}={v}"
     return rewritten
+
+
+def check_overrides(texts: list[str], multirun: bool = False) -> list[str]:
+    """`preflight` for overrides given without the command line's flags (subcommands,
+    specs): the overrides with event ids turned into positions."""
+    args = argparse.Namespace(overrides=[world_shorthand(o) for o in texts],
+                              multirun=multirun, config_dir=None, config_path=None,
+                              config_name=None)
+    return preflight(args)
 
 
 def _sweeper_override(text: str, key: str, o: Any) -> str:
@@ -266,6 +286,14 @@ def explain(exc: BaseException) -> str:
         return str(error(f"{where.rstrip(':')}", f"{key}: {msg}{hint}" if key else msg + hint,
                          None if value is None else show(value)))
     return str(error("config", head))
+
+
+def is_user_error(e: BaseException) -> bool:
+    """A mistake in what the user gave (one line, no traceback), not a bug."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    return isinstance(e, (ConfigError, HydraException, OmegaConfBaseException))
 
 
 def _first(s: str) -> str:

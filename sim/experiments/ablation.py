@@ -37,6 +37,7 @@ The functions that build and format tables (`parse_spec`, `figures`, `ablation_t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import fnmatch
 import math
 import re
@@ -47,129 +48,21 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm.auto import tqdm
 
-from sim.config.paths import EXPERIMENTS_DIR
-from sim.domain.errors import (
-    ConfigError,
-    error,
-    show,
-    suggest,
+from sim.cli.compose import compose_run
+from sim.cli.overrides import check_overrides, explain
+from sim.domain.errors import ConfigError, error
+from sim.experiments.ablation_spec import (
+    ALL_ON,
+    DEFAULT_SPEC,
+    RATIO,
+    REFERENCE,
+    SUM,
+    Spec,
+    load_spec,
 )
-
-DEFAULT_SPEC = EXPERIMENTS_DIR / "ablation" / "replays.yaml"
-SPEC_KEYS = ("scenarios", "seed", "overrides", "baseline", "headline", "switches")
-ALL_ON = "all on"
-REFERENCE = "reference: no events"
-SUM = re.compile(r"^sum\((?P<pattern>[^()]+)\)$")
-RATIO = "/baseline"
-
-
-# --------------------------------------------------------------------------- the spec
-@dataclass(frozen=True)
-class Spec:
-    """A parsed ablation spec (see the module docstring)."""
-
-    scenarios: tuple[str, ...]
-    headline: tuple[str, ...]
-    switches: dict[str, tuple[str, ...]]
-    seeds: tuple[int, ...] = (42,)
-    overrides: tuple[str, ...] = ()
-    baseline: tuple[str, ...] | None = None
-
-
-def _strings(raw: Any, where: str, empty_ok: bool = True) -> tuple[str, ...]:
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        raise error(where, "expected a list of strings", show(raw))
-    if not raw and not empty_ok:
-        raise error(where, "needs at least one entry", show(raw))
-    return tuple(raw)
-
-
-def _check_headline(name: str, where: str) -> None:
-    """A headline figure names a registered KPI (flat name, pattern, sum or ratio)."""
-    from sim.kpis import REGISTRY, KpiError, check_names
-
-    text = name[:-len(RATIO)] if name.endswith(RATIO) else name
-    m = SUM.match(text)
-    if m:
-        text = m.group("pattern")
-    if "(" in text or ")" in text:
-        raise error(where, "a headline figure is NAME, NAME.key, a pattern with *, "
-                    "sum(PATTERN) or NAME/baseline", show(name))
-    base, _, rest = text.partition(".")
-    if "*" in base:
-        raise error(where, f"a pattern starts with a KPI name{suggest(base, REGISTRY)}",
-                    show(name))
-    if "*" in rest:
-        if not REGISTRY.get(base) or not REGISTRY[base].keys:
-            raise error(where, f"{base!r} is not a KPI with keys (a pattern needs one)"
-                        f"{suggest(base, [k for k, v in REGISTRY.items() if v.keys])}",
-                        show(name))
-        return
-    try:
-        check_names([text], where)
-    except KpiError as e:
-        raise error(where, f"unknown KPI {text!r}{suggest(base, REGISTRY)}; list them with "
-                    "magnet-sim list kpis", show(name)) from e
-
-
-def parse_spec(raw: Any, where: str = "ablation spec") -> Spec:
-    """The spec's data as a `Spec`; any unknown key or bad value is one `ConfigError`.
-    (Override keys are checked against the schema by `check_overrides`.)"""
-    if not isinstance(raw, dict):
-        raise error(where, "expected a mapping (" + ", ".join(SPEC_KEYS) + ")", show(raw))
-    for k in raw:
-        if k not in SPEC_KEYS:
-            raise error(where, f"unknown key {str(k)!r}{suggest(k, SPEC_KEYS)} (keys: "
-                        f"{', '.join(SPEC_KEYS)})", show(k))
-    for k in ("scenarios", "headline", "switches"):
-        if k not in raw:
-            raise error(where, f"needs {k!r}", None)
-    scenarios = _strings(raw["scenarios"], f"{where}: scenarios", empty_ok=False)
-    seed = raw.get("seed", 42)
-    seeds = seed if isinstance(seed, list) else [seed]
-    if not seeds or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0
-                            for x in seeds) or len(set(seeds)) < len(seeds):
-        raise error(f"{where}: seed", "expected a whole number >= 0, or a list of distinct "
-                    "ones (figures are then means over the seeds)", show(seed))
-    headline = _strings(raw["headline"], f"{where}: headline", empty_ok=False)
-    for i, h in enumerate(headline):
-        _check_headline(h, f"{where}: headline[{i}]")
-    switches_raw = raw["switches"]
-    if not isinstance(switches_raw, dict):
-        raise error(f"{where}: switches", "expected a mapping name: [override, ...]",
-                    show(switches_raw))
-    switches = {}
-    for name, ovs in switches_raw.items():
-        if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9_.-]+$", name):
-            raise error(f"{where}: switches", "a switch name is letters, digits, _ . -",
-                        show(name))
-        ovs = _strings(ovs, f"{where}: switches.{name}", empty_ok=False)
-        for o in ovs:
-            if "=" not in o:
-                raise error(f"{where}: switches.{name}", f"{o!r} is not key=value", show(o))
-        switches[name] = ovs
-    overrides = _strings(raw.get("overrides") or [], f"{where}: overrides")
-    base = raw.get("baseline")
-    baseline = None if base is None else _strings(base, f"{where}: baseline")
-    if baseline is None and any(h.endswith(RATIO) for h in headline):
-        raise error(f"{where}: headline", "a NAME/baseline figure needs a baseline run "
-                    "(baseline: [\"events=[]\"])", show([h for h in headline
-                                                           if h.endswith(RATIO)]))
-    return Spec(scenarios=scenarios, headline=headline, switches=switches, seeds=tuple(seeds),
-                overrides=overrides, baseline=baseline)
-
-
-def load_spec(path: str | Path) -> Spec:
-    """Read and parse a spec file (errors name the file)."""
-    from sim.cli.files import read_yaml
-
-    p = Path(path)
-    if not p.is_file():
-        raise error("ablation", "no such spec file", str(path))
-    return parse_spec(read_yaml(p), str(path))
+from sim.experiments.runner import Job, run_many
 
 
 # --------------------------------------------------------------------------- the runs
@@ -213,17 +106,14 @@ def _where(v: Variant, spec_name: str) -> str:
     return f"{spec_name}: overrides"
 
 
-def check_overrides(vs: list[Variant], spec_name: str = "ablation spec") -> list[list[str]]:
+def check_variants(vs: list[Variant], spec_name: str = "ablation spec") -> list[list[str]]:
     """Check every variant's overrides as the command line is checked (unknown keys, wrong
     kinds, unknown scenarios); return them with event ids resolved. Raises ConfigError
     naming the switch."""
-    from sim.cli.app import _parser
-    from sim.cli.overrides import preflight
-
     out = []
     for v in vs:
         try:
-            out.append(preflight(_parser().parse_args(v.overrides)))
+            out.append(check_overrides(v.overrides))
         except ConfigError as e:
             msg = str(e).removeprefix("command line: ")
             raise ConfigError(f"{_where(v, spec_name)}: {msg}") from None
@@ -231,19 +121,8 @@ def check_overrides(vs: list[Variant], spec_name: str = "ablation spec") -> list
 
 
 def compose(overrides: list[str]):
-    """The RunConfig the CLI builds for ``overrides`` (Hydra's compose API)."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    from sim.cli.app import CONFIG_DIR, to_config
-
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return to_config(hydra_compose(config_name="config", overrides=list(overrides)))
-    finally:
-        GlobalHydra.instance().clear()
+    """The RunConfig the command line builds for ``overrides``."""
+    return compose_run(list(overrides)).config
 
 
 def flat_kpis(k: dict) -> dict:
@@ -254,30 +133,6 @@ def flat_kpis(k: dict) -> dict:
     return {c: v for c, v in row.items() if not isinstance(v, (list, dict))}
 
 
-def run_one(cfg, folder: str | Path | None = None, overrides: list[str] | None = None) -> dict:
-    """Run one config; return ``{"kpis": flat KPIs}`` or ``{"error": one line}``. With a
-    ``folder``, the run's tables are saved there (no plots) with its overrides."""
-    import traceback
-
-    from sim import run, save
-
-    try:
-        cfg.plots = False
-        out = run(cfg, progress=False)
-    except ConfigError as e:
-        return {"error": str(e)}
-    except Exception as e:  # noqa: BLE001 - one failed variant must not lose the others
-        return {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
-    if folder is not None:
-        from omegaconf import OmegaConf
-        save(out, folder, plots=False)
-        hyd = Path(folder) / ".hydra"
-        hyd.mkdir(exist_ok=True)
-        OmegaConf.save(OmegaConf.create(list(overrides or [])), hyd / "overrides.yaml")
-    return {"kpis": flat_kpis(out["kpis"])}
-
-
-# --------------------------------------------------------------------------- the tables
 def _num(v: Any) -> float | None:
     if isinstance(v, bool) or v is None:
         return None
@@ -455,102 +310,14 @@ def report(spec: Spec, tables: dict[str, pd.DataFrame], extra: list[str] | tuple
     return "\n".join(out) + "\n"
 
 
-# --------------------------------------------------------------------------- inputs
-EVENT_META = ("set", "id", "date", "day", "label", "source")
-
-
-def _flat(d: Any, prefix: str = "") -> dict:
-    if isinstance(d, dict) and d:
-        out = {}
-        for k, v in d.items():
-            out.update(_flat(v, f"{prefix}{k}."))
-        return out
-    return {prefix[:-1]: d}
-
-
-def _show(v: Any) -> str:
-    if isinstance(v, list):
-        return ", ".join(map(_show, v))
-    if isinstance(v, dict):
-        return ", ".join(f"{k}: {_show(x)}" for k, x in v.items())
-    if isinstance(v, float) and v == int(v):
-        v = int(v)
-    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10000 \
-        else str(v)
-
-
-def _firm_changes(flat: dict, ref: dict, tables) -> list[str]:
-    """Field-by-field changes to named firms of the same world tables (overrides)."""
-    out = []
-    for key in sorted(tables):
-        rows, was_rows = flat.get(key) or [], ref.get(key) or []
-        if not all(isinstance(f, dict) and "name" in f for f in [*rows, *was_rows]):
-            if rows != was_rows:  # a table of rows without names (content, china, ...)
-                out.append(f"`{key}` edited")
-            continue
-        old = {f.get("name"): f for f in was_rows}
-        for firm in rows:
-            was = old.get(firm.get("name"))
-            if was is None:
-                out.append(f"`{key}` adds {firm.get('name')}")
-                continue
-            diff = [f"{k} {_show(v)}" for k, v in firm.items() if was.get(k) != v]
-            if diff:
-                out.append(f"{firm['name']}: " + ", ".join(diff))
-    return out
-
-
-def scenario_inputs(names: tuple[str, ...] | list[str], reference: str = "baseline") -> str:
-    """What each scenario puts in (inputs only, no outcomes), as Markdown: its horizon and
-    world, the settings it changes from ``scenario=<reference>``, and its events with dates
-    and sources. Composed as a run composes it (the README's generated ``replays`` block)."""
-    import datetime as dt
-
-    from omegaconf import OmegaConf
-
-    from sim.config.tables import TABLES
-
-    def plain(name: str) -> dict:
-        return OmegaConf.to_container(OmegaConf.structured(compose([f"scenario={name}"])))
-
-    ref = _flat({k: v for k, v in plain(reference).items() if k != "events"})
-    out = []
-    for name in names:
-        d = plain(name)
-        end = dt.date.fromisoformat(str(d["start"])) + dt.timedelta(days=int(d["days"]) - 1)
-        out += [f"**`scenario={name}`**: {d['start']} to {end} ({d['days']} days), world "
-                f"`{d['world']['tables']}`, licensing variant `{d['licensing']['name']}`.", ""]
-        flat = _flat({k: v for k, v in d.items() if k != "events"})
-        tables = {f"world.{t}" for t in TABLES}
-        changed = [k for k in flat if k not in ("scenario_name", "start", "days")
-                   and k not in tables and flat[k] != ref.get(k)]
-        notes = [f"`{k}` = {_show(flat[k])}" for k in changed]
-        if d["world"]["tables"] == plain(reference)["world"]["tables"]:
-            notes += _firm_changes(flat, ref, tables)
-        if notes:
-            out.append("Settings changed from the baseline: " + "; ".join(notes) + ".")
-            out.append("")
-        out += ["| date | event | what | label | source |", "|---|---|---|---|---|"]
-        for e in d.get("events") or []:
-            when = e.get("date") or (f"day {e['day']}" if e.get("day") is not None else "")
-            what = "; ".join(f"{k.replace('_', ' ')} {_show(v)}" for k, v in e.items()
-                             if k not in EVENT_META and v is not None)
-            cells = [when, e["set"], what, e.get("label") or "", e.get("source") or ""]
-            out.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
-        out.append("")
-    return "\n".join(out).rstrip("\n")
-
-
 # --------------------------------------------------------------------------- running
-def run(spec: Spec, extra: list[str] | tuple = (), out: Path | None = None, jobs: int = 1,
-        progress: bool | None = None, spec_name: str = "ablation spec"
-        ) -> dict[str, pd.DataFrame]:
+def run(spec: Spec, extra: list[str] | tuple = (), out: Path | None = None,
+        jobs_n: int | None = None, progress: bool | None = None,
+        spec_name: str = "ablation spec") -> dict[str, pd.DataFrame]:
     """Run every variant of ``spec`` (checked first); with ``out``, save each run's tables
     in ``out/runs/<scenario>/<variant>/``. Returns a table per scenario."""
-    from tqdm.auto import tqdm
-
     vs = variants(spec, list(extra))
-    resolved = check_overrides(vs, spec_name)
+    resolved = check_variants(vs, spec_name)
     cfgs = []
     for v, ovs in zip(vs, resolved, strict=True):
         try:
@@ -558,23 +325,17 @@ def run(spec: Spec, extra: list[str] | tuple = (), out: Path | None = None, jobs
         except ConfigError as e:
             raise ConfigError(f"{_where(v, spec_name)}: {e}") from None
         except Exception as e:  # noqa: BLE001 - Hydra's refusals, as one line
-            from sim.cli.overrides import explain
             raise ConfigError(f"{_where(v, spec_name)}: {explain(e)}") from None
-    folders = [None if out is None else Path(out) / "runs" / v.scenario / v.slug for v in vs]
-    args = list(zip(cfgs, folders, resolved, strict=True))
-    bar = tqdm(total=len(args), unit="run", desc="ablation",
+    jobs = [Job(tuple(o), None if out is None else
+                str(Path(out) / "runs" / v.scenario / v.slug),
+                config=dataclasses.replace(c, plots=False), plots=False)
+            for v, c, o in zip(vs, cfgs, resolved, strict=True)]
+    bar = tqdm(total=len(jobs), unit="run", desc="ablation",
                disable=None if progress is None else not progress)
-    if jobs != 1 and len(args) > 1:
-        from joblib import Parallel, delayed
-        gen = Parallel(n_jobs=jobs, return_as="generator")(
-            delayed(run_one)(c, f, o) for c, f, o in args)
-    else:
-        gen = (run_one(c, f, o) for c, f, o in args)
-    results: list[dict] = []
-    for r in gen:
-        results.append(r)
-        bar.update()
+    res = run_many(jobs, workers=jobs_n, on_result=lambda r: bar.update())
     bar.close()
+    results = [{"kpis": flat_kpis(r.kpis)} if r.status == "ok" else {"error": r.error}
+               for r in res]
     tables = {}
     for s in spec.scenarios:
         by_name: dict[str, list[dict]] = {}
@@ -598,14 +359,14 @@ def main(argv: list[str] | None = None) -> int:
                     "every run")
     ap.add_argument("--out", type=Path, help="folder for ablation.md, ablation.csv and the "
                     "runs (default results/ablation/<timestamp>)")
-    ap.add_argument("--jobs", type=int, default=1, help="parallel runs (joblib)")
+    ap.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
     try:
         a = ap.parse_args(argv)
         specs = [x for x in a.args if "=" not in x]
         extra = [x for x in a.args if "=" in x]
         if len(specs) > 1:
             raise error("magnet-sim ablation", "one spec file at a time", " ".join(specs))
-        if a.jobs < 1:
+        if a.jobs is not None and a.jobs < 1:
             raise error("--jobs", "expected a whole number >= 1", a.jobs)
         path = Path(specs[0]) if specs else DEFAULT_SPEC
         spec = load_spec(path)

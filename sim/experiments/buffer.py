@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -32,7 +31,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.cli.compose import compose_run, safe_name
+from sim.cli.overrides import check_overrides
 from sim.config import EconomicsConf, RunConfig
+from sim.domain.errors import ConfigError
+from sim.experiments.runner import Job, run_many
+from sim.outputs.run_folder import RunFolder, write_json
 
 
 @dataclass
@@ -100,25 +104,24 @@ class BufferResult:
         return d
 
 
-def _one(cfg: RunConfig, cover: float, seed: int) -> tuple[bool, float, dict]:
-    from sim import run
-
+def _config(cfg: RunConfig, cover: float, seed: int) -> RunConfig:
     c = copy.deepcopy(cfg)
     c.seed, c.plots = int(seed), False
     c.world.automaker_cover_days = float(cover)
-    out = run(c, progress=False)
-    k = out["kpis"]
-    return k["plants_halted"] > 0, float(k["lost_vehicles"]), out["meta"]
+    return c
 
 
 def trial(cfg: RunConfig, cover: float, seeds: list[int], n_jobs: int = 1) -> Trial:
-    """Run ``cfg`` with every automaker at ``cover`` days on each seed."""
-    if n_jobs != 1 and len(seeds) > 1:
-        from joblib import Parallel, delayed
-        res = Parallel(n_jobs=n_jobs)(delayed(_one)(cfg, cover, s) for s in seeds)
-    else:
-        res = [_one(cfg, cover, s) for s in seeds]
-    return Trial(float(cover), list(seeds), [r[0] for r in res], [r[1] for r in res])
+    """Run ``cfg`` with every automaker at ``cover`` days on each seed (through the one
+    runner, `sim.experiments.runner.run_many`)."""
+    jobs = [Job((f"world.automaker_cover_days={cover}", f"seed={s}"),
+                config=_config(cfg, cover, s)) for s in seeds]
+    res = run_many(jobs, workers=n_jobs)
+    bad = [r for r in res if r.status != "ok"]
+    if bad:
+        raise ConfigError(f"buffer search: a run at {cover:g} days failed: {bad[0].error}")
+    return Trial(float(cover), list(seeds), [r.kpis["plants_halted"] > 0 for r in res],
+                 [float(r.kpis["lost_vehicles"]) for r in res])
 
 
 def _stock_value_per_day(cfg: RunConfig) -> dict[str, float]:
@@ -243,37 +246,35 @@ def grid_lines(g: dict) -> list[str]:
     return [line]
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (through the command line's main)
+        raise ConfigError(f"magnet-sim buffer: {message}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    from hydra import compose, initialize_config_dir
-
-    from sim.cli.app import CONFIG_DIR, to_config
-
-    ap = argparse.ArgumentParser(prog="python -m sim.buffer", description=__doc__.split("\n")[0])
-    ap.add_argument("overrides", nargs="*", help="scenario=NAME key=value ... (as python -m sim)")
+    """``magnet-sim buffer [key=value ...] [--seeds N ...]``."""
+    ap = _Parser(prog="magnet-sim buffer", description=__doc__.split("\n")[0],
+                 allow_abbrev=False)
+    ap.add_argument("overrides", nargs="*", help="scenario=NAME key=value ... (as a run)")
     ap.add_argument("--seeds", type=int, default=5, help="search seeds 1..N (default 5)")
     ap.add_argument("--verify", type=int, default=5, help="fresh seeds N+1..N+V (default 5)")
     ap.add_argument("--share", type=float, default=0.9, help="share of seeds with no halt")
     ap.add_argument("--low", type=float, default=0.0, help="lowest cover tried (days)")
     ap.add_argument("--high", type=float, default=365.0, help="highest cover tried (days)")
     ap.add_argument("--tol", type=float, default=1.0, help="precision (days)")
-    ap.add_argument("--jobs", type=int, default=1, help="parallel runs (joblib)")
+    ap.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
     ap.add_argument("--out", type=Path, help="folder for buffer.json (default results/"
                     "buffer_needed/<scenario>/<timestamp>)")
     a = ap.parse_args(argv)
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = to_config(compose(config_name="config", overrides=a.overrides))
+    cfg = compose_run(check_overrides(a.overrides)).config
     seeds = list(range(1, a.seeds + 1))
     verify = list(range(a.seeds + 1, a.seeds + a.verify + 1))
     t0 = time.time()
     res = search(cfg, seeds, a.share, a.low, a.high, a.tol, verify, n_jobs=a.jobs)
     print("\n".join(res.lines()))
-    out = a.out or Path("results/buffer_needed") / cfg.scenario_name / time.strftime(
-        "%Y-%m-%d_%H-%M-%S")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "buffer.json").write_text(json.dumps(res.as_dict(), indent=2, default=str) + "\n")
-    print(f"({time.time() - t0:.0f} s) -> {out / 'buffer.json'}")
+    out = a.out or Path("results/buffer_needed") / safe_name(cfg.scenario_name) / \
+        time.strftime("%Y-%m-%d_%H-%M-%S")
+    rf = RunFolder.create(out, explicit=a.out is not None)
+    write_json(rf.path / "buffer.json", res.as_dict())
+    print(f"({time.time() - t0:.0f} s) -> {rf.path / 'buffer.json'}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -34,7 +34,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from hydra.core.config_store import ConfigStore
 from omegaconf import OmegaConf
 
 from sim.domain.errors import error, show, suggest
@@ -51,15 +50,19 @@ DIST_MAY = {"normal": ("low", "high"), "lognormal": ("low", "high")}
 
 @dataclass
 class SimSweeperConf:
-    _target_: str = "hydra_plugins.sim_sweeper.sim_sweeper.SimSweeper"
-    max_batch_size: int | None = None
+    """``hydra.sweeper`` of an experiment (registered by `sim.cli.compose.setup`): a grid
+    (``params``), sampled parameters (``samples``), what to compare (``compare``), and how
+    to run the jobs (`sim.experiments.runner`): ``backend`` (local, ray, submitit),
+    ``workers`` (local processes or cluster tasks; null: the machine's cores) and
+    ``batch`` (runs per task; null: chosen from the job count)."""
+
     params: dict[str, str] | None = None
     samples: dict[str, Any] | None = None
     compare: dict[str, Any] | None = None
-
-
-ConfigStore.instance().store(group="hydra/sweeper", name="sim", node=SimSweeperConf,
-                             provider="sim")
+    backend: str = "local"
+    workers: int | None = None
+    batch: int | None = None
+    address: str | None = None
 
 
 # --------------------------------------------------------------------------- typed specs

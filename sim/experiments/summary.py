@@ -1,7 +1,7 @@
-"""Sweep aggregation and comparison (a Hydra callback).
+"""Sweep aggregation and comparison.
 
-When a multirun ends, `SweepSummary.on_multirun_end` collects every job folder under the
-sweep root into ``summary.parquet`` / ``summary.csv`` (one row per job: folder, overrides,
+When a sweep ends (`sim.experiments.sweep.run_sweep`), `aggregate` collects its job folders
+into ``summary.parquet`` / ``summary.csv`` (one row per job: folder, overrides,
 seed, status, error, KPIs flattened as ``price_peak_ratio.ndfeb``), writes paired
 differences against the reference variant (``comparison.csv``), sensitivity indices
 (``sensitivity.csv``) when the sweep sampled for them, and the plots of `sim.sweep_plots`.
@@ -14,17 +14,14 @@ What to compare comes from the sweeper's ``compare`` node (see ``experiments/*.y
 from __future__ import annotations
 
 import math
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 
-from sim.kpis import KpiError, check_names
-from sim.outputs.run_folder import RunFolder, read_json, write_json
+from sim.kpis import check_names
+from sim.outputs.run_folder import RunFolder, write_json
 
 DEFAULT_KPIS = ["lost_vehicles", "lost_vehicle_share", "licence_wait_days_p50",
                 "licence_wait_days_p90", "exports_t_per_month"]
@@ -262,68 +259,10 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     return df
 
 
-def _progress(root: Path, stop: threading.Event) -> None:
-    """A tqdm bar of finished jobs (those whose folder has ``meta.json``), polled from the
-    sweep root: works with any launcher (jobs in other processes). Quiet off a terminal."""
-    from tqdm.auto import tqdm
-
-    while not stop.is_set() and not (root / "sweep.json").exists():
-        stop.wait(0.2)
-    info = read_json(root / "sweep.json")
-    if not info.get("total"):
-        return
-    with tqdm(total=info["total"], initial=info.get("already_done", 0), unit="job",
-              desc="sweep", disable=None, file=sys.stderr) as bar:
-        while True:
-            try:
-                done = sum(r.meta_path.exists() for r in RunFolder.jobs(root))
-            except OSError:
-                done = bar.n
-            bar.update(max(0, done - bar.n))
-            if stop.is_set() or done >= info["total"]:
-                break
-            stop.wait(0.5)
-
-
-_PROGRESS: dict = {}
-
-
-class SweepSummary(Callback):
-    """Checks the experiment's KPI names, shows progress while a multirun runs, and
-    aggregates when it ends."""
-
-    # the progress thread lives in the module, not on the callback: joblib pickles callbacks
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        compare = config.hydra.sweeper.get("compare") if "sweeper" in config.hydra else None
-        if compare is not None and compare.get("kpis") is not None:
-            try:
-                check_names(list(compare.kpis), "hydra.sweeper.compare.kpis")
-            except KpiError as e:  # Hydra turns callback errors into warnings: stop here
-                print(f"error: {e}", file=sys.stderr, flush=True)
-                raise SystemExit(2) from None
-        root = Path(config.hydra.sweep.dir)
-        (root / "sweep.json").unlink(missing_ok=True)
-        _PROGRESS["stop"] = stop = threading.Event()
-        _PROGRESS["thread"] = t = threading.Thread(target=_progress, args=(root, stop),
-                                                   daemon=True)
-        t.start()
-
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        if _PROGRESS.get("stop") is not None:
-            _PROGRESS["stop"].set()
-            _PROGRESS["thread"].join(timeout=5)
-            _PROGRESS.clear()
-        root = Path(config.hydra.sweep.dir)
-        if not root.is_dir():
-            return
-        s = sweep_settings(root)
-        df = aggregate(job_folders(root), root, s.get("compare"), s.get("samples"))
-        failed = df[df["status"] != "ok"] if len(df) else df
-        if len(failed):  # listed last; exit status 1 (Hydra itself would exit 0)
-            print(f"failed jobs ({len(failed)} of {len(df)}):", file=sys.stderr)
-            for _, r in failed.iterrows():
-                print(f"  job {r['job']} ({r['overrides']}): {r['error']}", file=sys.stderr)
-            print(f"error: sweep {root}: {len(failed)} of {len(df)} jobs failed (listed "
-                  f"above; summary in {root / 'summary.csv'})", file=sys.stderr, flush=True)
-            raise SystemExit(1)
-
+def failed_lines(failed: pd.DataFrame, total: int, root: Path) -> list[str]:
+    """The lines listing a sweep's failed jobs, last of its output."""
+    out = [f"failed jobs ({len(failed)} of {total}):"]
+    out += [f"  job {r['job']} ({r['overrides']}): {r['error']}" for _, r in failed.iterrows()]
+    out.append(f"error: sweep {root}: {len(failed)} of {total} jobs failed (listed above; "
+               f"summary in {root / 'summary.csv'})")
+    return out

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.domain.errors import ConfigError
+
 TABLES = ("daily", "agents", "shipments", "events")  # recorded by the model
 DERIVED = ("plants",)                                # computed from them
 
@@ -148,6 +150,32 @@ class RunFolder:
                      if self.table_path(n).exists()}
         out["kpis"], out["meta"] = self.kpis(), self.meta()
         return out
+
+    # ------------------------------------------------------------------ creating
+    @classmethod
+    def create(cls, path: str | Path, explicit: bool = False) -> RunFolder:
+        """A new, empty run folder at ``path``, never one that holds anything.
+
+        A folder named by default (to the second) that exists already, because another run
+        started in the same second, becomes ``<path>-2``, ``-3``, ...: each run keeps its
+        own. A folder the user named (``explicit``) that exists and is not empty is refused:
+        nothing in it is overwritten."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if explicit:
+            if path.exists() and (not path.is_dir() or any(path.iterdir())):
+                raise ConfigError(f"{path}: exists and is not empty (a run folder is never "
+                                  "overwritten); name a new folder")
+            path.mkdir(exist_ok=True)
+            return cls(path)
+        for k in range(1, 10_000):
+            candidate = path if k == 1 else path.with_name(f"{path.name}-{k}")
+            try:
+                candidate.mkdir()
+                return cls(candidate)
+            except FileExistsError:
+                continue
+        raise ConfigError(f"{path}: no free run folder name")
 
     # ------------------------------------------------------------------ writing
     def write_tables(self, tables: dict) -> None:

@@ -1,30 +1,31 @@
-"""Generated blocks of ``docs/model.md`` (the day's phases and the event kinds) and of
-``README.md`` (the replays' inputs, `sim.ablation.scenario_inputs`).
+"""Generated blocks of ``docs/model.md`` (the day's phases, the event kinds, the mechanism
+switches) and of ``README.md`` (the replays' inputs, `sim.experiments.inputs`).
 
 Each block sits between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` and is written
-from the code that owns that knowledge (`sim.phases.PLAN`, `sim.events.KINDS`).
-``python -m sim.docs`` rewrites them; a test fails when they are out of date.
+from the code that owns that knowledge (`sim.engine.plan.PLAN`, `sim.policy.kinds.KINDS`,
+`sim.config.switches.SWITCHES`). ``magnet-sim docs`` rewrites them (``--check``: exit 1
+when any is out of date); a test fails when they are out of date.
 """
 
 from __future__ import annotations
 
-from sim.config.paths import DOCS_DIR, ROOT
-
 import re
 import sys
-from pathlib import Path
 
-from sim.policy.kinds import kinds_table
+from sim.config.paths import DOCS_DIR, ROOT
+from sim.config.switches import switches_table
 from sim.engine.plan import phase_table
+from sim.experiments.ablation_spec import DEFAULT_SPEC, load_spec
+from sim.experiments.inputs import scenario_inputs
+from sim.policy.kinds import kinds_table
 
-BLOCKS = {"phases": phase_table, "event-kinds": kinds_table}
+BLOCKS = {"phases": phase_table, "event-kinds": kinds_table, "switches": switches_table}
 MODEL_MD = DOCS_DIR / "model.md"
 README_MD = ROOT / "README.md"
 
 
 def replays_block() -> str:
     """The inputs of the scenarios the ablation spec replays (README.md)."""
-    from sim.experiments.ablation import DEFAULT_SPEC, load_spec, scenario_inputs
     return scenario_inputs(load_spec(DEFAULT_SPEC).scenarios)
 
 

@@ -1,0 +1,220 @@
+"""Composing a run's config: the one way from a scenario name and overrides to a RunConfig.
+
+The command line, sweeps, the ablation, the buffer search, scripts, tests and the Python
+API (`sim.scenario`) all compose through `compose_run`, so a scenario means the same thing
+everywhere. Hydra composes the YAML files (`scenarios/`, `experiments/`) over the typed
+schema (`sim.config.RunConfig`); `setup` registers what it needs once, when first asked (no
+Hydra state at import). Then:
+
+- ``world=2009`` or ``world=PATH`` means ``world.tables=...``;
+- an override of a firm by its position in a world table, ``world.automakers.0.review_days=5``
+  (or ``world.firms.automakers.0...``), acts on the firms of the scenario's own world: it is
+  turned into ``world.firm_overrides.<name>.<field>`` once the world's tables are read, so
+  it never swaps in another vintage's firms;
+- events given on the command line (``events=[...]``, ``+events=[...]``) are added to the
+  scenario's; ``~events`` first removes the scenario's (so ``~events 'events=[...]'``
+  replaces them). Either way the run's name says so (``<scenario>+events``, or
+  ``<scenario>~events``) and `Composed.notes` says what changed;
+- the world is resolved from its tables (`sim.config.resolve`).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra import compose as hydra_compose
+from hydra import initialize_config_dir
+from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+
+from sim.cli.files import read_yaml
+from sim.config import RunConfig
+from sim.config.firm_kinds import FIRM_KINDS
+from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
+from sim.config.resolve import resolve
+from sim.domain.errors import error, show
+from sim.experiments.specs import SimSweeperConf
+
+FIRM_EDIT = re.compile(r"^world\.(?:firms\.)?(?P<kind>[a-z_0-9]+)\.(?P<i>\d+)\.(?P<rest>.+)$")
+
+
+def safe_name(name: object) -> str:
+    """A name from data as one safe folder name: characters other than letters, digits,
+    ``-``, ``_`` and ``.`` become ``_``; leading dots go (no ``..``, no hidden folders)."""
+    s = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name)).lstrip(".")[:100]
+    return s or "unnamed"
+
+
+def setup() -> None:
+    """Register the schema, the sweeper's config and the ``safe`` resolver (once)."""
+    store = ConfigStore.instance()
+    if "schema.yaml" not in store.list(""):
+        store.store(name="schema", node=RunConfig)
+        store.store(group="hydra/sweeper", name="sim", node=SimSweeperConf, provider="sim")
+    if not OmegaConf.has_resolver("safe"):
+        OmegaConf.register_new_resolver("safe", safe_name)
+
+
+def experiments_dir() -> Path:
+    """The folder of experiment files: ``experiments/``, or ``SIM_EXPERIMENTS_DIR``."""
+    return Path(os.environ.get("SIM_EXPERIMENTS_DIR") or EXPERIMENTS_DIR)
+
+
+def register_experiment(name: str) -> None:
+    """``experiment=NAME``: ``<experiments folder>/NAME.yaml`` as a global override file
+    (read through the one reader of user files, `sim.cli.files.read_yaml`)."""
+    path = experiments_dir() / f"{name}.yaml"
+    if path.is_file():
+        ConfigStore.instance().store(group="experiment", name=name,
+                                     node=OmegaConf.create(read_yaml(path)), package="_global_")
+
+
+@dataclass
+class Composed:
+    """A composed run: the config node (with ``hydra``), the typed config, the overrides
+    as given, and what the command line changed beyond keys."""
+
+    node: DictConfig
+    config: RunConfig
+    overrides: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def world_shorthand(override: str) -> str:
+    """``world=2009`` or ``world=PATH`` means ``world.tables=...``."""
+    key, sep, value = override.partition("=")
+    if sep and key == "world" and value and not value.lstrip().startswith("{"):
+        return f"world.tables={value}"
+    return override
+
+
+def _value(text: str, key: str) -> Any:
+    try:
+        return OverridesParser.create().parse_overrides([text])[0].value()
+    except Exception as e:  # noqa: BLE001 - Hydra's grammar errors
+        msg = str(getattr(e, "message", e)).splitlines()[0]
+        raise error("command line", f"cannot read override {text!r} ({msg})", key) from None
+
+
+def _split(overrides: list[str]) -> tuple[list[str], list[tuple], list, bool]:
+    """(overrides for Hydra, firm edits by position, events to add, replace events)."""
+    keep, edits, events, replace = [], [], [], False
+    for text in overrides:
+        text = world_shorthand(text)
+        key, sep, _ = text.partition("=")
+        bare = key.lstrip("+")
+        if text.strip() == "~events":
+            replace = True
+        elif sep and bare == "events":
+            value = _value(text.lstrip("+"), key)
+            if not isinstance(value, list):
+                raise error("command line", "events takes a list of events, e.g. "
+                            "'events=[{set: embargo, day: 30, destinations: [US]}]'", text)
+            events += value
+        elif sep and (m := FIRM_EDIT.match(bare)) and m["kind"] in FIRM_KINDS:
+            edits.append((m["kind"], int(m["i"]), m["rest"], _value(text.lstrip("+"), key),
+                          text))
+        else:
+            keep.append(text)
+    return keep, edits, events, replace
+
+
+def compose_node(overrides: list[str], dirs: list[Path] | None = None,
+                 config_name: str = "config") -> DictConfig:
+    """Hydra's composition of ``overrides`` (with the ``hydra`` node)."""
+    setup()
+    for o in overrides:
+        k, _, v = o.partition("=")
+        if k.lstrip("+") == "experiment" and v:
+            register_experiment(v)
+    dirs = dirs or [CONFIG_DIR]
+    extra = [f"hydra.searchpath=[{','.join('file://' + str(d) for d in dirs[:-1])}]"] \
+        if len(dirs) > 1 else []
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):
+            return hydra_compose(config_name=config_name, overrides=[*overrides, *extra],
+                                 return_hydra_config=True)
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def run_node(node: DictConfig) -> DictConfig:
+    """The run's part of a composed node: a copy without ``hydra`` and ``experiment``."""
+    plain = copy.deepcopy(node)
+    with read_write(plain), open_dict(plain):
+        plain.pop("hydra", None)
+        plain.pop("experiment", None)
+    return plain
+
+
+def to_config(node: DictConfig) -> RunConfig:
+    """The typed config of a composed node (without ``hydra``), its world resolved."""
+    rc = OmegaConf.to_object(run_node(node))
+    resolve(rc.world)
+    return rc
+
+
+def _firm_names(node: DictConfig) -> dict[str, list[str]]:
+    world = OmegaConf.to_object(node.world)
+    world.firm_overrides, world.add = {}, {}
+    resolve(world)
+    return {k: [f.name for f in items] for k, items in world.firms.items()}
+
+
+def _apply_edits(node: DictConfig, edits: list[tuple]) -> None:
+    """Firm edits by table position become ``world.firm_overrides`` by name."""
+    names = _firm_names(node)
+    with open_dict(node):
+        for kind, i, rest, value, text in edits:
+            have = names[kind]
+            if i >= len(have):
+                raise error("command line", f"world.{kind} of world {node.world.tables!r} has "
+                            f"{len(have)} firm(s) (0..{len(have) - 1}), no item {i}", text)
+            path = rest.split(".")
+            tree: Any = value
+            for part in reversed(path[1:]):
+                tree = {part: tree}
+            entry = node.world.firm_overrides.setdefault(have[i], {})
+            old = entry.get(path[0])
+            if isinstance(old, DictConfig) and isinstance(tree, dict):
+                tree = OmegaConf.merge(old, tree)
+            entry[path[0]] = tree
+
+
+def compose_run(overrides: list[str] = (), dirs: list[Path] | None = None,
+                config_name: str = "config") -> Composed:
+    """Compose a run from command-line ``overrides`` (module docstring)."""
+    overrides = list(overrides)
+    keep, edits, events, replace = _split(overrides)
+    node = compose_node(keep, dirs, config_name)
+    notes = []
+    if events or replace:
+        had = len(node.events)
+        with open_dict(node):
+            if replace:
+                node.events = []
+            for ev in events:
+                if not isinstance(ev, dict):
+                    raise error("command line", "each event is a mapping, e.g. {set: embargo, "
+                                "day: 30, destinations: [US]}", show(ev))
+                node.events.append(ev)
+            node.scenario_name = f"{node.scenario_name}{'~' if replace else '+'}events"
+        notes.append(f"events: the scenario's {had} replaced by {len(events)} from the command"
+                     " line" if replace else f"events: {len(events)} from the command line "
+                     f"added to the scenario's {had}")
+    if edits:
+        _apply_edits(node, edits)
+    return Composed(node, to_config(node), overrides, notes)
+
+
+def compose(scenario: str = "baseline", overrides: list[str] = ()) -> RunConfig:
+    """The typed config of a named scenario with ``overrides`` (as the command line)."""
+    return compose_run([f"scenario={scenario}", *overrides]).config

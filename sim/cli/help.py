@@ -1,0 +1,124 @@
+"""Help and lists of the command line: what the tool does, scenarios, licensing variants,
+experiments, KPIs, parameters, event kinds and mechanism switches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.config.paths import EXPERIMENTS_DIR, LICENSING_DIR, SCENARIOS_DIR
+
+SCENARIOS, LICENSING, EXPERIMENTS = SCENARIOS_DIR, LICENSING_DIR, EXPERIMENTS_DIR
+COMMON = ("scenario", "licensing", "seed", "start", "days", "plots",
+          "world.automaker_cover_days", "world.transit_jitter_days",
+          "market.scarcity_elasticity", "government.dfars_ban_date",
+          "government.price_floor_usd_per_kg")
+
+
+def _about(path: Path, width: int = 88) -> str:
+    """The first sentence of a YAML file's leading comment."""
+    words = []
+    for line in path.read_text().splitlines():
+        if not line.startswith("#"):
+            if words:
+                break
+            continue
+        text = line.lstrip("# ").strip()
+        if text.startswith("@package"):
+            continue
+        words.append(text)
+    s = " ".join(words)
+    if ". " in s:
+        s = s[:s.index(". ") + 1]
+    return s if len(s) <= width else s[:width - 3] + "..."
+
+
+def _named(folder: Path) -> list[tuple[str, str]]:
+    return [(p.stem, _about(p)) for p in sorted(folder.glob("*.yaml"))]
+
+
+def parameters() -> list[tuple[str, str, str, str]]:
+    """(key, default, unit, description) of every parameter, from the parameter registry
+    (`sim.parameters`)."""
+    from sim.config.parameters import _fmt, table
+
+    return [(r.path, _fmt(r.default), r.unit, r.desc) for r in table()]
+
+
+def _table(rows, header) -> str:
+    w = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
+    out = []
+    for r in [header, *rows]:
+        out.append("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r[:-1])) + "  " +
+                   str(r[-1]))
+    return "\n".join(out)
+
+
+def list_(what: str) -> str:
+    if what == "scenarios":
+        return _table(_named(SCENARIOS), ("scenario", "what it is"))
+    if what == "licensing":
+        return _table(_named(LICENSING), ("licensing", "how the Ministry decides"))
+    if what == "experiments":
+        return _table(_named(EXPERIMENTS), ("experiment", "question (run: magnet-sim -m "
+                                            "experiment=NAME)"))
+    if what == "kpis":
+        from sim.kpis import table
+        t = table()
+        return _table([(r.name, r.unit or r.keys, r.description) for r in t.itertuples()],
+                      ("kpi", "unit / keys", "description"))
+    if what == "parameters":
+        return _table([(k, d if len(d) < 40 else d[:37] + "...", u, h)
+                       for k, d, u, h in parameters()], ("key", "default", "unit", "help"))
+    raise SystemExit(f"magnet-sim list: unknown list {what!r}; choose scenarios, licensing, "
+                     "experiments, kpis or parameters")
+
+
+def help_text() -> str:
+    params = {k: (d, u, h) for k, d, u, h in parameters()}
+    common = []
+    for k in COMMON:
+        if k in ("scenario", "licensing"):
+            common.append((k, "", "name", "one of the " + ("scenarios" if k == "scenario"
+                                                             else "licensing variants")
+                           + " below"))
+        elif k in params:
+            d, u, h = params[k]
+            common.append((k, d, u, h if len(h) < 70 else h[:67] + "..."))
+    return "\n".join([
+        "magnet-sim: an agent-based simulator of the rare-earth permanent-magnet supply chain",
+        "(Chinese export licences, quotas and embargoes; magnet makers, mines, automakers,",
+        "industry and defence buyers). One run writes a run folder (tables, kpis.json,",
+        "plants.parquet, plots) and prints which plants halt, when, for how long, what it",
+        "costs, and what buffer would have carried them.",
+        "",
+        "usage:",
+        "  magnet-sim [scenario=NAME] [licensing=NAME] [key=value ...]   one run",
+        "  magnet-sim -m experiment=NAME [key=value ...]                 a sweep",
+        "  magnet-sim buffer scenario=NAME [--seeds 5 --share 0.9]       buffer search",
+        "  magnet-sim replot FOLDER [...]                                redo sweep plots",
+        "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
+        "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
+        "  magnet-sim list scenarios|licensing|experiments|kpis|parameters",
+        "  magnet-sim --hydra-help                                       Hydra's own help",
+        "",
+        "scenarios:", _indent(_table(_named(SCENARIOS), ("name", "what it is"))),
+        "",
+        "licensing variants:", _indent(_table(_named(LICENSING), ("name", "decisions"))),
+        "",
+        "experiments (sweeps):", _indent(_table(_named(EXPERIMENTS), ("name", "question"))),
+        "",
+        "most used parameters (all: magnet-sim list parameters):",
+        _indent(_table(common, ("key", "default", "unit", "meaning"))),
+        "",
+        "examples:",
+        "  magnet-sim scenario=controls_2025",
+        "  magnet-sim scenario=embargo_us days=730 world.automaker_cover_days=60 seed=3",
+        "  magnet-sim -m experiment=licensing_policies",
+        "  magnet-sim buffer scenario=controls_2025",
+    ])
+
+
+def _indent(s: str) -> str:
+    return "\n".join("  " + ln for ln in s.splitlines())
+
+

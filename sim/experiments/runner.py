@@ -1,0 +1,173 @@
+"""One runner for many runs: `run_many` runs jobs (each a list of overrides and a folder)
+and reports each as it finishes. Sweeps, the buffer search, the ablation and later compare,
+calibration and the dashboard all run through it; none writes its own parallel loop.
+
+A job composes its config (`sim.cli.compose.compose_run`), runs it and writes its run folder
+(`run_job`); a failure is recorded in the job's folder and reported, and the other jobs go
+on. Jobs run in worker processes (``workers``; 1: in this process), in batches of
+``batch`` jobs per task, so a worker pays its set-up once. Workers die with their parent
+(Linux: ``PR_SET_PDEATHSIG``), so killing the main process leaves none behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omegaconf import OmegaConf
+
+import sim
+from sim.cli.compose import Composed, compose_run, run_node
+from sim.domain.errors import ConfigError
+from sim.outputs.run_folder import RunFolder
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: its overrides (or a config built already), its folder (None: nothing is
+    written, only the KPIs come back), and what it keeps."""
+
+    overrides: tuple[str, ...] = ()
+    folder: str | None = None
+    config: Any = None  # a RunConfig; then ``overrides`` only label the run
+    plots: bool | None = None  # None: the config's ``plots``
+    tables: bool = True  # write the tables (False: only meta, KPIs and the plants table)
+    dirs: tuple[str, ...] = ()  # config search folders (``--config-dir`` first)
+
+
+@dataclass
+class Result:
+    """What became of a job."""
+
+    job: Job
+    status: str  # ok | failed
+    kpis: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    error: str | None = None
+    user_error: bool = False
+    wall_time_s: float = 0.0
+
+
+def write_config(rf: RunFolder, composed: Composed) -> None:
+    """``.hydra/config.yaml`` (the composed config) and ``.hydra/overrides.yaml``."""
+    rf.hydra_dir.mkdir(parents=True, exist_ok=True)
+    OmegaConf.save(run_node(composed.node), rf.config_path)
+    OmegaConf.save(OmegaConf.create(list(composed.overrides)), rf.overrides_path)
+
+
+def execute(composed: Composed, job: Job) -> dict:
+    """Run a composed config into ``job.folder``: the run's output (tables, kpis, meta)."""
+    rf = RunFolder(job.folder)
+    write_config(rf, composed)
+    out = sim.run(composed.config)
+    if composed.notes:
+        out["meta"]["notes"] = composed.notes
+    plots = composed.config.plots if job.plots is None else job.plots
+    if not job.tables:
+        out = {k: v for k, v in out.items() if k not in ("daily", "agents", "shipments",
+                                                         "events")}
+    sim.save(out, rf.path, plots=plots and job.tables)
+    return out
+
+
+def run_job(job: Job) -> Result:
+    """Compose, run and save one job; a failure is recorded in its folder, never raised."""
+    t0 = time.perf_counter()
+    rf = RunFolder(job.folder) if job.folder is not None else None
+    try:
+        if job.config is not None:
+            out = sim.run(job.config, progress=False)
+            if rf is not None:
+                rf.path.mkdir(parents=True, exist_ok=True)
+                rf.hydra_dir.mkdir(exist_ok=True)
+                OmegaConf.save(OmegaConf.create(list(job.overrides)), rf.overrides_path)
+                sim.save(out, rf.path, plots=bool(job.plots))
+        else:
+            composed = compose_run(list(job.overrides), [Path(d) for d in job.dirs] or None)
+            if rf is None:
+                out = sim.run(composed.config, progress=False)
+            else:
+                out = execute(composed, job)
+        return Result(job, "ok", out["kpis"], out["meta"],
+                      wall_time_s=time.perf_counter() - t0)
+    except ConfigError as e:
+        if rf is not None:
+            rf.write_failure(str(e))
+        return Result(job, "failed", error=str(e), user_error=True,
+                      wall_time_s=time.perf_counter() - t0)
+    except Exception as e:  # noqa: BLE001 - recorded so the other jobs go on
+        msg = f"{type(e).__name__}: {e}"
+        if rf is not None:
+            rf.write_failure(msg, traceback.format_exc())
+        return Result(job, "failed", error=msg, wall_time_s=time.perf_counter() - t0)
+
+
+def _die_with_parent() -> None:
+    """Worker initialiser: the kernel kills this worker when its parent dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+
+
+def _batch(jobs: list[tuple[int, Job]]) -> list[tuple[int, Result]]:
+    return [(i, run_job(j)) for i, j in jobs]
+
+
+def batches(jobs: list, workers: int, batch: int | None) -> list[list]:
+    """Jobs in batches: ``batch`` per task, or enough tasks for ~4 per worker (so workers
+    stay busy to the end while each pays its set-up a few times at most)."""
+    size = batch or max(1, min(50, len(jobs) // (4 * max(1, workers))))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
+def cores() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def run_many(jobs: Iterable[Job], workers: int | None = None, batch: int | None = None,
+             on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Run ``jobs`` (module docstring); call ``on_result`` as each finishes; return the
+    results in job order. ``workers``: processes (None: the cores; 1: in this process)."""
+    jobs = list(jobs)
+    workers = min(workers or cores(), max(1, len(jobs)))
+    results: list[Result | None] = [None] * len(jobs)
+    if workers <= 1:
+        stream: Iterable = ((i, run_job(j)) for i, j in enumerate(jobs))
+    else:
+        stream = _pool(batches(list(enumerate(jobs)), workers, batch), workers)
+    for i, r in stream:
+        results[i] = r
+        if on_result is not None:
+            on_result(r)
+    return results
+
+
+def _pool(tasks: list[list], workers: int) -> Iterator[tuple[int, Result]]:
+    """Results of ``tasks`` run in ``workers`` processes, as they finish."""
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+        pending = {pool.submit(_batch, t) for t in tasks}
+        try:
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    yield from f.result()
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise
