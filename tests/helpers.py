@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
-
+import sim
 from sim import build
-from sim.config.resolve import resolve
-from sim.cli.app import CONFIG_DIR, to_config  # registers the schema in the ConfigStore
 from sim.config import (
     AutomakerConf,
     IndustryConf,
     RunConfig,
     WorldConf,
 )
+from sim.config.paths import CONFIG_DIR
+from sim.config.resolve import resolve
 from sim.engine.model import SupplyChainModel
 
 SCENARIOS = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
@@ -23,9 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load(scenario: str = "baseline", *overrides: str):
     """The RunConfig the CLI would build for ``scenario=... overrides``."""
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=[f"scenario={scenario}", *overrides])
-    return to_config(cfg)
+    return sim.scenario(scenario, *overrides)
 
 
 def run_model(cfg, check_every: int = 0) -> SupplyChainModel:

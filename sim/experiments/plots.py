@@ -9,7 +9,7 @@
 - ``halt_probability.png``: each plant's share of runs with a halt, per variant
 - ``buffer_needed.png``: share of seeds without a halt per common cover (buffer_needed)
 
-Names and units come from the parameter schema (`sim.cli.parameters`) and the KPI
+Names and units come from the parameter schema (`sim.config.parameters`) and the KPI
 registry (`sim.kpis`). A plot with nothing to show is skipped and the reason returned.
 """
 
@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+
+from sim.config.parameters import table as parameter_table
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -41,8 +43,7 @@ MAX_BAR_GROUPS = 8  # more than this: no halt probability bars
 # --------------------------------------------------------------------------- labels
 @lru_cache(maxsize=1)
 def _units() -> dict[str, str]:
-    from sim.cli.main import parameters
-    return {k: u for k, _, u, _ in parameters()}
+    return {r.path: r.unit for r in parameter_table()}
 
 
 def param_label(key: str) -> str:

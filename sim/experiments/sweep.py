@@ -62,7 +62,8 @@ class Plan:
 def _grid(params: dict[str, Any], arguments: list[str]) -> list[list[str]]:
     """The grid's jobs: every combination of the sweep overrides, in the order given."""
     parser = OverridesParser.create()
-    texts = [f"{k}={v}" for k, v in params.items()] + list(arguments)
+    given = {_key(a) for a in arguments}  # the command line wins over the experiment's grid
+    texts = [f"{k}={v}" for k, v in params.items() if k not in given] + list(arguments)
     lists, size = [], 1
     for o in parser.parse_overrides(texts):
         if o.is_sweep_override():
