@@ -9,7 +9,7 @@ import sim
 from sim.domain.errors import ConfigError
 from sim.domain.products import PRODUCTS
 from sim.experiments import ablation, months
-from sim.experiments.ablation import (
+from sim.experiments.ablation_spec import (
     ALL_ON,
     DEFAULT_SPEC,
     REFERENCE,
@@ -40,7 +40,7 @@ def small_tables():
 def test_shipped_spec_parses_and_its_overrides_check():
     spec = load_spec(DEFAULT_SPEC)
     assert {"controls_2025", "embargo_2010"} <= set(spec.scenarios) and spec.switches
-    ablation.check_overrides(ablation.variants(spec))  # every switch key is in the schema
+    ablation.check_variants(ablation.variants(spec))  # every switch key is in the schema
 
 
 @pytest.mark.parametrize("raw, where, what", [
@@ -61,7 +61,7 @@ def test_bad_spec_is_one_line_naming_the_key(raw, where, what):
 def test_unknown_switch_key_names_the_switch():
     spec = parse_spec({**SMALL, "switches": {"review": ["licensing.provincal_review.low=0"]}})
     with pytest.raises(ConfigError) as e:
-        ablation.check_overrides(ablation.variants(spec), "s.yaml")
+        ablation.check_variants(ablation.variants(spec), "s.yaml")
     msg = str(e.value)
     assert msg.startswith("s.yaml: switches.review: unknown key 'provincal_review'")
     assert "did you mean 'provincial_review'" in msg and "\n" not in msg
@@ -220,7 +220,7 @@ def test_months_cli_reads_a_run_folder(tmp_path, controls_run, capsys):
 
 # --------------------------------------------------------------------------- README
 def test_readme_replay_inputs_are_up_to_date():
-    from sim.outputs.docs import README_BLOCKS, README_MD, render
+    from sim.cli.docs import README_BLOCKS, README_MD, render
 
     text = README_MD.read_text()
     assert render(text, README_BLOCKS) == text, "run: .venv/bin/python -m sim.outputs.docs"

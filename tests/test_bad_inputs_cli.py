@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from sim.cli.app import cli
+from sim.cli.main import main as cli
 
 from .bad_inputs import CASES, SUBPROCESS, argv_for
 from .helpers import ROOT

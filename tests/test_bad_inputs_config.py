@@ -21,7 +21,7 @@ from sim.config import (
 )
 from sim.config.tables import write_tables
 from sim.domain.errors import ConfigError
-from sim.engine.checks import validate
+from sim import validate
 
 from .helpers import load
 
@@ -333,18 +333,15 @@ BAD_SCENARIOS = [
 def test_bad_scenario_file_is_refused(tmp_path, body, message):
     import shutil
 
-    from hydra import compose, initialize_config_dir
-
-    from sim.cli.app import CONFIG_DIR, to_config
+    from sim.cli.compose import compose_run
+    from sim.config.paths import CONFIG_DIR
 
     conf = tmp_path / "scenarios"
     shutil.copytree(CONFIG_DIR, conf)
     (conf / "scenario" / "bad.yaml").write_text("# @package _global_\nscenario_name: bad\n"
                                                  + body)
-    with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=["scenario=bad"])
     with pytest.raises(ConfigError) as e:
-        validate(to_config(cfg))
+        validate(compose_run(["scenario=bad"], [conf]).config)
     assert message in str(e.value)
 
 

@@ -203,7 +203,7 @@ def test_makers_buy_the_elements_their_mines_do_not_supply_and_conserve_tonnes()
 
 def test_border_events_are_checked():
     from sim.domain.errors import ConfigError
-    from sim.engine.checks import validate
+    from sim import validate
 
     with pytest.raises(ConfigError, match="group"):
         validate(raw_world(events=[{"date": "2025-01-01", "set": "reo_quota", "tonnes": 1.0,

@@ -10,7 +10,8 @@ import sys
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.cli.app import cli, safe_name
+from sim.cli.compose import safe_name
+from sim.cli.main import main as cli
 from sim.cli.keys import event_ids, resolve_event_key
 
 from .helpers import ROOT
@@ -111,7 +112,8 @@ def test_sweep_addresses_events_by_id(tmp_path, capsys):
 
 
 def test_every_shipped_file_passes_the_checks():
-    from sim.cli.files import CONFIG_DIR, EXPERIMENTS_DIR, check_file
+    from sim.cli.files import check_file
+    from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 
     for group in ("scenario", "licensing"):
         for f in sorted((CONFIG_DIR / group).glob("*.yaml")):
@@ -121,7 +123,7 @@ def test_every_shipped_file_passes_the_checks():
 
 
 def test_world_shorthand_names_a_vintage_or_folder(tmp_path):
-    from sim.cli.app import world_shorthand
+    from sim.cli.compose import world_shorthand
 
     assert world_shorthand("world=2009") == "world.tables=2009"
     assert world_shorthand(f"world={tmp_path}") == f"world.tables={tmp_path}"

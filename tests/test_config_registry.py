@@ -19,7 +19,7 @@ from sim.config.parameters import (
 from sim.config.registry import UNITS, Spec, p
 from sim.config.tables import load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim.engine.checks import validate
+from sim import validate
 
 from .helpers import load
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from sim.cli.main import help_text, list_, parameters
+from sim.cli.help import help_text, list_, parameters
 
 from .helpers import ROOT
 

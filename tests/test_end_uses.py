@@ -17,7 +17,7 @@ from sim.config.firms import hre_shares, ndfeb_need
 from sim.domain.vocab import APPLICATIONS as END_USES
 from sim.config.tables import VINTAGES, load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim.engine.checks import validate
+from sim import validate
 
 CITED = re.compile(r"\[sources: [a-z0-9-]+(, [a-z0-9-]+)*\]|\[assumption")
 # The explicit split each NdFeB buyer had before (need_tpd.ndfeb + need_tpd.ndfeb_hre,

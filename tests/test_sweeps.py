@@ -93,20 +93,19 @@ def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path, monkeypatch,
     writes its summary, lists the failure last and exits 1; re-running the same sweep into
     the same folder skips the completed job. (Bad values are refused before the first job,
     see tests/test_bad_inputs_cli.py, so the failure is injected.)"""
-    import sim.cli.app
-    from sim.cli.app import cli
+    from sim.cli.main import main as cli
 
-    real = sim.cli.app.run
+    real = sim.run
 
     def flaky(cfg):
         if cfg.seed == 2:
             raise RuntimeError("injected failure")
         return real(cfg)
 
-    monkeypatch.setattr(sim.cli.app, "run", flaky)
+    monkeypatch.setattr(sim, "run", flaky)
     monkeypatch.chdir(tmp_path)
     root = tmp_path / "sweep"
-    args = ["-m", f"hydra.sweep.dir={root}", "hydra/launcher=basic", "hydra/sweeper=sim",
+    args = ["-m", f"hydra.sweep.dir={root}", "hydra.sweeper.workers=1", "hydra/sweeper=sim",
             "days=20", "plots=false", "seed=1,2"]
     assert cli(args) == 1
     out, err = capsys.readouterr()
@@ -118,7 +117,7 @@ def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path, monkeypatch,
     good, bad = jobs_in(root)
     assert json.loads((bad / "meta.json").read_text())["status"] == "failed"
     stamp = (good / "kpis.json").stat().st_mtime_ns
-    monkeypatch.setattr(sim.cli.app, "run", real)
+    monkeypatch.setattr(sim, "run", real)
     assert cli(args) == 0  # the same sweep into the same folder: only the failed job runs
     out, err = capsys.readouterr()
     assert "1 of 2 jobs already complete" in out

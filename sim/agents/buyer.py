@@ -136,7 +136,7 @@ class Buyer(Firm):
                 if (s.buyer == self.name and s.material in short and not s.expedited
                         and s.licence == Licence.NONE
                         and s.status in (Status.ORDERED, Status.APPROVED)):
-                    s.expedited = True
+                    self.model.orders.expedite(s)
 
     def _share(self, m: str) -> float:
         shift = self.tariff_shift[m]

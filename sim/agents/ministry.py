@@ -164,11 +164,11 @@ class Ministry(mesa.Agent):
         accepted = self._wait(today, c.provincial_review)
         if (s.seller, s.buyer) not in self.known_pairs:
             accepted = self._wait(accepted, c.first_file_delay)
-        s.accepted_on = accepted
         due = self._after(accepted, d, self.draw(d))
         tiers = getattr(self.model.by_name[s.buyer].conf, "supplier_tiers", 1)
-        if self.model.rng_licensing.random() < 1.0 - (1.0 - c.rfi_prob_per_tier) ** tiers:
-            s.rfi = True
+        rfi = self.model.rng_licensing.random() < 1.0 - (1.0 - c.rfi_prob_per_tier) ** tiers
+        self.model.orders.accept(s, accepted, rfi)
+        if rfi:
             due = self._after(due, c.rfi_delay, self.draw(c.rfi_delay))
             if c.rfi_restarts_clock:
                 due = self._after(due, d, self.draw(d))
@@ -205,7 +205,7 @@ class Ministry(mesa.Agent):
             if cap is not None:
                 self.credit -= 1.0
             self.decided_today += 1
-            s.decided_on = today
+            self.model.orders.decide(s)
             why = self.blocked(s) or ("quota" if self.headroom(s) <= QUOTA_EPS_T else "")
             if not why and self.model.rng_licensing.random() >= self.approval_prob(s):
                 why = "military_end_use" if s.end_use == "military" else "not_approved"

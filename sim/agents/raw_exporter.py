@@ -95,8 +95,7 @@ class RawExporter(ChinaSeller):
         x = m.orders.new_order(buyer, self, s.material, t, s.ordered_on)
         buyer.on_order[s.material] = buyer.on_order.get(s.material, 0.0) + t
         m.orders.reserve(x)
-        m.orders.approve(x, Decision.NOT_REQUIRED)
-        x.reason = "smuggled"
+        m.orders.approve(x, Decision.NOT_REQUIRED, reason="smuggled")
         m.border.smuggled_today += t
         self.book.append(x)
 

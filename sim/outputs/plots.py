@@ -14,167 +14,20 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.domain.products import MAGNETS  # noqa: E402
-
-SHOCKS = {"embargo": "tab:red", "controls": "tab:orange", "deny": "tab:brown",
-          "quota": "tab:purple"}
-HALT = "#d62728"
-KEY_WIDTH = 0.24  # share of the figure's width for the event key
-
-
-class Skip(Exception):
-    """A plot with nothing to show: the message says why."""
-
-
-# --------------------------------------------------------------------------- events
-def event_rows(tables: dict) -> list[dict]:
-    """Policy events applied (events table, fired; government levers are events too),
-    numbered by date: [{n, date, end, kind, label}]."""
-    ev = tables.get("events")
-    rows = []
-    if ev is not None and len(ev):
-        for _, e in ev[ev["fired"].astype(bool)].iterrows():
-            rows.append({"date": e["date"], "end": e["end"] if pd.notna(e["end"]) else None,
-                         "kind": e["kind"], "label": str(e["label"]),
-                         "what": f"{e['materials']} to {e['destinations']}"})
-    rows.sort(key=lambda r: r["date"])
-    for i, r in enumerate(rows, 1):
-        r["n"] = i
-    return rows
-
-
-def _markers(ax, rows: list[dict], start, end) -> None:
-    """Numbered circles on the top edge of ``ax`` and faint dotted lines at event dates."""
-    tr = ax.get_xaxis_transform()
-    last_x, level = None, 0
-    for r in rows:
-        if not start <= r["date"] <= end:
-            continue
-        x = mdates.date2num(r["date"])
-        level = level + 1 if last_x is not None and x - last_x < (
-            mdates.date2num(end) - mdates.date2num(start)) / 60 else 0
-        last_x = x
-        ax.axvline(r["date"], color="0.55", lw=0.6, ls=":", zorder=1)
-        ax.annotate(str(r["n"]), (x, 1.0), xycoords=tr,
-                    xytext=(0, 2 + 13 * (level % 3)), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=7, color="white", weight="bold",
-                    bbox={"boxstyle": "circle,pad=0.25", "fc": SHOCKS.get(r["kind"], "0.35"),
-                          "lw": 0}, annotation_clip=False)
-
-
-def _shock_strip(ax, rows: list[dict], start, end) -> None:
-    """Shocks as bars, one lane per kind and target, in their own thin axes."""
-    lanes: dict[str, int] = {}
-    for r in rows:
-        if r["kind"] not in SHOCKS:
-            continue
-        lane = lanes.setdefault(f"{r['kind']}: {r['what']}", len(lanes))
-        stop = r["end"] if r["end"] is not None else end
-        s = max(r["date"], start)
-        if stop >= start:
-            ax.barh(lane, mdates.date2num(stop) - mdates.date2num(s), left=mdates.date2num(s),
-                    height=0.8, color=SHOCKS[r["kind"]], alpha=0.45, lw=0)
-    for k, lane in lanes.items():
-        first = min(max(r["date"], start) for r in rows
-                    if f"{r['kind']}: {r['what']}" == k)
-        ax.text(first, lane, " " + k.replace(",", ", "), fontsize=7, va="center", ha="left",
-                color="black", clip_on=True)
-    ax.set_yticks([])
-    ax.set_ylim(max(len(lanes), 1) - 0.5, -0.5)
-    ax.tick_params(axis="x", labelbottom=False)
-    ax.set_xlim(start, end)
-    ax.set_ylabel("shocks", fontsize=8)
-    if not lanes:
-        ax.text(0.5, 0.5, "no trade shocks (embargo, controls, denial) in this run",
-                transform=ax.transAxes, fontsize=7, ha="center", va="center", color="0.4")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _key(fig, rows: list[dict], x0: float, title: str = "policy events",
-         start=None) -> None:
-    """The event key: number, date and label, in the right-hand column of ``fig``."""
-    early = [start is not None and r["date"] < start for r in rows]
-    lines = [f"{r['n']:>2}  {r['date']:%Y-%m-%d}{'*' if e else ' '} {r['label'][:31]}"
-             for r, e in zip(rows, early, strict=True)]
-    if any(early):
-        lines.append("   * in force before the run starts")
-    if not lines:
-        lines = ["none in this run"]
-    fig.text(x0, 0.93, title, fontsize=9, weight="bold", va="top")
-    fig.text(x0, 0.89, "\n".join(lines), fontsize=7.5, va="top", family="monospace",
-             linespacing=1.5)
-    fig._key_bottom = 0.89 - (len(lines) + 1) * 0.16 / fig.get_figheight()  # figure coords
-    fig._key_x = x0
-
-
-def _side_legend(fig, ax, title: str | None = None, **kw) -> None:
-    """The legend of ``ax`` in the right-hand column, under the event key (off the data)."""
-    h, lab = ax.get_legend_handles_labels()
-    if h:
-        fig.legend(h, lab, loc="upper left", bbox_to_anchor=(fig._key_x, fig._key_bottom),
-                   fontsize=8, frameon=False, title=title, title_fontsize=8,
-                   alignment="left", **kw)
-
-
-def _dates(ax) -> None:
-    loc = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
-
-
-def _thousands(ax, axis: str = "y") -> None:
-    fmt = mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:g}")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
-
-
-def _title(tables: dict, title: str) -> str:
-    m = tables.get("meta") or {}
-    bits = [f"seed {m['seed']}"] if "seed" in m else []
-    if m.get("licensing"):
-        bits.append(f"licensing {m['licensing']}")
-    return f"{title} ({', '.join(bits)})" if bits else title
-
-
-def _save(fig, path: Path) -> None:
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
-def _figure(tables: dict, height: float, nrows_ratios: list[float], title: str, what: str):
-    """A figure with a shock strip on top, ``nrows_ratios`` data panels below (shared x) and
-    the event key on the right. Returns (fig, strip, panels, rows, start, end)."""
-    d = tables["daily"]
-    start, end = d["date"].min(), d["date"].max()
-    rows = event_rows(tables)
-    n_lanes = len({(r["kind"], r["what"]) for r in rows if r["kind"] in SHOCKS})
-    strip_in = 0.25 + 0.22 * max(1, n_lanes)  # the shock strip in inches, whatever the plot
-    panel_in = max(1.0, height - 1.6 - strip_in) / sum(nrows_ratios)
-    fig = plt.figure(figsize=(15, height))
-    gs = fig.add_gridspec(len(nrows_ratios) + 1, 1,
-                          height_ratios=[strip_in, *(r * panel_in for r in nrows_ratios)],
-                          left=0.1, right=1 - KEY_WIDTH - 0.02, top=0.88, bottom=0.08,
-                          hspace=0.12)
-    strip = fig.add_subplot(gs[0])
-    panels = [fig.add_subplot(gs[i + 1], sharex=strip) for i in range(len(nrows_ratios))]
-    _shock_strip(strip, rows, start, end)
-    _markers(strip, rows, start, end)
-    for ax in panels:
-        for r in rows:
-            if start <= r["date"] <= end:
-                ax.axvline(r["date"], color="0.6", lw=0.6, ls=":", zorder=1)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelbottom=False)
-    panels[-1].tick_params(axis="x", labelbottom=True)
-    _dates(panels[-1])
-    fig.suptitle(f"{_title(tables, title)}: {what}", fontsize=12, x=0.02, ha="left", y=0.985)
-    _key(fig, rows, 1 - KEY_WIDTH + 0.035, start=start)
-    return fig, strip, panels, rows, start, end
+from sim.outputs.plot_style import (  # noqa: E402
+    HALT,
+    KEY_WIDTH,
+    Skip,
+    new_figure,
+    save_figure,
+    side_legend,
+    thousands_axis,
+)
 
 
 # --------------------------------------------------------------------------- plots
@@ -194,7 +47,7 @@ def inventory(tables: dict, path: Path, title: str) -> None:
     sub = ("automakers' magnet cover (days of the scarcest magnet); red = output lost"
            if tier_rows.empty else "plants' component cover (solid) and their tier-1s' "
            "magnet cover (dotted); red = output lost")
-    fig, strip, panels, rows, start, end = _figure(
+    fig, strip, panels, rows, start, end = new_figure(
         tables, 2.0 + 1.35 * len(names), [1.0] * len(names), title, sub)
     from sim.kpis.plants import episodes
     top = max([float(auto["cover_days"].max())]
@@ -232,7 +85,7 @@ def inventory(tables: dict, path: Path, title: str) -> None:
                 color=HALT if eps else "0.3")
         ax.yaxis.set_major_locator(mticker.MaxNLocator(3, integer=True))
     panels[len(panels) // 2].set_ylabel("days of magnet cover")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def exports(tables: dict, path: Path, title: str) -> None:
@@ -243,7 +96,7 @@ def exports(tables: dict, path: Path, title: str) -> None:
            & s["material"].isin(MAGNETS)]
     if cn.empty:
         raise Skip("no Chinese exports shipped in the run")
-    fig, strip, (ax,), rows, start, end = _figure(
+    fig, strip, (ax,), rows, start, end = new_figure(
         tables, 6.5, [1.0], title, "Chinese magnet exports by destination (t per month)")
     m = (cn.assign(month=cn["shipped_on"].dt.to_period("M").dt.to_timestamp())
          .pivot_table(index="month", columns="buyer_country", values="tonnes",
@@ -252,9 +105,9 @@ def exports(tables: dict, path: Path, title: str) -> None:
     ax.stackplot(m.index, m.T.values, labels=m.columns, step="post", alpha=0.85)
     ax.set_ylabel("t shipped per month")
     ax.set_ylim(bottom=0)
-    _thousands(ax)
-    _side_legend(fig, ax, "destination (largest first)", ncol=3)
-    _save(fig, path)
+    thousands_axis(ax)
+    side_legend(fig, ax, "destination (largest first)", ncol=3)
+    save_figure(fig, path)
 
 
 def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
@@ -274,7 +127,7 @@ def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
     groups = [g for g in groups if g]
     what = ("prices inside China (dashed) and outside (solid), x first day" if inside
             else "prices outside China, x first day")
-    fig, strip, panels, rows, start, end = _figure(tables, 7.5 if len(groups) > 1 else 6.5,
+    fig, strip, panels, rows, start, end = new_figure(tables, 7.5 if len(groups) > 1 else 6.5,
                                                    [1.0] * len(groups), title, what)
     colors = iter(plt.cm.tab10.colors)
     for ax, group, name in zip(panels, groups, ("magnets", "raw materials (oxides)"),
@@ -314,7 +167,7 @@ def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
                fontsize=8, frameon=False, title="price outside China on the first day",
                title_fontsize=8,
                alignment="left")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def prices(tables: dict, path: Path, title: str) -> None:
@@ -334,14 +187,14 @@ def licences(tables: dict, path: Path, title: str) -> None:
     dec = s[s["licence"] == "individual"].dropna(subset=["applied_on", "decided_on"])
     if not len(dec) and not (d[cols].to_numpy() > 1e-9).any():
         raise Skip("no licence applications in the run")
-    fig, strip, (a1,), rows, start, end = _figure(
+    fig, strip, (a1,), rows, start, end = new_figure(
         tables, 7.5, [1.0], title, "tonnes waiting for a licence decision")
     for c in cols:
         a1.plot(d["date"], d[c], label=c[len("licence_queue_"):-2])
     a1.set_ylim(bottom=0)
     a1.set_ylabel("t in the licence queue")
-    _thousands(a1)
-    _side_legend(fig, a1, "material")
+    thousands_axis(a1)
+    side_legend(fig, a1, "material")
     # waits histogram under the key
     a2 = fig.add_axes([1 - KEY_WIDTH + 0.06, 0.1, KEY_WIDTH - 0.09, 0.3])
     wait = (dec["decided_on"] - dec["applied_on"]).dt.days
@@ -357,7 +210,7 @@ def licences(tables: dict, path: Path, title: str) -> None:
     a2.set_title("application to decision (calendar days)", fontsize=8)
     a2.set_ylabel("applications", fontsize=8)
     a2.tick_params(labelsize=7)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 MINE_COLORS = {"planned": "lightgrey", "construction": "tab:brown", "rampup": "tab:olive",
@@ -376,7 +229,7 @@ def mines(tables: dict, path: Path, title: str) -> None:
         desc = ", ".join(f"{n} {g['capacity_tpy'].iloc[0]:,.0f} t/yr {g['status'].iloc[0]}"
                          for n, g in m.groupby("agent"))
         raise Skip(f"mines unchanged all run ({desc})")
-    fig, strip, (ax,), rows, start, end = _figure(
+    fig, strip, (ax,), rows, start, end = new_figure(
         tables, 6.5, [1.0], title, "non-Chinese mine capacity by lifecycle state (t NdPr "
         "oxide/yr)")
     t = m.pivot_table(index="date", columns="status", values="capacity_tpy", aggfunc="sum",
@@ -386,9 +239,9 @@ def mines(tables: dict, path: Path, title: str) -> None:
                  colors=[MINE_COLORS[c] for c in cols], step="post", alpha=0.85)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("t NdPr oxide per year")
-    _thousands(ax)
-    _side_legend(fig, ax, "state")
-    _save(fig, path)
+    thousands_axis(ax)
+    side_legend(fig, ax, "state")
+    save_figure(fig, path)
 
 
 def defense(tables: dict, path: Path, title: str) -> None:
@@ -401,7 +254,7 @@ def defense(tables: dict, path: Path, title: str) -> None:
     gov = a[a["kind"] == "government"]
     stock_cols = [c for c in gov.columns if c.startswith("stock_") and gov[c].max() > 0]
     nodes = (tables.get("meta") or {}).get("nodes", {})
-    fig, strip, panels, rows, start, end = _figure(
+    fig, strip, panels, rows, start, end = new_figure(
         tables, 7.5 if stock_cols else 6.0, [1.0, 0.6] if stock_cols else [1.0], title,
         "defence primes' magnet cover" + (" and the government stockpile" if stock_cols
                                           else ""))
@@ -422,7 +275,7 @@ def defense(tables: dict, path: Path, title: str) -> None:
                         label="not ready")
     a1.set_ylim(0, max(float(primes["cover_days"].max()), ready or 0) * 1.1)
     a1.set_ylabel("days of cover")
-    _side_legend(fig, a1)
+    side_legend(fig, a1)
     if stock_cols:
         a2 = panels[1]
         for c in stock_cols:
@@ -430,7 +283,7 @@ def defense(tables: dict, path: Path, title: str) -> None:
         a2.set_ylim(bottom=0)
         a2.set_ylabel("stockpile (t)")
         a2.legend(loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=8, frameon=False)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 PLOTS = {"inventory": inventory, "exports": exports, "prices": prices, "licences": licences,

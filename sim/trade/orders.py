@@ -205,11 +205,27 @@ class OrderBook:
         s.applied_on, s.licence = self.model.date, Licence.INDIVIDUAL
         s.move_to(Status.QUEUED)
 
+    def accept(self, s: Shipment, accepted_on: dt.date, rfi: bool) -> None:
+        """MOFCOM accepts a filed application on ``accepted_on`` (its clock runs from
+        then); ``rfi``: its end-use file is incomplete, a request for information follows."""
+        s.accepted_on, s.rfi = accepted_on, rfi
+
+    def decide(self, s: Shipment) -> None:
+        """An application's clock ran out: it is decided today (approved or refused next)."""
+        s.decided_on = self.model.date
+
+    def expedite(self, s: Shipment) -> None:
+        """Move an order that has not shipped to air freight (`dispatch` flies it)."""
+        s.expedited = True
+
     def approve(self, s: Shipment, decision: Decision, licence: Licence | None = None,
-                ship_on: dt.date | None = None) -> None:
-        """Release a reserved order to ship on ``ship_on`` (today by default)."""
+                ship_on: dt.date | None = None, reason: str = "") -> None:
+        """Release a reserved order to ship on ``ship_on`` (today by default); ``reason``
+        says why it goes where that is not a licence (``smuggled``: leakage)."""
         today = self.model.date
         s.decision = decision
+        if reason:
+            s.reason = reason
         s.move_to(Status.APPROVED)
         if licence is not None:
             s.licence, s.applied_on = licence, today
