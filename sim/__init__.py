@@ -27,7 +27,7 @@ from sim.domain.errors import ConfigError
 from sim.engine.checks import checked
 from sim.engine.model import SupplyChainModel
 from sim.kpis import RunData, kpis
-from sim.kpis.plants import nodes_meta, plants_for_file
+from sim.kpis.nodes import nodes_meta, plants_for_file
 from sim.outputs.run_folder import RunFolder, git_commit
 from sim.outputs.run_folder import load_run as load
 

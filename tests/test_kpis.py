@@ -13,7 +13,7 @@ from sim.kpis import (
     kpis,
     summary_lines,
 )
-from sim.kpis.plants import PLANT_FIELDS, episodes
+from sim.kpis.nodes import PLANT_FIELDS, episodes
 from sim.outputs.run_folder import RunFolder
 
 from .helpers import ROOT, load

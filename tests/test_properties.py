@@ -69,7 +69,7 @@ from sim.domain.errors import ConfigError
 from sim.domain.products import RAW
 from sim.engine.model import SupplyChainModel
 from sim.kpis import kpis as all_kpis
-from sim.kpis.plants import nodes_meta
+from sim.kpis.nodes import nodes_meta
 from sim.policy.kinds import KINDS
 
 EXPORTERS = ("JL Mag", "Ningbo Yunsheng", "Zhong Ke San Huan", "Other CN makers")

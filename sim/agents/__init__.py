@@ -1,13 +1,5 @@
-"""The agents: one module per kind."""
-
-from sim.agents.automaker import Automaker
-from sim.agents.buyer import Buyer
-from sim.agents.defense import DefensePrime
-from sim.agents.exporter import Exporter
-from sim.agents.industry import IndustrialBuyer
-from sim.agents.maker import MagnetMaker
-from sim.agents.mine import Mine
-from sim.agents.ministry import Ministry
-
-__all__ = ["Automaker", "Buyer", "DefensePrime", "Exporter", "IndustrialBuyer", "MagnetMaker",
-           "Mine", "Ministry"]
+"""The agents (Mesa agents), one module per kind: `firm` (stock, the seller base),
+`buyer` (the ordering rule) with `automaker`, `industry`, `defense` and `tier1`; `exporter`
+and `raw_exporter` (Chinese sellers), `maker` (non-Chinese magnet makers), `mine`,
+`trader`, `government`, and `ministry` (MOFCOM). Which firm kinds exist, and their roles,
+is the firm-kind registry's (`sim.config.firm_kinds`)."""

@@ -20,6 +20,7 @@ from omegaconf import OmegaConf
 from sim.cli.keys import check_shape, field_types, run_schema
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 from sim.domain.errors import error, show, suggest
+from sim.experiments.specs import SimSweeperConf
 
 GLOBAL_HEADER = "# @package _global_"
 # groups whose files must carry the _global_ header (their keys are the run's own keys)
@@ -120,7 +121,6 @@ def _check_defaults(items: Any, src: str, path: Path) -> None:
 def _check_hydra_node(node: Any, src: str) -> None:
     if not isinstance(node, dict) or not isinstance(node.get("sweeper"), dict):
         return
-    from sim.experiments.specs import SimSweeperConf
     fields = [f.name for f in dataclasses.fields(SimSweeperConf)]
     for k in node["sweeper"]:
         if k not in fields:

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.config.parameters import _fmt
+from sim.config.parameters import table as parameter_table
 from sim.config.paths import EXPERIMENTS_DIR, LICENSING_DIR, SCENARIOS_DIR
+from sim.config.switches import SWITCHES
+from sim.domain.errors import ConfigError, suggest
+from sim.kpis import table as kpi_table
+from sim.policy.kinds import KINDS as EVENT_KINDS
 
 SCENARIOS, LICENSING, EXPERIMENTS = SCENARIOS_DIR, LICENSING_DIR, EXPERIMENTS_DIR
+LISTS = ("scenarios", "licensing", "experiments", "kpis", "parameters", "events", "mechanisms")
 COMMON = ("scenario", "licensing", "seed", "start", "days", "plots",
           "world.automaker_cover_days", "world.transit_jitter_days",
           "market.scarcity_elasticity", "government.dfars_ban_date",
@@ -38,10 +45,8 @@ def _named(folder: Path) -> list[tuple[str, str]]:
 
 def parameters() -> list[tuple[str, str, str, str]]:
     """(key, default, unit, description) of every parameter, from the parameter registry
-    (`sim.parameters`)."""
-    from sim.config.parameters import _fmt, table
-
-    return [(r.path, _fmt(r.default), r.unit, r.desc) for r in table()]
+    (`sim.config.parameters`)."""
+    return [(r.path, _fmt(r.default), r.unit, r.desc) for r in parameter_table()]
 
 
 def _table(rows, header) -> str:
@@ -62,15 +67,20 @@ def list_(what: str) -> str:
         return _table(_named(EXPERIMENTS), ("experiment", "question (run: magnet-sim -m "
                                             "experiment=NAME)"))
     if what == "kpis":
-        from sim.kpis import table
-        t = table()
+        t = kpi_table()
         return _table([(r.name, r.unit or r.keys, r.description) for r in t.itertuples()],
                       ("kpi", "unit / keys", "description"))
     if what == "parameters":
         return _table([(k, d if len(d) < 40 else d[:37] + "...", u, h)
                        for k, d, u, h in parameters()], ("key", "default", "unit", "help"))
-    raise SystemExit(f"magnet-sim list: unknown list {what!r}; choose scenarios, licensing, "
-                     "experiments, kpis or parameters")
+    if what == "events":
+        return _table([(k.name, k.target, ", ".join(sorted(k.keys)), k.does)
+                       for k in EVENT_KINDS.values()], ("event kind", "target", "keys", "does"))
+    if what == "mechanisms":
+        return _table([(s.name, " ".join(s.off), s.does) for s in SWITCHES],
+                      ("switch", "off with", "mechanism"))
+    raise ConfigError(f"magnet-sim list: unknown list {what!r}{suggest(what, LISTS)}; "
+                      f"choose {', '.join(LISTS)}")
 
 
 def help_text() -> str:
@@ -98,8 +108,9 @@ def help_text() -> str:
         "  magnet-sim replot FOLDER [...]                                redo sweep plots",
         "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
         "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
-        "  magnet-sim list scenarios|licensing|experiments|kpis|parameters",
-        "  magnet-sim --hydra-help                                       Hydra's own help",
+        "  magnet-sim worlds export|check FOLDER                         world tables",
+        "  magnet-sim list " + "|".join(LISTS),
+        "  magnet-sim --cfg job [key=value ...]                          the composed config",
         "",
         "scenarios:", _indent(_table(_named(SCENARIOS), ("name", "what it is"))),
         "",

@@ -20,7 +20,10 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
+from sim.config import RunConfig
 from sim.domain.errors import error, show, suggest
+from sim.policy.kinds import KINDS as EVENT_KINDS
+from sim.policy.schedule import event_ids as schedule_ids
 
 
 # --------------------------------------------------------------------------- the schema
@@ -45,7 +48,6 @@ def field_types(cls: type) -> dict[str, Any]:
 
 def run_schema() -> type:
     """The schema of a run's config (the root of every key)."""
-    from sim.config import RunConfig
     return RunConfig
 
 
@@ -142,11 +144,10 @@ def check_shape(value: Any, tp: Any, where: str, src: str) -> None:
 
 
 def _check_event_kind(ev: dict, where: str, src: str) -> None:
-    from sim.policy.kinds import KINDS as EVENT_KEYS
     kind = ev.get("set")
-    if kind is not None and kind not in EVENT_KEYS:
+    if kind is not None and kind not in EVENT_KINDS:
         raise error(f"{src}: {where}.set", f"unknown event kind {kind!r}"
-                    f"{suggest(kind, EVENT_KEYS, listing=True)}", kind)
+                    f"{suggest(kind, EVENT_KINDS, listing=True)}", kind)
 
 
 def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] = (),
@@ -189,12 +190,10 @@ def key_type(parts: list[str], src: str, text: str, extra_roots: Iterable[str] =
 # --------------------------------------------------------------------------- event ids
 def event_ids(events: list) -> dict[str, int]:
     """Ids by which sweeps and overrides can address events instead of their position
-    (the rule of `sim.event_schedule.event_ids`). ``events.0.days`` (by position) always
+    (the rule of `sim.policy.schedule.event_ids`). ``events.0.days`` (by position) always
     works too."""
-    from sim.policy.schedule import event_ids as ids
-
     evs = [e or {} for e in events]
-    names = ids([str(e.get("set", "")) for e in evs], [e.get("id") for e in evs])
+    names = schedule_ids([str(e.get("set", "")) for e in evs], [e.get("id") for e in evs])
     return {name: i for i, name in enumerate(names)}
 
 

@@ -22,42 +22,29 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from sim.cli.help import help_text, list_
+from sim.cli.help import LISTS, help_text, list_
+from sim.cli.overrides import explain, is_user_error
+from sim.cli.run import run_command
+from sim.cli.worlds import main as worlds_main
 from sim.domain.errors import ConfigError
+from sim.experiments.ablation import main as ablation_main
+from sim.experiments.buffer import main as buffer_main
+from sim.experiments.months import main as months_main
+from sim.experiments.replot import main as replot_main
 
-LISTS = "scenarios|licensing|experiments|kpis|parameters|events|mechanisms"
+
+def _listing(args: list[str]) -> int:
+    if len(args) != 1:
+        raise ConfigError(f"magnet-sim list: name one list ({'|'.join(LISTS)}), got "
+                          f"{' '.join(args) or 'none'}")
+    print(list_(args[0]))
+    return 0
 
 
-def _subcommands() -> dict[str, Callable[[list[str]], int]]:
-    """The subcommands, each imported when used (so a one-off run loads only what it needs)."""
-    def buffer(a):
-        from sim.experiments.buffer import main
-        return main(a)
-
-    def replot(a):
-        from sim.experiments.replot import main
-        return main(a)
-
-    def ablation(a):
-        from sim.experiments.ablation import main
-        return main(a)
-
-    def months(a):
-        from sim.experiments.months import main
-        return main(a)
-
-    def worlds(a):
-        from sim.cli.worlds import main
-        return main(a)
-
-    def listing(a):
-        if len(a) != 1:
-            raise ConfigError(f"magnet-sim list: name one list ({LISTS}), got {' '.join(a)}")
-        print(list_(a[0]))
-        return 0
-
-    return {"buffer": buffer, "replot": replot, "ablation": ablation, "months": months,
-            "worlds": worlds, "list": listing}
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
+    "months": months_main, "worlds": worlds_main, "list": _listing}
+"""Each subcommand and the function that takes its arguments."""
 
 
 def debug() -> bool:
@@ -70,13 +57,11 @@ def dispatch(args: list[str]) -> int:
     if args and args[0] in ("-h", "--help", "help"):
         print(help_text())
         return 0
-    commands = _subcommands()
-    if args and args[0] in commands:
-        return int(commands[args[0]](args[1:]) or 0)
+    if args and args[0] in SUBCOMMANDS:
+        return int(SUBCOMMANDS[args[0]](args[1:]) or 0)
     if not args:
         print(help_text().split("\n\nscenarios:")[0] + "\n\n(no arguments: running the "
               "baseline; magnet-sim --help for more)\n")
-    from sim.cli.run import run_command  # Hydra is imported only for runs
     return run_command(args)
 
 
@@ -94,7 +79,6 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - every failure becomes one line
-        from sim.cli.overrides import explain, is_user_error
 
         if debug():
             traceback.print_exc()

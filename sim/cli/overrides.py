@@ -45,6 +45,7 @@ from sim.domain.errors import (
     show,
     suggest,
 )
+from sim.experiments.specs import SimSweeperConf
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
 
@@ -208,7 +209,6 @@ def check_overrides(texts: list[str], multirun: bool = False) -> list[str]:
 def _sweeper_override(text: str, key: str, o: Any) -> str:
     """Check ``hydra.sweeper.<field>``; its open mappings (params, samples, compare) are
     merged with ``++`` so that new entries (a parameter to sample) need no ``+``."""
-    from sim.experiments.specs import SimSweeperConf
 
     fields = [f.name for f in dataclasses.fields(SimSweeperConf)]
     part = key.split(".")[2]

@@ -1,21 +1,19 @@
 """Typed configuration schema, grouped by concept: firms, world, policy, markets, run.
 
-Plain dataclasses, free of Hydra: the entry layer (`sim.entry`) registers them in Hydra's
-ConfigStore, and a notebook can build them directly (`RunConfig()` is the baseline).
+Plain dataclasses, free of Hydra: the command line (`sim.cli.compose`) registers them in
+Hydra's ConfigStore, and a notebook can build them directly (`RunConfig()` is the baseline).
 Every leaf field is declared with `registry.p`: type, unit (from `registry.UNITS`),
 default, bounds or choices, description and source (``[sources: <id>]`` points to a row of
 ``docs/sources.md`` with its citation; ``[assumption]`` marks a number chosen by us).
-`sim.validate` derives its checks and ``python -m sim.parameters`` its table from them.
-The default world's firms are data in ``sim/worlds/2024`` (see `sim.worlds`).
+`sim.engine.checks` derives its checks and ``python -m sim.config.parameters`` its table
+from them. A world's firms are data in ``sim/config/worlds/<vintage>`` (`sim.config.tables`,
+resolved by `sim.config.resolve`).
 
 Adding a parameter is one place: a ``p(default, unit=..., desc=..., source=..., lo=...)``
 field in the module of its concept (``firms``, ``world``, ``policy``, ``markets``, ``run``);
-its checks, its row in ``python -m sim.parameters`` and ``docs/parameters.md`` (rerun
-``--write``) and, for a firm field, its world-table column follow. Adding a firm kind: its
-config class in ``firms.py``, one `FIRM_KINDS` entry and its two typed lists
-``<kind>``/``add_<kind>`` in `WorldConf` (OmegaConf needs them declared; a test checks they
-match `FIRM_KINDS`); its table ``<kind>.csv``, table checks, name-by-name edits and
-parameter rows follow. The model then needs its agent.
+its checks, its row in ``python -m sim.config.parameters`` and ``docs/parameters.md`` (rerun
+``--write``) and, for a firm field, its world-table column follow. Adding a firm kind is one
+row of the firm-kind registry (`sim.config.firm_kinds`), its agent module and its table.
 """
 
 # ruff: noqa: F401, I001  (re-exports, kept compact)

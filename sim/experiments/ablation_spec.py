@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.cli.files import read_yaml
 from sim.config.paths import EXPERIMENTS_DIR
 from sim.config.switches import BY_NAME as SWITCH_BY_NAME
 from sim.config.switches import SWITCHES
@@ -20,6 +21,7 @@ from sim.domain.errors import (
     show,
     suggest,
 )
+from sim.kpis import REGISTRY, KpiError, check_names
 
 DEFAULT_SPEC = EXPERIMENTS_DIR / "ablation" / "replays.yaml"
 SPEC_KEYS = ("scenarios", "seed", "overrides", "baseline", "headline", "switches")
@@ -54,7 +56,6 @@ def _strings(raw: Any, where: str, empty_ok: bool = True) -> tuple[str, ...]:
 
 def _check_headline(name: str, where: str) -> None:
     """A headline figure names a registered KPI (flat name, pattern, sum or ratio)."""
-    from sim.kpis import REGISTRY, KpiError, check_names
 
     text = name[:-len(RATIO)] if name.endswith(RATIO) else name
     m = SUM.match(text)
@@ -138,7 +139,6 @@ def parse_spec(raw: Any, where: str = "ablation spec") -> Spec:
 
 def load_spec(path: str | Path) -> Spec:
     """Read and parse a spec file (errors name the file)."""
-    from sim.cli.files import read_yaml
 
     p = Path(path)
     if not p.is_file():

@@ -35,7 +35,10 @@ from sim.cli.compose import compose_run, safe_name
 from sim.cli.overrides import check_overrides
 from sim.config import EconomicsConf, RunConfig
 from sim.domain.errors import ConfigError
+from sim.engine.model import SupplyChainModel
 from sim.experiments.runner import Job, run_many
+from sim.kpis.nodes import nodes_meta
+from sim.kpis.summary import usd
 from sim.outputs.run_folder import RunFolder, write_json
 
 
@@ -92,7 +95,6 @@ class BufferResult:
             out.append(f"  verified on fresh seeds {v.seeds}: no halt in {v.ok_share:.0%} "
                        f"({'holds' if self.verified else 'DOES NOT HOLD'} at {self.share:.0%})")
         if self.carrying_cost_usd_per_yr is not None:
-            from sim.kpis.summary import usd
             out.append(f"  carrying cost: {usd(self.carrying_cost_usd_per_yr)}/yr for the "
                        f"automakers' magnet stock at that cover (vs "
                        f"{usd(self.own_targets_cost_usd_per_yr)}/yr at their own targets)")
@@ -126,8 +128,6 @@ def trial(cfg: RunConfig, cover: float, seeds: list[int], n_jobs: int = 1) -> Tr
 
 def _stock_value_per_day(cfg: RunConfig) -> dict[str, float]:
     """Each automaker's magnet use per day valued at the opening prices (USD/day)."""
-    from sim.engine.model import SupplyChainModel
-    from sim.kpis.plants import nodes_meta
 
     m = SupplyChainModel(copy.deepcopy(cfg))
     prices = cfg.market.initial_price
@@ -215,7 +215,6 @@ def from_grid(df: pd.DataFrame, share: float = 0.9, search_seeds: int | None = N
 def _grid_cost(folder: str, cover: float) -> float | None:
     """Carrying cost per year of every automaker holding ``cover`` days of magnets, from a
     job's meta (nodes' use, economics) and first-day prices outside China (kpis)."""
-    from sim.outputs.run_folder import RunFolder
     rf = RunFolder(folder)
     meta, k = rf.meta(), rf.kpis()
     moves = k.get("price_moves") or {}
@@ -241,7 +240,6 @@ def grid_lines(g: dict) -> list[str]:
     if g.get("verify_no_halt_share") is not None:
         line += f"; fresh seeds {g['verify_seeds']}: no halt in {g['verify_no_halt_share']:.0%}"
     if g.get("carrying_cost_usd_per_yr") is not None:
-        from sim.kpis.summary import usd
         line += f"; carrying cost {usd(g['carrying_cost_usd_per_yr'])}/yr"
     return [line]
 

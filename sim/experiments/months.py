@@ -28,7 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
+import sim
+from sim.cli.compose import compose_run
+from sim.cli.overrides import check_overrides
 from sim.domain.errors import ConfigError, error
+from sim.domain.products import PRODUCTS
+from sim.domain.vocab import NODE_KINDS
+from sim.outputs.run_folder import RunFolder
 
 EPS = 1e-9
 SECTIONS = ("exports by product (t)", "exports by destination (t)",
@@ -53,7 +59,6 @@ def chinese_exports(tables: dict) -> pd.DataFrame:
 
 
 def _products(columns, prefix: str, suffix: str) -> list[str]:
-    from sim.domain.products import PRODUCTS
     return [p.code for p in PRODUCTS if f"{prefix}{p.code}{suffix}" in columns]
 
 
@@ -88,8 +93,6 @@ def sections(tables: dict) -> dict[str, pd.DataFrame]:
     """The month-by-month tables of a run (see the module docstring), indexed by month
     (``YYYY-MM``), in `SECTIONS` order (prices: one per product category,
     ``"prices (USD/kg, monthly mean): magnet"``)."""
-    from sim.domain.products import PRODUCTS
-    from sim.kpis.plants import BUYER_KINDS
 
     daily = tables["daily"].copy()
     daily["date"] = pd.to_datetime(daily["date"])
@@ -122,7 +125,7 @@ def sections(tables: dict) -> dict[str, pd.DataFrame]:
     if "lost_vehicles" in daily.columns:
         halts["lost vehicles"] = g["lost_vehicles"].sum()
     a = tables["agents"]
-    a = a[a["kind"].isin(BUYER_KINDS) & (a["lost"] > EPS)].copy()
+    a = a[a["kind"].isin(NODE_KINDS) & (a["lost"] > EPS)].copy()
     a["month"] = pd.to_datetime(a["date"]).dt.to_period("M").astype(str)
     days = a.groupby(["month", "agent"]).size().reset_index(name="days")
     halts["halted (days in month)"] = [
@@ -190,8 +193,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _tables(target: str, extra: list[str]) -> dict:
     """A run folder's tables, or a scenario run now (``target`` a scenario name)."""
-    from sim.outputs.run_folder import RunFolder
-
     p = Path(target)
     if p.is_dir():
         rf = RunFolder(p)
@@ -203,15 +204,14 @@ def _tables(target: str, extra: list[str]) -> dict:
         return rf.read()
     if "/" in target or target.startswith("."):
         raise error("magnet-sim months", "no such run folder", target)
-    from sim import run
-    from sim.experiments.ablation import Variant, check_overrides, compose
-
     overrides = ([target] if "=" in target else [f"scenario={target}"]) + list(extra)
-    resolved = check_overrides([Variant(target, "months", None, overrides)],
-                               "magnet-sim months")[0]
-    cfg = compose(resolved)
+    try:
+        cfg = compose_run(check_overrides(overrides)).config
+    except ConfigError as e:
+        raise ConfigError(f"magnet-sim months: {str(e).removeprefix('command line: ')}") \
+            from None
     cfg.plots = False
-    return run(cfg)
+    return sim.run(cfg)
 
 
 def main(argv: list[str] | None = None) -> int:

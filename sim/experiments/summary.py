@@ -20,6 +20,9 @@ from typing import Any
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.experiments import plots as sweep_plots
+from sim.experiments.buffer import from_grid, grid_lines
+from sim.experiments.sampling import salib_problem
 from sim.kpis import check_names
 from sim.outputs.run_folder import RunFolder, write_json
 
@@ -169,7 +172,6 @@ def paired_differences(df: pd.DataFrame, variant: str, reference: Any,
 
 def sensitivity(df: pd.DataFrame, root: Path, samples: dict, kpis: list[str]) -> pd.DataFrame:
     """SALib indices (Morris or Sobol) per parameter and KPI, from the sweep's samples."""
-    from sim.experiments.sampling import salib_problem
     problem = salib_problem(samples["params"])
     x = pd.read_csv(root / "samples.csv", index_col="job")[problem["names"]]
     d = df.assign(jobnum=pd.to_numeric(df["job"], errors="coerce")).set_index("jobnum")
@@ -212,7 +214,6 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
               samples: dict | None = None, plots: bool = True) -> pd.DataFrame:
     """Write the summary, comparison, sensitivity, halt probabilities and plots of
     ``folders`` into ``out``. Unknown KPIs in ``compare.kpis`` are a `KpiError`."""
-    from sim.experiments import plots as sweep_plots
 
     out = Path(out)
     compare = dict(compare or {})
@@ -233,7 +234,6 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
         sens.to_csv(out / "sensitivity.csv", index=False)
     buffer = None
     if compare.get("buffer"):
-        from sim.experiments.buffer import from_grid, grid_lines
         buffer = from_grid(df, **compare["buffer"])
         write_json(out / "buffer_needed.json", buffer)
         print("\n".join(grid_lines(buffer)), flush=True)

@@ -19,71 +19,15 @@ summary).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
-
 import pandas as pd
 
-from sim.config import EconomicsConf, MetricsConf
-from sim.domain.errors import ConfigError
+from sim.kpis import markets, plants, supply
+from sim.kpis.nodes import PLANT_FIELDS
+from sim.kpis.registry import KPI, REGISTRY, KpiError, RunData, kpi
+from sim.kpis.summary import kpi_lines, summary_lines
 
-
-class KpiError(ConfigError):
-    """An unknown KPI name (in an experiment's ``compare.kpis`` or a replot flag)."""
-
-
-@dataclass(frozen=True)
-class KPI:
-    """One registered KPI. ``keys`` says what a map-valued KPI is keyed by ('' = scalar)."""
-
-    name: str
-    unit: str
-    description: str
-    fn: Callable[[RunData], Any]
-    keys: str = ""
-
-
-REGISTRY: dict[str, KPI] = {}
-
-
-def kpi(name: str, unit: str, description: str, keys: str = ""):
-    """Register the decorated function ``fn(run: RunData)`` as KPI ``name``."""
-    def deco(fn):
-        if name in REGISTRY:
-            raise ValueError(f"KPI {name!r} registered twice")
-        REGISTRY[name] = KPI(name, unit, description, fn, keys)
-        return fn
-    return deco
-
-
-class RunData:
-    """A run's tables and meta, with the derived tables KPIs share (computed once)."""
-
-    def __init__(self, tables: dict, meta: dict | None = None) -> None:
-        self.tables = tables
-        self.meta = meta if meta is not None else (tables.get("meta") or {})
-        self.daily: pd.DataFrame = tables["daily"]
-        self.agents: pd.DataFrame = tables["agents"]
-        self.shipments: pd.DataFrame = tables["shipments"]
-        self.events: pd.DataFrame | None = tables.get("events")
-        self.start, self.end = self.daily["date"].min(), self.daily["date"].max()
-
-    @cached_property
-    def economics(self) -> EconomicsConf:
-        return EconomicsConf.from_dict(self.meta.get("economics"))
-
-    @property
-    def end_window_days(self) -> int:
-        """The run's 'end' for share KPIs (``metrics.end_window_days``, recorded in meta)."""
-        return int((self.meta.get("metrics") or {}).get(
-            "end_window_days", MetricsConf().end_window_days))
-
-    @cached_property
-    def plants(self) -> pd.DataFrame:
-        from sim.kpis.plants import plants_table
-        return plants_table(self)
+MODULES = (supply, markets, plants)
+"""The modules whose decorated functions register the KPIs, in the order of ``kpis.json``."""
 
 
 def kpis(tables: dict, meta: dict | None = None) -> dict:
@@ -94,7 +38,6 @@ def kpis(tables: dict, meta: dict | None = None) -> dict:
 
 def unit(flat_name: str) -> str:
     """The unit of a KPI by its flat name (``price_peak_ratio.ndfeb`` -> ``x start``)."""
-    from sim.kpis.plants import PLANT_FIELDS
     base, _, rest = flat_name.partition(".")
     if base == "plants" and rest:
         return PLANT_FIELDS.get(rest.rsplit(".", 1)[-1], ("", ""))[0]
@@ -110,7 +53,6 @@ def label(flat_name: str) -> str:
 
 def check_names(names, where: str = "compare.kpis") -> list[str]:
     """Raise `KpiError` unless every name is a registered KPI (or a key inside one)."""
-    from sim.kpis.plants import PLANT_FIELDS
     bad = []
     for n in names or []:
         base, _, rest = str(n).partition(".")
@@ -132,12 +74,6 @@ def table() -> pd.DataFrame:
     return pd.DataFrame([{"name": k.name, "unit": k.unit, "keys": k.keys,
                           "description": k.description} for k in REGISTRY.values()])
 
-
-# registration order = KPI order in kpis.json: supply, markets, plants
-from sim.kpis import supply  # noqa: E402, F401, I001
-from sim.kpis import markets  # noqa: E402, F401, I001
-from sim.kpis import plants  # noqa: E402, F401, I001
-from sim.kpis.summary import kpi_lines, summary_lines  # noqa: E402
 
 __all__ = ["KPI", "REGISTRY", "KpiError", "RunData", "check_names", "kpi", "kpi_lines",
            "kpis", "label", "summary_lines", "table", "unit"]

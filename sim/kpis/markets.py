@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.kpis import RunData, kpi
+from sim.kpis.registry import RunData, kpi
 from sim.kpis.supply import num
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from sim.domain.products import MAGNETS, RAW
-from sim.kpis import RunData, kpi
+from sim.kpis.registry import RunData, kpi
 
 
 def num(x) -> float | None:

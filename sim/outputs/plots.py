@@ -8,6 +8,8 @@ skipped and the reason recorded (`draw_all` returns it; `sim.save` puts it in me
 
 from __future__ import annotations
 
+from sim.kpis.nodes import episodes
+
 import math
 from pathlib import Path
 
@@ -49,7 +51,6 @@ def inventory(tables: dict, path: Path, title: str) -> None:
            "magnet cover (dotted); red = output lost")
     fig, strip, panels, rows, start, end = new_figure(
         tables, 2.0 + 1.35 * len(names), [1.0] * len(names), title, sub)
-    from sim.kpis.plants import episodes
     top = max([float(auto["cover_days"].max())]
               + ([float(tier_rows["cover_days"].max())] if not tier_rows.empty else []))
     ymax = max(top * 1.35, 1.0)  # headroom for the notes

@@ -1,0 +1,244 @@
+"""The per-node table: per plant and per buyer figures (nodes: assembly plants, industry
+buyers, defence primes, tier-1s: every firm with the role ``buyer`` or ``tier1``).
+
+Computed from the agents table (per node per day: ``stock_<material>``, ``cover_days``,
+``output``, ``lost``), the shipments table (deliveries) and the daily prices, plus the
+nodes' static facts and the economic inputs recorded in the run's meta (``nodes``,
+``economics``; see `nodes_meta` and `sim.config.economics`). Nodes are rows keyed by name
+with their ``kind``, so tier-1 suppliers, when they arrive as agents with ``output`` and
+``lost``, get the same figures.
+
+Definitions (TTS and TTR after Simchi-Levi et al., [sources: resilience]):
+
+- a *halt* is a day with lost output (``lost`` > 1e-9); consecutive such days are one
+  episode (start, end = last day with a loss, days);
+- ``time_to_survive_days``: days from the last delivery of the binding magnet (the one
+  that ran out) before the first halt to that halt: how long the node ran on its stock
+  after its supply stopped;
+- ``time_to_recover_days``: days from the first halt until full output resumed for the
+  rest of the run (null when still short at the run's end);
+- ``buffer_needed_days``: the extra stock, in days of the node's need, that would have
+  covered its largest cumulative shortfall (lost output never comes back, so that is all
+  of it); its value at start prices and its yearly carrying cost (holding-cost rate) sit
+  beside it;
+- ``extra_magnet_spend_usd``: deliveries in the run times (price outside China on the
+  delivery day - price on the first day): what price rises cost the node (negative: saved);
+- ``deferred_vehicles``: vehicles lost in a halt and made up later (the agents table's
+  ``made_up``, automakers with ``makeup_capacity`` > 0); ``lost_vehicles_net``:
+  ``lost_vehicles - deferred_vehicles``, the output truly lost (``lost_vehicles`` stays
+  the gross loss, so halts and buffers are unchanged; ``lost_revenue_usd`` counts only
+  the net loss: a made-up vehicle is still sold);
+- ``expedite_cost_usd``: tonnes of the node's orders shipped by air in the run times
+  1000 times its ``air_cost_usd_per_kg`` (recorded in meta ``nodes``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sim.domain.vocab import NODE_KINDS
+
+EPS = 1e-9
+
+PLANT_FIELDS: dict[str, tuple[str, str]] = {  # field: (unit, description)
+    "kind": ("", "automaker (assembly plant), industry buyer or defence prime"),
+    "country": ("", "ISO country code"),
+    "first_halt": ("date", "first day of lost output"),
+    "halts": ("episodes", "episodes of lost output: start, end, days"),
+    "n_halts": ("episodes", "number of halt episodes"),
+    "halt_days": ("days", "days with lost output"),
+    "lost_vehicles": ("vehicles", "vehicles not built on the day (automakers), made up "
+                      "later or not"),
+    "deferred_vehicles": ("vehicles", "vehicles lost then made up with overtime "
+                          "(automakers)"),
+    "lost_vehicles_net": ("vehicles", "vehicles lost and never made up (automakers)"),
+    "lost_demand_t": ("t", "magnet demand not met (industry buyers, defence primes)"),
+    "lost_share": ("0-1", "lost / planned output"),
+    "lost_revenue_usd": ("USD", "net lost vehicles x vehicle value (by EV share)"),
+    "extra_magnet_spend_usd": ("USD", "extra paid for magnets delivered, from price rises"),
+    "expedite_cost_usd": ("USD", "air freight paid on expedited orders shipped in the run"),
+    "min_cover_days": ("days", "lowest days of cover (scarcest magnet)"),
+    "target_cover_days": ("days", "cover the node aims to hold"),
+    "time_to_survive_days": ("days", "last delivery of the binding magnet to first halt"),
+    "time_to_recover_days": ("days", "first halt to full output for good (null: never)"),
+    "buffer_needed_days": ("days of need", "extra stock that would have covered all lost "
+                           "output"),
+    "buffer_value_usd": ("USD", "value of that buffer at first-day prices"),
+    "buffer_carrying_cost_usd_per_yr": ("USD/yr", "holding cost of that buffer per year"),
+    "days_below_readiness": ("days", "days with cover below the readiness threshold "
+                             "(defence primes)"),
+}
+
+
+def nodes_meta(model) -> dict:
+    """Static facts of every buyer node, recorded in meta so saved runs keep them."""
+    out = {}
+    via = model.orders.tier_links  # (plant, product) -> {tier-1: share}
+    for b in [*model.of("buyer"), *model.of("tier1")]:
+        row = {"kind": b.kind, "country": b.country,
+               "need_tpd": {m: round(float(n), 6) for m, n in b.need.items()},
+               "target_cover_days": float(b.target_cover),
+               "air_cost_usd_per_kg": float(b.conf.air_cost_usd_per_kg)}
+        if b.kind == "automaker":
+            row.update(vehicles_per_day=float(b.vehicles_per_day),
+                       ev_share=float(b.conf.ev_share))
+        if b.kind == "defense":
+            row["readiness_cover_days"] = float(model.cfg.government.readiness_cover_days)
+        tiers = {m: sorted(via[(b.name, m)]) for m in b.need if (b.name, m) in via}
+        if tiers:
+            row["tier1s"] = tiers
+        out[b.name] = row
+    return out
+
+
+def episodes(dates: pd.Series, lost: pd.Series) -> list[dict]:
+    """Consecutive days with a loss, as [{start, end, days}] (``end`` is the last lost day)."""
+    halted = (lost.to_numpy() > EPS)
+    if not halted.any():
+        return []
+    d = pd.Series(dates.to_numpy())
+    run_id = pd.Series(halted).ne(pd.Series(halted).shift()).cumsum()
+    out = []
+    for _, idx in pd.Series(range(len(d)))[halted].groupby(run_id[halted]):
+        s, e = d.iloc[idx.iloc[0]], d.iloc[idx.iloc[-1]]
+        out.append({"start": s.date().isoformat(), "end": e.date().isoformat(),
+                    "days": int(len(idx))})
+    return out
+
+
+def _r(x, nd: int = 1):
+    """Rounded, or None where the figure does not apply (NaN, or infinite: e.g. the cover
+    of a node that needs nothing)."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if not math.isfinite(x) else round(x, nd)
+
+
+def _start_prices(r) -> dict[str, float]:
+    out = {}
+    for c in r.daily.columns:
+        if c.startswith("price_") and c.endswith("_ex_cn"):
+            s = r.daily[c].dropna()
+            if len(s):
+                out[c[len("price_"):-len("_ex_cn")]] = float(s.iloc[0])
+    return out
+
+
+def _extra_spend(r) -> dict[str, float]:
+    """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first)."""
+    s = r.shipments
+    s = s[s["delivered_on"].between(r.start, r.end)]
+    if s.empty:
+        return {}
+    d = r.daily.set_index("date")
+    extra = pd.Series(0.0, index=s.index)
+    for m, p0 in _start_prices(r).items():
+        sel = s["material"] == m
+        if sel.any():
+            p = d[f"price_{m}_ex_cn"].reindex(s.loc[sel, "delivered_on"]).to_numpy()
+            extra[sel] = s.loc[sel, "tonnes"].to_numpy() * 1000.0 * (p - p0)
+    return extra.groupby(s["buyer"]).sum().to_dict()
+
+
+def _expedite_cost(r) -> dict[str, float]:
+    """Per buyer: tonnes shipped by air in the run x 1000 x its air cost per kg."""
+    s = r.shipments
+    if "expedited" not in s.columns:  # a run saved before expediting existed
+        return {}
+    s = s[s["expedited"].astype(bool) & s["shipped_on"].between(r.start, r.end)]
+    if s.empty:
+        return {}
+    nodes = r.meta.get("nodes") or {}
+    cost = s["buyer"].map(lambda b: (nodes.get(b) or {}).get("air_cost_usd_per_kg", 0.0))
+    return (s["tonnes"] * 1000.0 * cost).groupby(s["buyer"]).sum().to_dict()
+
+
+def _tts(r, name: str, g: pd.DataFrame, first: pd.Timestamp,
+         need: dict) -> int | None:
+    row = g[g["date"] == first].iloc[0]
+    mats = list(need) or [c[len("stock_"):] for c in g.columns if c.startswith("stock_")
+                          and g[c].iloc[0] > 0]
+    if not mats:
+        return None
+    def days_left(m: str) -> float:  # a need rounded to 0 binds nothing
+        n = need.get(m, 1.0)
+        return row.get(f"stock_{m}", math.inf) / n if n > 0 else math.inf
+
+    binding = min(mats, key=days_left)
+    s = r.shipments
+    got = s[(s["buyer"] == name) & (s["material"] == binding) & (s["delivered_on"] <= first)]
+    last = got["delivered_on"].max() if len(got) else pd.NaT
+    return None if pd.isna(last) else int((first - last).days)
+
+
+def plants_table(r) -> pd.DataFrame:
+    """One row per buyer node with the figures of `PLANT_FIELDS` (``halts`` as a list);
+    ``r`` is a run's `sim.kpis.registry.RunData`."""
+    nodes = r.meta.get("nodes") or {}
+    econ = r.economics
+    p0 = _start_prices(r)
+    extra = _extra_spend(r)
+    air = _expedite_cost(r)
+    a = r.agents[r.agents["agent"].isin(nodes)] if nodes else \
+        r.agents[r.agents["kind"].isin(NODE_KINDS)]  # a run saved without its nodes
+    rows = []
+    for name, g in a.groupby("agent", sort=True):
+        g = g.sort_values("date")
+        info = nodes.get(name, {})
+        kind = g["kind"].iloc[0]
+        need = info.get("need_tpd") or {}
+        eps = episodes(g["date"], g["lost"])
+        lost = float(g["lost"].sum())
+        made_up = float(g["made_up"].fillna(0.0).sum()) if "made_up" in g else 0.0
+        is_auto = kind == "automaker"
+        planned = float((g["output"] + g["lost"]).sum())
+        per_day = (info.get("vehicles_per_day") if kind in ("automaker", "tier1")
+                   else sum(need.values())) or (planned / len(g) if len(g) else 0.0)
+        first = pd.Timestamp(eps[0]["start"]) if eps else None
+        last_end = pd.Timestamp(eps[-1]["end"]) if eps else None
+        buffer_days = lost / per_day if per_day else None
+        day_value = sum(n * 1000.0 * p0.get(m, 0.0) for m, n in need.items()) if need else None
+        buffer_value = buffer_days * day_value if buffer_days is not None and day_value \
+            is not None else None
+        row = {
+            "node": name, "kind": kind, "country": g["country"].iloc[0],
+            "first_halt": eps[0]["start"] if eps else None, "halts": eps,
+            "n_halts": len(eps), "halt_days": int(sum(e["days"] for e in eps)),
+            "lost_vehicles": _r(lost) if is_auto else None,
+            "deferred_vehicles": _r(made_up) if is_auto else None,
+            "lost_vehicles_net": _r(lost - made_up) if is_auto else None,
+            "lost_demand_t": None if kind in ("automaker", "tier1") else _r(lost, 3),
+            "lost_share": _r(lost / planned, 6) if planned else 0.0,
+            "lost_revenue_usd": _r((lost - made_up) * econ.vehicle_value(info["ev_share"]),
+                                   0)
+            if kind == "automaker" and "ev_share" in info else None,
+            "extra_magnet_spend_usd": _r(extra.get(name, 0.0), -3),  # nearest 1,000 USD
+            "expedite_cost_usd": _r(air.get(name, 0.0), 0),
+            "min_cover_days": _r(g["cover_days"].min()),
+            "target_cover_days": info.get("target_cover_days"),
+            "time_to_survive_days": _tts(r, name, g, first, need) if eps else None,
+            "time_to_recover_days": int((last_end - first).days) + 1
+            if eps and last_end < r.end else None,
+            "buffer_needed_days": _r(buffer_days),
+            "buffer_value_usd": _r(buffer_value, 0),
+            "buffer_carrying_cost_usd_per_yr": _r(buffer_value * econ.holding_cost_rate, 0)
+            if buffer_value is not None else None,
+            "days_below_readiness": int((g["cover_days"] < info["readiness_cover_days"]).sum())
+            if kind == "defense" and "readiness_cover_days" in info else None,
+        }
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=["node", *PLANT_FIELDS])
+    df.attrs["rows"] = rows  # exact values (ints stay ints) for kpis.json
+    return df
+
+
+def plants_for_file(df: pd.DataFrame) -> pd.DataFrame:
+    """The plants table as stored in the run folder: ``halts`` as readable text."""
+    out = df.copy()
+    out["halts"] = [" ; ".join(f"{e['start']}..{e['end']} ({e['days']} d)" for e in h)
+                    for h in df["halts"]]
+    return out
+

@@ -1,0 +1,72 @@
+"""The KPI registry itself: `KPI` rows, the `kpi` decorator that adds one, and `RunData`,
+the run's tables and the derived tables KPIs share (see `sim.kpis`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from sim.config import EconomicsConf, MetricsConf
+from sim.domain.errors import ConfigError
+from sim.kpis.nodes import plants_table
+
+
+class KpiError(ConfigError):
+    """An unknown KPI name (in an experiment's ``compare.kpis`` or a replot flag)."""
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One registered KPI. ``keys`` says what a map-valued KPI is keyed by ('' = scalar)."""
+
+    name: str
+    unit: str
+    description: str
+    fn: Callable[[RunData], Any]
+    keys: str = ""
+
+
+REGISTRY: dict[str, KPI] = {}
+
+
+def kpi(name: str, unit: str, description: str, keys: str = ""):
+    """Register the decorated function ``fn(run: RunData)`` as KPI ``name``."""
+    def deco(fn):
+        if name in REGISTRY:
+            raise ValueError(f"KPI {name!r} registered twice")
+        REGISTRY[name] = KPI(name, unit, description, fn, keys)
+        return fn
+    return deco
+
+
+class RunData:
+    """A run's tables and meta, with the derived tables KPIs share (computed once)."""
+
+    def __init__(self, tables: dict, meta: dict | None = None) -> None:
+        self.tables = tables
+        self.meta = meta if meta is not None else (tables.get("meta") or {})
+        self.daily: pd.DataFrame = tables["daily"]
+        self.agents: pd.DataFrame = tables["agents"]
+        self.shipments: pd.DataFrame = tables["shipments"]
+        self.events: pd.DataFrame | None = tables.get("events")
+        self.start, self.end = self.daily["date"].min(), self.daily["date"].max()
+
+    @cached_property
+    def economics(self) -> EconomicsConf:
+        return EconomicsConf.from_dict(self.meta.get("economics"))
+
+    @property
+    def end_window_days(self) -> int:
+        """The run's 'end' for share KPIs (``metrics.end_window_days``, recorded in meta)."""
+        return int((self.meta.get("metrics") or {}).get(
+            "end_window_days", MetricsConf().end_window_days))
+
+    @cached_property
+    def plants(self) -> pd.DataFrame:
+        return plants_table(self)
+
+
