@@ -38,8 +38,8 @@ __all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "build", "l
 
 def _config(cfg: RunConfig) -> RunConfig:
     if not isinstance(cfg, RunConfig):
-        raise ConfigError(f"config: must be a RunConfig (sim.RunConfig(...) or "
-                          f"sim.scenario(name)), got {type(cfg).__name__}")
+        raise ConfigError(f"config: must be a RunConfig, got {type(cfg).__name__} (build one "
+                          "with sim.RunConfig(...) or sim.scenario(name))")
     resolve(cfg.world)
     return cfg
 

@@ -23,7 +23,7 @@ from sim.config.tables import write_tables
 from sim.domain.errors import ConfigError
 from sim import validate
 
-from .helpers import load
+from .helpers import resolved, load
 
 EV = "events=[{set: %s, day: 1%s}]"
 
@@ -350,7 +350,7 @@ def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path):
     import subprocess
     import sys
 
-    from tests.helpers import ROOT
+    from .helpers import ROOT
 
     r = subprocess.run([sys.executable, "-m", "sim", f"hydra.run.dir={tmp_path / 'run'}",
                         "+licensing.approval_by_firm.Nobody=0.5"], capture_output=True,
@@ -376,7 +376,7 @@ def test_any_value_in_any_field_is_valid_or_a_config_error(path):
     """Fuzz: no wrongly typed or out-of-range value escapes as a raw Python error."""
     parts = path.split(".")
     for junk in JUNK:
-        cfg = RunConfig()
+        cfg = resolved(RunConfig())
         obj = cfg
         cfg.events = [EventConf(set="controls", day=1)]
         cfg.world.links = [*cfg.world.links, LinkConf(  # the 2024 world has only tier-1s'

@@ -35,7 +35,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.cli.files import read_yaml
-from sim.config import RunConfig
+from sim.config import EventConf, RunConfig
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 from sim.config.resolve import resolve
@@ -88,10 +88,20 @@ class Composed:
 
 
 def world_shorthand(override: str) -> str:
-    """``world=2009`` or ``world=PATH`` means ``world.tables=...``."""
+    """``world=2009`` or ``world=PATH`` means ``world.tables=...``; ``world.<kind>=[...]``
+    means ``world.firms.<kind>=[...]`` and ``world.add_<kind>=[...]`` means
+    ``world.add.<kind>=[...]`` (a firm kind's list, `sim.config.firm_kinds`)."""
     key, sep, value = override.partition("=")
-    if sep and key == "world" and value and not value.lstrip().startswith("{"):
+    plus = key[:len(key) - len(key.lstrip("+~"))]
+    bare = key[len(plus):]
+    if sep and bare == "world" and value and not value.lstrip().startswith("{"):
         return f"world.tables={value}"
+    parts = bare.split(".")
+    if len(parts) == 2 and parts[0] == "world":
+        if parts[1] in FIRM_KINDS:
+            return f"++world.firms.{parts[1]}{sep}{value}" if sep else override
+        if parts[1].startswith("add_") and parts[1][4:] in FIRM_KINDS:
+            return f"++world.add.{parts[1][4:]}{sep}{value}" if sep else override
     return override
 
 
@@ -182,11 +192,13 @@ def _apply_edits(node: DictConfig, edits: list[tuple]) -> None:
             tree: Any = value
             for part in reversed(path[1:]):
                 tree = {part: tree}
-            entry = node.world.firm_overrides.setdefault(have[i], {})
-            old = entry.get(path[0])
+            overrides = node.world.firm_overrides
+            if have[i] not in overrides:
+                overrides[have[i]] = {}
+            old = overrides[have[i]].get(path[0])
             if isinstance(old, DictConfig) and isinstance(tree, dict):
                 tree = OmegaConf.merge(old, tree)
-            entry[path[0]] = tree
+            overrides[have[i]][path[0]] = tree
 
 
 def compose_run(overrides: list[str] = (), dirs: list[Path] | None = None,
@@ -205,7 +217,7 @@ def compose_run(overrides: list[str] = (), dirs: list[Path] | None = None,
                 if not isinstance(ev, dict):
                     raise error("command line", "each event is a mapping, e.g. {set: embargo, "
                                 "day: 30, destinations: [US]}", show(ev))
-                node.events.append(ev)
+                node.events.append(OmegaConf.merge(OmegaConf.structured(EventConf), ev))
             node.scenario_name = f"{node.scenario_name}{'~' if replace else '+'}events"
         notes.append(f"events: the scenario's {had} replaced by {len(events)} from the command"
                      " line" if replace else f"events: {len(events)} from the command line "

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import math
 import numbers
 import typing
@@ -25,7 +24,7 @@ from typing import Any, Union, get_args, get_origin
 
 import pycountry
 
-from sim.domain.errors import ConfigError
+from sim.domain.errors import ConfigError, suggest
 from sim.domain.products import ELEMENTS, MAGNETS, MATERIALS
 from sim.domain.vocab import APPLICATIONS, REGIONS, SECTORS, VEHICLE_TYPES
 
@@ -170,12 +169,6 @@ def type_name(typ: Any) -> str:
 
 
 # --------------------------------------------------------------------------- checks
-def suggest(word: str, known) -> str:
-    """``; did you mean 'x'?`` when a close match exists."""
-    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def check_date(value: Any, where: str) -> dt.date:
     """Parse a YYYY-MM-DD date inside the supported range."""
     if isinstance(value, dt.date):

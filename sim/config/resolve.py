@@ -58,8 +58,9 @@ def _add(world: WorldConf) -> None:
     for key, added in world.add.items():
         for i, f in enumerate(added):
             if f.name in names:
-                raise ConfigError(f"world.add.{key}[{i}].name: a firm named {f.name!r} is in "
-                                  "the world already (change it with world.firm_overrides)")
+                raise ConfigError(f"world.add_{key}[{i}].name: duplicate firm name {f.name!r} "
+                                  "(a firm of that name is in the world already; change it "
+                                  "with world.firm_overrides)")
             names.add(f.name)
         world.firms[key] = [*world.firms[key], *added]
     world.add = {}

@@ -17,6 +17,7 @@ writes as an attribute (``world.automakers``) and a keyword (``WorldConf(mines=[
 # ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -94,8 +95,8 @@ class WorldConf:
         source="[assumption]", lo=0, hi=1)
 
     def __post_init__(self) -> None:
-        self.firms = _coerce_kinds(self.firms, "world.firms")
-        self.add = _coerce_kinds(self.add, "world.add")
+        self.firms = _coerce_kinds(self.firms, "world.{key}")
+        self.add = _coerce_kinds(self.add, "world.add_{key}")
         coerce(self, "world")  # the Python API may give tables' rows as mappings
 
     def __getattr__(self, name: str) -> Any:
@@ -127,23 +128,25 @@ _TABLE_FIELDS = ("links", "content", "china", "demand", "end_uses")
 
 
 def _coerce_kinds(given: Any, where: str) -> dict:
-    """``{kind key: list of firms}`` with each firm its kind's config (mappings built)."""
+    """``{kind key: list of firms}`` with each firm its kind's config (mappings built);
+    ``where`` names a kind's list (``world.{key}``)."""
     if given is None:
         return {}
     if not isinstance(given, dict):
-        raise ConfigError(f"{where}: must be a mapping {{firm kind: [firms]}}, got {given!r}")
+        raise ConfigError(f"{where.format(key='')}: must be a mapping {{firm kind: [firms]}}, "
+                          f"got {given!r}")
     out: dict = {}
     for key, items in given.items():
         kind = FIRM_KINDS.get(key)
+        at = where.format(key=key)
         if kind is None:
-            raise ConfigError(f"{where}.{key}: unknown firm kind{suggest(key, FIRM_KINDS)}; "
-                              f"known: {list(FIRM_KINDS)}")
+            raise ConfigError(f"{at}: unknown firm kind{suggest(key, FIRM_KINDS)}; known: "
+                              f"{list(FIRM_KINDS)}")
         if items is None:
             continue
         if not isinstance(items, (list, tuple)):
-            raise ConfigError(f"{where}.{key}: must be a list of firms, got {items!r}")
-        out[key] = [from_mapping(kind.conf, x, f"{where}.{key}[{i}]")
-                    for i, x in enumerate(items)]
+            raise ConfigError(f"{at}: must be a list of firms, got {items!r}")
+        out[key] = [from_mapping(kind.conf, x, f"{at}[{i}]") for i, x in enumerate(items)]
     return out
 
 
@@ -151,6 +154,8 @@ def accept_kind_keywords(cls: type) -> None:
     """``WorldConf(mines=[], add_mines=[...])``: a firm kind's key (or ``add_<key>``) as a
     keyword goes into ``firms`` (or ``add``); other unknown keywords stay errors."""
     init = cls.__init__
+
+    fields = [f.name for f in dataclasses.fields(cls)]
 
     def __init__(self, *args, _init=init, **kwargs):
         firms = dict(kwargs.pop("firms", None) or {})
@@ -160,6 +165,10 @@ def accept_kind_keywords(cls: type) -> None:
                 firms[k] = kwargs.pop(k)
             elif k.startswith("add_") and k[4:] in FIRM_KINDS:
                 add[k[4:]] = kwargs.pop(k)
+            elif k not in fields:
+                known = [*fields, *FIRM_KINDS, *(f"add_{x}" for x in FIRM_KINDS)]
+                raise ConfigError(f"{k}: unknown key for {cls.__name__}{suggest(k, known)}; "
+                                  f"known: {known}")
         _init(self, *args, firms=firms, add=add, **kwargs)
 
     __init__.__doc__, __init__.__wrapped__ = init.__doc__, init

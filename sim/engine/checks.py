@@ -138,6 +138,15 @@ def _validate(cfg: RunConfig) -> tuple[dt.date, dict[str, set[str]]]:
     if not isinstance(cfg, RunConfig):
         raise ConfigError(f"config: must be a RunConfig, got {type(cfg).__name__}")
     check(cfg, types_only=True)  # a wrong type first, so later checks compare numbers
+    for key, items in cfg.world.firms.items():  # (held by kind, beyond the schema's types)
+        kind = FIRM_KINDS.get(key)
+        if kind is None or not isinstance(items, list):
+            raise ConfigError(f"world.{key}: not a firm kind's list of firms, got {items!r}")
+        for i, f in enumerate(items):
+            if not isinstance(f, kind.conf):
+                raise ConfigError(f"world.{key}[{i}]: must be {kind.conf.__name__} (a mapping "
+                                  f"of its fields), got {f!r}")
+            check(f, f"world.{key}[{i}]", types_only=True)
     if cfg.days > MAX_DAYS:
         raise ConfigError(f"days: a run lasts at most {MAX_DAYS} days (100 years), got "
                           f"{cfg.days}")

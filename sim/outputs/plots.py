@@ -8,12 +8,12 @@ skipped and the reason recorded (`draw_all` returns it; `sim.save` puts it in me
 
 from __future__ import annotations
 
-from sim.kpis.nodes import episodes
-
 import math
 from pathlib import Path
 
 import matplotlib
+
+from sim.kpis.nodes import episodes
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
