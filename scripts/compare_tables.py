@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="event kinds new since the save: their rows are left out of the "
                     "events table before comparing")
     ap.add_argument("--only", nargs="*", default=None, help="scenarios to run (default all)")
+    ap.add_argument("--new-columns", nargs="*", default=[],
+                    help="columns new since the save: left out of the new tables before "
+                    "comparing (the rest must still be equal)")
     a = ap.parse_args(argv)
     folder = Path(a.folder)
     bad = 0
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         diffs = []
         for t, df in tables.items():
             old = pd.read_pickle(case / f"{t}.pkl")
+            df = df.drop(columns=[c for c in a.new_columns if c in df.columns])
             if t == "events" and a.new_event_kinds:
                 df = df[~df["kind"].isin(a.new_event_kinds)].reset_index(drop=True)
             why = _differs(old, df, a.rtol)

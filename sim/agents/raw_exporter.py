@@ -86,16 +86,21 @@ class RawExporter(ChinaSeller):
         self.refuse_barred(todo, verdicts)
 
     def _leak(self, s, refused: float) -> None:
-        """Tonnes refused by a quota that leave anyway (smuggling)."""
-        t = refused * self.model.border.conf.leakage
+        """Tonnes refused by a quota that leave anyway (smuggling): ``border.leakage`` of
+        them, or ``border.leakage_controls`` where the product needs an export licence to
+        the destination. They travel as decision ``smuggled``, counted by product and
+        destination (the daily ``smuggled_t``, the KPI ``smuggled_t``)."""
+        m = self.model
+        controlled = m.ministry.rules.requires_licence(s.material, s.buyer_country)
+        conf = m.border.conf
+        t = refused * (conf.leakage_controls if controlled else conf.leakage)
         if t <= 1e-9:
             return
-        m = self.model
         buyer = m.by_name[s.buyer]
         x = m.orders.new_order(buyer, self, s.material, t, s.ordered_on)
         buyer.on_order[s.material] = buyer.on_order.get(s.material, 0.0) + t
         m.orders.reserve(x)
-        m.orders.approve(x, Decision.NOT_REQUIRED, reason="smuggled")
+        m.orders.approve(x, Decision.SMUGGLED, reason="smuggled")
         m.border.smuggled_today += t
         self.book.append(x)
 

@@ -19,7 +19,8 @@ from omegaconf import OmegaConf
 
 from sim.cli.keys import check_shape, field_types, run_schema
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
-from sim.domain.errors import error, show, suggest
+from sim.config.reader import read_text
+from sim.domain.errors import ConfigError, error, show, suggest
 from sim.experiments.specs import SimSweeperConf
 
 GLOBAL_HEADER = "# @package _global_"
@@ -29,16 +30,45 @@ SPECIAL_KEYS = ("defaults", "hydra")
 
 
 # --------------------------------------------------------------------------- files
+MAX_YAML_NODES = 200_000
+"""Most values a YAML file may expand to (aliases counted as often as they are used), so a
+small file of nested aliases (a "billion laughs") is refused before it is expanded."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict, budget: int) -> int:
+    """How many values ``node`` becomes once its aliases are expanded (stops past budget)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = budget + 1  # a node that contains itself expands without end
+    if isinstance(node, yaml.ScalarNode):
+        n = 1
+    elif isinstance(node, yaml.SequenceNode):
+        n = 1
+        for v in node.value:
+            n += _expanded_size(v, memo, budget)
+            if n > budget:
+                break
+    else:
+        n = 1
+        for k, v in node.value:
+            n += _expanded_size(k, memo, budget) + _expanded_size(v, memo, budget)
+            if n > budget:
+                break
+    memo[key] = n
+    return n
+
+
 def read_yaml(path: Path) -> Any:
-    """A YAML file's data; malformed YAML raises naming the file and line."""
-    raw = Path(path).read_bytes()
+    """A YAML file's data, read through the one reader of user files (regular file, size,
+    encoding); a file expanding to more than `MAX_YAML_NODES` values is refused before it
+    is expanded; malformed YAML raises naming the file and line."""
+    text = read_text(path, "YAML file")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b"\n") + 1
-        raise error(f"{path}:{line}", "not UTF-8 text (line " f"{line})",
-                    repr(raw[e.start:e.start + 4])) from None
-    try:
+        for doc in yaml.compose_all(text, Loader=yaml.SafeLoader):  # aliases not expanded
+            if doc is not None and _expanded_size(doc, {}, MAX_YAML_NODES) > MAX_YAML_NODES:
+                raise error(str(path), f"expands to more than {MAX_YAML_NODES:,} values "
+                            "(nested aliases); write the values out", "a YAML alias bomb")
         return OmegaConf.to_container(OmegaConf.create(text)) if text.strip() else {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -51,6 +81,8 @@ def read_yaml(path: Path) -> Any:
         ctx = getattr(e, "context", None)
         what = f"malformed YAML, line {line}: {problem}" + (f" ({ctx})" if ctx else "")
         raise error(f"{path}:{line}", what, repr(got)) from None
+    except ConfigError:
+        raise
     except Exception as e:  # noqa: BLE001 - OmegaConf's own refusals (e.g. a bad key)
         raise error(str(path), f"cannot be read as a config: {str(e).splitlines()[0]}") \
             from None

@@ -45,7 +45,7 @@ from sim.domain.errors import (
     show,
     suggest,
 )
-from sim.experiments.specs import SimSweeperConf
+from sim.experiments.specs import SimSweeperConf, check_sweep_size
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
 
@@ -90,6 +90,8 @@ def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str
             raise error("command line", f"cannot read override {text!r} ({msg})", text) \
                 from None
     multirun = bool(getattr(args, "multirun", False))
+    for o in overrides:  # a sweep's size before any of its values is expanded
+        check_sweep_size(o)
     known_groups = groups(dirs)
     choices = primary_defaults(dirs, config_name)
     group_files: dict[str, list[Path]] = {}

@@ -97,8 +97,13 @@ class BorderConf:
                      "outside price (false: ignored)", source="[assumption]: mechanism switch")
     leakage: float = p(0.0, unit="0-1", desc="share of raw-material tonnes refused by an "
                        "aggregate quota that leaves China anyway (smuggling, "
-                       "reclassification)", source="[sources: smuggling] in world 2009 "
+                       "reclassification) where the product needs no export licence to "
+                       "the destination", source="[sources: smuggling] in world 2009 "
                        "scenarios; 0 [assumption] today", lo=0, hi=1)
+    leakage_controls: float = p(
+        0.0, unit="0-1", desc="the same share where the product is under export controls "
+        "(needs a licence) to the destination: smuggling past a licence as well as a quota; "
+        "0: controls hold", source="[assumption]", lo=0, hi=1)
     rationing_prices: bool = p(
         True, unit="-", desc="outside prices ration scarce supply with short-run inelastic "
         "demand and no cap (false: the capped linear rule of market.scarcity_elasticity)",

@@ -56,6 +56,12 @@ DATE_MIN, DATE_MAX = dt.date(1980, 1, 1), dt.date(2200, 12, 31)
 """Supported calendar range of every date (starts, events, run ends)."""
 MAX_DAYS = 36_525
 """The longest horizon a run may have: 100 years."""
+MAX_TONNES = {"t": 1e9, "t/yr": 1e9, "t/day": 1e9 / 365}
+"""Largest tonnage a field takes unless its ``hi`` says less: a billion tonnes (a year),
+three orders of magnitude above the world's rare-earth output, and far inside the range
+where the ledger's sums stay exact to a gram."""
+MAX_INT = 2**53
+"""Largest whole number a field takes (exact as a float)."""
 STATIC_VOCAB: dict[str, tuple[str, ...]] = {
     "material": MATERIALS, "magnet": MAGNETS, "vehicle": VEHICLE_TYPES,
     "element": ELEMENTS, "sector": SECTORS, "end_use": APPLICATIONS,
@@ -120,6 +126,8 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
         raise ValueError(f"unit {unit!r} is not in the unit vocabulary {sorted(UNITS)}")
     if unit in ("days", "working days") and hi is None:
         hi = MAX_DAYS  # every duration fits the calendar: at most 100 years
+    if unit in MAX_TONNES and hi is None:
+        hi = MAX_TONNES[unit]  # tonnages the ledger sums exactly
     spec = Spec(unit=unit, desc=desc, source=source, lo=lo, hi=hi, lo_open=lo_open,
                 hi_open=hi_open, choices=tuple(choices) if choices else None, kind=kind,
                 keys=tuple(keys), finite=finite)
@@ -262,6 +270,8 @@ def check_value(value: Any, typ: Any, s: Spec | None, where: str, ctx: dict | No
     if typ is int:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise ConfigError(f"{where}: must be an integer, got {value!r}")
+        if abs(value) > MAX_INT:
+            raise ConfigError(f"{where}: must be at most {MAX_INT:,} in size, got {value}")
     elif typ is float:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ConfigError(f"{where}: must be a number, got {value!r}")

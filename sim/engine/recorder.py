@@ -64,6 +64,7 @@ class Recorder:
         row["exports_t"] = sum(book.exports_today.get(x, 0.0) for x in MAGNETS)
         row["raw_exports_reo_t"] = sum(book.exports_today.get(x, 0.0) * reo(x) for x in RAW)
         row["smuggled_t"] = m.border.smuggled_today
+        row["held_at_customs_t"] = book.held_tonnes()
         row["components_from_cn_t"] = book.components_cn_today
         row["spot_t"] = m.spot.traded_today
         row["trader_stock_reo_t"] = sum(m.trader.stock[x] * reo(x) for x in RAW)

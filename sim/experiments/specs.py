@@ -34,6 +34,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from hydra.core.override_parser.types import IntervalSweep, RangeSweep
 from omegaconf import OmegaConf
 
 from sim.domain.errors import error, show, suggest
@@ -63,6 +64,34 @@ class SimSweeperConf:
     workers: int | None = None
     batch: int | None = None
     address: str | None = None
+
+
+MAX_JOBS = 100_000
+"""Most jobs a sweep may have (grid x samples): larger ones are refused before expansion."""
+
+
+def sweep_count(override: Any) -> int:
+    """How many values a parsed command-line override sweeps over (1: not a sweep), known
+    without expanding it; an interval (a continuous range) cannot be a grid."""
+    if not override.is_sweep_override():
+        return 1
+    v = override.value()
+    if isinstance(v, RangeSweep):
+        step = v.step or 1
+        return max(0, math.ceil((v.stop - v.start) / step))
+    if isinstance(v, IntervalSweep):
+        raise error("command line", f"{override.key_or_group}: an interval is not a grid; "
+                    "sample it (hydra.sweeper.samples) or give values", override.input_line)
+    return len(getattr(v, "list", None) or [])
+
+
+def check_sweep_size(override: Any, where: str = "command line") -> int:
+    """`sweep_count`, refusing more than `MAX_JOBS` values before any is expanded."""
+    n = sweep_count(override)
+    if n > MAX_JOBS:
+        raise error(where, f"{override.key_or_group} sweeps over {n:,} values, more than the "
+                    f"{MAX_JOBS:,} jobs a sweep may have", override.input_line)
+    return n
 
 
 # --------------------------------------------------------------------------- typed specs

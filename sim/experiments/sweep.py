@@ -38,12 +38,18 @@ from sim.cli.keys import check_shape, key_type, resolve_event_key
 from sim.domain.errors import ConfigError, error, show, suggest
 from sim.experiments.runner import Job, Result, run_many
 from sim.experiments.sampling import format_value, sample_overrides, sample_table
-from sim.experiments.specs import Compare, parse_compare, parse_dist, parse_samples, plain
+from sim.experiments.specs import (
+    MAX_JOBS,
+    Compare,
+    check_sweep_size,
+    parse_compare,
+    parse_dist,
+    parse_samples,
+    plain,
+)
 from sim.experiments.summary import aggregate, failed_lines
 from sim.outputs.run_folder import RunFolder, write_json
 
-MAX_JOBS = 100_000
-"""Most jobs a sweep may have (grid x samples): larger ones are refused before expansion."""
 BACKENDS = ("local", "ray", "submitit")
 
 
@@ -66,14 +72,14 @@ def _grid(params: dict[str, Any], arguments: list[str]) -> list[list[str]]:
     texts = [f"{k}={v}" for k, v in params.items() if k not in given] + list(arguments)
     lists, size = [], 1
     for o in parser.parse_overrides(texts):
+        size *= check_sweep_size(o, "sweep")
+        if size > MAX_JOBS:
+            raise error("sweep", f"the grid has more than {MAX_JOBS:,} jobs", size)
         if o.is_sweep_override():
             key = o.get_key_element()
             vals = [f"{key}={v}" for v in o.sweep_string_iterator()]
         else:
             vals = [o.input_line]
-        size *= len(vals)
-        if size > MAX_JOBS:
-            raise error("sweep", f"the grid has more than {MAX_JOBS:,} jobs", size)
         lists.append(vals)
     return [list(x) for x in itertools.product(*lists)]
 

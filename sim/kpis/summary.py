@@ -109,6 +109,14 @@ def kpi_lines(k: dict) -> list[str]:
          f"{_n(k.get('defense_min_cover_days'), '.0f')} days / "
          f"{_n(k.get('defense_days_not_ready'))} days"),
     ]
+    smuggled = [f"{m} to {c} {t:,.1f} t" for m, by in (k.get("smuggled_t") or {}).items()
+                for c, t in by.items()]
+    if smuggled:
+        rows.append(("smuggled (leakage)", ", ".join(smuggled)))
+    held = k.get("held_at_customs_t") or {}
+    if held:
+        rows.append(("held at customs by bars", ", ".join(f"to {c} {t:,.1f} t"
+                                                          for c, t in held.items())))
     lost_t = {b: t for b, t in (k.get("lost_demand_t") or {}).items() if t > 0}
     rows.append(("buyers' lost demand", ", ".join(f"{b} {t:,.1f} t" for b, t in lost_t.items())
                  or "none"))

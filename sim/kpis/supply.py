@@ -116,6 +116,32 @@ def _raw_exports(r: RunData) -> dict:
     return {k: round(float(v), 1) for k, v in e.items()}
 
 
+@kpi("smuggled_t", "t", "raw materials that left China in the run without the quota room "
+     "or licence they needed (leakage: border.leakage, border.leakage_controls), by product "
+     "and destination", keys="material.country")
+def _smuggled(r: RunData) -> dict:
+    s = r.shipments
+    s = s[(s["reason"] == "smuggled") & s["shipped_on"].between(r.start, r.end)]
+    out: dict = {}
+    for (m, c), t in s.groupby(["material", "buyer_country"])["tonnes"].sum().items():
+        out.setdefault(m, {})[c] = round(float(t), 1)
+    return out
+
+
+@kpi("held_at_customs_t", "t", "Chinese exports held at customs in the run by an embargo, "
+     "anti-diversion hold or end-use denial that began while they waited there (released "
+     "when it lifts), by destination", keys="country")
+def _held(r: RunData) -> dict:
+    s = r.shipments
+    if "held_days" not in s.columns:  # a run saved before exports were held at customs
+        return {}
+    export = (s["seller_country"] == "CN") & (s["buyer_country"] != "CN") & ~s["component"]
+    still = (s["status"] == "in_transit") & s["cleared_on"].isna() & export
+    held = s[(s["held_days"] > 0) | still]
+    return {k: round(float(v), 1) for k, v in
+            held.groupby("buyer_country")["tonnes"].sum().sort_index().items()}
+
+
 @kpi("exports_t_per_month", "t/month", "Chinese magnet exports per month (30.44 days)")
 def _exports_month(r: RunData) -> float:
     months = max(1.0, (r.end - r.start).days / 30.4375)

@@ -49,6 +49,9 @@ class OrderBook:
         self.arrivals: dict[int, list[Shipment]] = defaultdict(list)
         self.exports_today: dict[str, float] = defaultdict(float)
         self.clearances: dict[int, list[Shipment]] = defaultdict(list)  # day -> at customs
+        # held at customs by a bar (embargo, anti-diversion, denial) that began while they
+        # waited there: order id -> (shipment, days from clearance to arrival, held since)
+        self.held: dict[int, tuple[Shipment, int, dt.date]] = {}
         self.non_cn_today = 0.0
         self._index: dict[str, int] = {}
         self.links: dict[tuple[str, str], dict[str, float]] = {}
@@ -240,7 +243,9 @@ class OrderBook:
         destination's transit time counted from release, so its due date is release +
         customs + transit (+ jitter). Its tonnes count as exports on the clearance day
         (``licensing.date_exports_at_clearance``; false: on the release day). Until it
-        arrives the shipment holds its tonnes (IN_TRANSIT), held at customs or not.
+        arrives the shipment holds its tonnes (IN_TRANSIT), held at customs or not. An
+        embargo, anti-diversion hold or end-use denial that begins while it waits at customs
+        stops it there (`clear_due`).
 
         An expedited order (`Buyer.expedite`) flies: its transit is the buyer's
         ``air_transit_days`` where that is shorter (else it ships as usual and is no
@@ -276,9 +281,9 @@ class OrderBook:
         self.arrivals[model.day + days].append(s)
         if export:
             s.cleared_on = model.date + dt.timedelta(days=customs)
-            if customs > 0 and model.ministry.conf.date_exports_at_clearance:
+            if customs > 0:
                 self.clearances[model.day + customs].append(s)
-            else:
+            if customs == 0 or not model.ministry.conf.date_exports_at_clearance:
                 self.exports_today[s.material] += s.tonnes
 
     def customs_days(self, s: Shipment) -> int:
@@ -296,9 +301,35 @@ class OrderBook:
         return days
 
     def clear_due(self) -> None:
-        """Count the exports customs clears today (phase 8, before arrivals)."""
-        for s in self.clearances.pop(self.model.day, ()):
-            self.exports_today[s.material] += s.tonnes
+        """Customs clears today's exports (phase 8, before arrivals) and counts them.
+
+        Export clearance is where an embargo bites (2010: customs stopped clearing cargo to
+        Japan): an export whose destination an embargo, an anti-diversion hold or an
+        end-use denial bars on its clearance day is held at customs, holding its tonnes,
+        for as long as the bar lasts, and cleared on the first day it is lifted; it then
+        arrives after the rest of its transit (``held_days`` on the shipment, the daily
+        ``held_at_customs_t``). Held goods are neither returned nor lost."""
+        m = self.model
+        by_clock = m.ministry.conf.date_exports_at_clearance
+        for sid, (s, rest, since) in list(self.held.items()):  # bars lifted: cleared today
+            if not m.ministry.blocked(s):
+                del self.held[sid]
+                s.held_days = (m.date - since).days
+                s.cleared_on, s.due_on = m.date, m.date + dt.timedelta(days=rest)
+                self.arrivals[m.day + rest].append(s)
+                if by_clock:
+                    self.exports_today[s.material] += s.tonnes
+        for s in self.clearances.pop(m.day, ()):
+            if m.ministry.blocked(s):  # a bar that began while it waited at customs
+                self.arrivals[(s.due_on - m.start).days].remove(s)
+                self.held[s.id] = (s, (s.due_on - m.date).days, m.date)
+                s.cleared_on = s.due_on = None
+            elif by_clock:
+                self.exports_today[s.material] += s.tonnes
+
+    def held_tonnes(self) -> float:
+        """Tonnes of exports held at customs by a bar today."""
+        return sum(s.tonnes for s, _, _ in self.held.values())
 
     def order_uniform(self, s: Shipment, salt: int) -> float:
         """A uniform draw in [0, 1) keyed by the order (buyer, seller, material, order

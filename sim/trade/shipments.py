@@ -39,6 +39,7 @@ class Decision(StrEnum):
     APPROVED = "approved"
     DENIED = "denied"
     NOT_REQUIRED = "not_required"
+    SMUGGLED = "smuggled"  # left without the licence or quota it needed (leakage)
 
 
 class Licence(StrEnum):
@@ -100,6 +101,7 @@ class Shipment:
     ship_on: dt.date | None = None  # earliest loading date once released
     expedited: bool = False  # air freight (buyer's expediting); fixed once licensed
     component: bool = False  # a tier-1's components to a plant (magnet tonnes inside)
+    held_days: int = 0  # days held at customs by an embargo or denial that began there
 
     def move_to(self, status: Status) -> None:
         """Change state, refusing moves the state machine does not allow."""
