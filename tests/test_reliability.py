@@ -173,6 +173,8 @@ def test_a_failing_run_pointed_at_a_run_folder_changes_nothing(tmp_path):
 
 def test_worlds_export_refuses_a_folder_with_tables(tmp_path, capsys):
     assert cli(["worlds", "export", str(tmp_path / "w")]) == 0
+    assert cli(["worlds", "check", str(tmp_path / "w")]) == 0  # the whole 2024 world
+    assert "5 automakers" in capsys.readouterr().out
     (tmp_path / "w" / "mines.csv").write_text("edited\n")
     assert cli(["worlds", "export", str(tmp_path / "w")]) == 2
     assert "already holds world tables" in capsys.readouterr().err

@@ -353,7 +353,8 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     """``magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value ...]``."""
-    ap = _Parser(prog="magnet-sim ablation", description=__doc__.split("\n")[0])
+    ap = _Parser(prog="magnet-sim ablation", description=__doc__.split("\n")[0],
+                 allow_abbrev=False)
     ap.add_argument("args", nargs="*", help="the spec file (default "
                     "experiments/ablation/replays.yaml), then key=value overrides for "
                     "every run")

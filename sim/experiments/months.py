@@ -216,7 +216,8 @@ def _tables(target: str, extra: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """``magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...] [--out F] [--csv F]``."""
-    ap = _Parser(prog="magnet-sim months", description=__doc__.split("\n")[0])
+    ap = _Parser(prog="magnet-sim months", description=__doc__.split("\n")[0],
+                 allow_abbrev=False)
     ap.add_argument("target", help="a run folder, or a scenario name (run now)")
     ap.add_argument("overrides", nargs="*", help="key=value overrides (with a scenario)")
     ap.add_argument("--out", type=Path, help="write the Markdown here too")
