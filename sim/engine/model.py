@@ -21,7 +21,6 @@ import datetime as dt
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.agentset import AgentSet
 
 from sim.agents.firm import Firm
 from sim.config import RunConfig
@@ -95,16 +94,24 @@ class SupplyChainModel(mesa.Model):
         self.by_name = {a.name: a for a in self.agents if isinstance(a, Firm)}
         self._by_role = {} if final else None
 
-    def of(self, role: str) -> AgentSet:
+    def of(self, role: str) -> tuple:
         """The agents having ``role`` (`sim.config.firm_kinds.ROLES`, or the singletons'
-        ``authority``, ``state``, ``trader``), in creation order."""
+        ``authority``, ``state``, ``trader``), in creation order (a tuple: the hot loops
+        iterate it without Mesa's weak references; `shuffled` draws their order)."""
         cache = getattr(self, "_by_role", None)
         found = None if cache is None else cache.get(role)
         if found is None:
-            found = AgentSet([a for a in self.agents if role in a.roles], random=self.random)
+            found = tuple(a for a in self.agents if role in a.roles)
             if cache is not None:
                 cache[role] = found
         return found
+
+    def shuffled(self, role: str) -> list:
+        """The agents having ``role`` in a random order drawn from ``model.random`` (the same
+        draw as Mesa's ``AgentSet.shuffle_do`` on them)."""
+        agents = list(self.of(role))
+        self.random.shuffle(agents)
+        return agents
 
     # ---------------------------------------------------------------- bookkeeping
     def held(self) -> dict[str, float]:

@@ -4,7 +4,8 @@
 table of ``docs/model.md`` and the model's docstring are generated from it (`phase_table`),
 and a test checks they match. Each phase is a sequence of steps: an `Act` calls a method on
 the agents of a role (`sim.config.firm_kinds`), in creation order or shuffled with Mesa's
-``AgentSet.shuffle_do`` so that agent order cannot bias results; a `Do` calls one of the
+shuffle (`SupplyChainModel.shuffled`, the draw of ``AgentSet.shuffle_do``) so that agent
+order cannot bias results; a `Do` calls one of the
 model's components. So the order of kinds inside a phase is declared here, and a new firm
 kind acts wherever its roles put it. Adding a phase is one entry here.
 """
@@ -24,12 +25,8 @@ class Act:
     shuffle: bool = False
 
     def __call__(self, m) -> None:
-        agents = m.of(self.role)
-        if self.shuffle:
-            agents.shuffle_do(self.method)
-        else:
-            for a in agents:
-                getattr(a, self.method)()
+        for a in (m.shuffled(self.role) if self.shuffle else m.of(self.role)):
+            getattr(a, self.method)()
 
     def text(self) -> str:
         return f"{self.role}.{self.method}" + (" (shuffled)" if self.shuffle else "")

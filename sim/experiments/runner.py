@@ -121,7 +121,8 @@ def _die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
 
 
-def _batch(jobs: list[tuple[int, Job]]) -> list[tuple[int, Result]]:
+def batch_results(jobs: list[tuple[int, Job]]) -> list[tuple[int, Result]]:
+    """Run a batch of numbered jobs (one task of a pool or a cluster backend)."""
     return [(i, run_job(j)) for i, j in jobs]
 
 
@@ -161,7 +162,7 @@ def run_many(jobs: Iterable[Job], workers: int | None = None, batch: int | None 
 def _pool(tasks: list[list], workers: int) -> Iterator[tuple[int, Result]]:
     """Results of ``tasks`` run in ``workers`` processes, as they finish."""
     with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
-        pending = {pool.submit(_batch, t) for t in tasks}
+        pending = {pool.submit(batch_results, t) for t in tasks}
         try:
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)

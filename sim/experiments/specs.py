@@ -55,7 +55,8 @@ class SimSweeperConf:
     (``params``), sampled parameters (``samples``), what to compare (``compare``), and how
     to run the jobs (`sim.experiments.runner`): ``backend`` (local, ray, submitit),
     ``workers`` (local processes or cluster tasks; null: the machine's cores) and
-    ``batch`` (runs per task; null: chosen from the job count)."""
+    ``batch`` (runs per task; null: chosen from the job count); for Ray and SLURM
+    (`sim.experiments.cluster`) ``address`` and ``cluster`` (the backend's own options)."""
 
     params: dict[str, str] | None = None
     samples: dict[str, Any] | None = None
@@ -64,6 +65,7 @@ class SimSweeperConf:
     workers: int | None = None
     batch: int | None = None
     address: str | None = None
+    cluster: dict[str, Any] | None = None
 
 
 MAX_JOBS = 100_000

@@ -131,7 +131,7 @@ def plan(arguments: list[str], dirs: list[Path] | None = None) -> Plan:
         jobs = [[o for o in g if _key(o) not in {_key(x) for x in r}] + r
                 for g in grid for r in rows]
     settings = {"backend": backend, "workers": sw.get("workers"), "batch": sw.get("batch"),
-                "address": sw.get("address")}
+                "address": sw.get("address"), "cluster": sw.get("cluster")}
     return Plan(Path(node.hydra.sweep.dir), jobs, table, compare, samples, settings)
 
 
@@ -308,4 +308,4 @@ def _run(todo: list[Job], settings: dict, root: Path) -> list[Result]:
             return run_many(todo, settings["workers"], settings["batch"], on_result=seen)
         from sim.experiments.cluster import run_cluster  # Ray or submitit: only when asked
 
-        return run_cluster(todo, settings, on_result=seen)
+        return run_cluster(todo, settings, root, on_result=seen)
