@@ -35,11 +35,12 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.cli.files import read_yaml
+from sim.cli.keys import key_type
 from sim.config import EventConf, RunConfig
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 from sim.config.resolve import resolve
-from sim.domain.errors import error, show
+from sim.domain.errors import ConfigError, error, show
 from sim.experiments.specs import SimSweeperConf
 
 FIRM_EDIT = re.compile(r"^world\.(?:firms\.)?(?P<kind>[a-z_0-9]+)\.(?P<i>\d+)\.(?P<rest>.+)$")
@@ -132,8 +133,22 @@ def _split(overrides: list[str]) -> tuple[list[str], list[tuple], list, bool]:
             edits.append((m["kind"], int(m["i"]), m["rest"], _value(text.lstrip("+"), key),
                           text))
         else:
-            keep.append(text)
+            keep.append(_map_entry(text))
     return keep, edits, events, replace
+
+
+def _map_entry(text: str) -> str:
+    """``key.NEW=value`` on a map of the schema (``world.transit_days.BR=20``) as Hydra
+    needs a new entry written (``++``); anything else unchanged."""
+    key, sep, _ = text.partition("=")
+    if not sep or key.startswith(("+", "~")) or "." not in key or key.startswith("hydra"):
+        return text
+    info: dict = {}
+    try:
+        key_type(key.split("."), "command line", text, info=info)
+    except ConfigError:
+        return text  # Hydra names it
+    return "++" + text if info.get("map_entry") else text
 
 
 def compose_node(overrides: list[str], dirs: list[Path] | None = None,

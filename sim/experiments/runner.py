@@ -26,7 +26,8 @@ from typing import Any
 from omegaconf import OmegaConf
 
 import sim
-from sim.cli.compose import Composed, compose_run, run_node
+from sim.cli.compose import Composed, run_node
+from sim.cli.fast_compose import Composer
 from sim.domain.errors import ConfigError
 from sim.outputs.run_folder import RunFolder
 
@@ -40,7 +41,7 @@ class Job:
     folder: str | None = None
     config: Any = None  # a RunConfig; then ``overrides`` only label the run
     plots: bool | None = None  # None: the config's ``plots``
-    tables: bool = True  # write the tables (False: only meta, KPIs and the plants table)
+    tables: bool = True  # write every table (False: meta, KPIs, plants and `SERIES` only)
     dirs: tuple[str, ...] = ()  # config search folders (``--config-dir`` first)
 
 
@@ -57,11 +58,29 @@ class Result:
     wall_time_s: float = 0.0
 
 
+SERIES = ("lost_vehicles", "planned_vehicles", "exports_t", "held_at_customs_t",
+          "smuggled_t", "buyer_cover_ndfeb_days", "buyer_cover_ndfeb_hre_days",
+          "buyer_cover_smco_days", "price_ndfeb_ex_cn", "price_ndfeb_hre_ex_cn",
+          "price_dy_oxide_ex_cn", "licence_queue_ndfeb_hre_t")
+"""The daily series a lean job keeps (``Job.tables`` false): what sweep plots read."""
+
+
 def write_config(rf: RunFolder, composed: Composed) -> None:
-    """``.hydra/config.yaml`` (the composed config) and ``.hydra/overrides.yaml``."""
+    """``.hydra/overrides.yaml`` and, where the job was composed by Hydra in full,
+    ``.hydra/config.yaml`` (a job composed from a cached base keeps its overrides only:
+    the sweep folder's ``multirun.yaml`` and these give its config)."""
     rf.hydra_dir.mkdir(parents=True, exist_ok=True)
-    OmegaConf.save(run_node(composed.node), rf.config_path)
+    if composed.node is not None:
+        OmegaConf.save(run_node(composed.node), rf.config_path)
     OmegaConf.save(OmegaConf.create(list(composed.overrides)), rf.overrides_path)
+
+
+def lean(out: dict) -> dict:
+    """A run's output with its daily table cut to `SERIES` and no other tables."""
+    daily = out["daily"]
+    keep = ["date", *(c for c in SERIES if c in daily.columns)]
+    return {**{k: v for k, v in out.items() if k not in ("daily", "agents", "shipments",
+                                                         "events")}, "daily": daily[keep]}
 
 
 def execute(composed: Composed, job: Job) -> dict:
@@ -72,10 +91,7 @@ def execute(composed: Composed, job: Job) -> dict:
     if composed.notes:
         out["meta"]["notes"] = composed.notes
     plots = composed.config.plots if job.plots is None else job.plots
-    if not job.tables:
-        out = {k: v for k, v in out.items() if k not in ("daily", "agents", "shipments",
-                                                         "events")}
-    sim.save(out, rf.path, plots=plots and job.tables)
+    sim.save(out if job.tables else lean(out), rf.path, plots=plots and job.tables)
     return out
 
 
@@ -92,7 +108,7 @@ def run_job(job: Job) -> Result:
                 OmegaConf.save(OmegaConf.create(list(job.overrides)), rf.overrides_path)
                 sim.save(out, rf.path, plots=bool(job.plots))
         else:
-            composed = compose_run(list(job.overrides), [Path(d) for d in job.dirs] or None)
+            composed = composer(job.dirs)(list(job.overrides))
             if rf is None:
                 out = sim.run(composed.config, progress=False)
             else:
@@ -109,6 +125,16 @@ def run_job(job: Job) -> Result:
         if rf is not None:
             rf.write_failure(msg, traceback.format_exc())
         return Result(job, "failed", error=msg, wall_time_s=time.perf_counter() - t0)
+
+
+_COMPOSERS: dict[tuple[str, ...], Composer] = {}
+
+
+def composer(dirs: tuple[str, ...] = ()) -> Composer:
+    """This process's `Composer` for config folders ``dirs`` (Hydra's work cached)."""
+    if dirs not in _COMPOSERS:
+        _COMPOSERS[dirs] = Composer([Path(d) for d in dirs] or None)
+    return _COMPOSERS[dirs]
 
 
 def _die_with_parent() -> None:

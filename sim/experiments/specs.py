@@ -56,7 +56,10 @@ class SimSweeperConf:
     to run the jobs (`sim.experiments.runner`): ``backend`` (local, ray, submitit),
     ``workers`` (local processes or cluster tasks; null: the machine's cores) and
     ``batch`` (runs per task; null: chosen from the job count); for Ray and SLURM
-    (`sim.experiments.cluster`) ``address`` and ``cluster`` (the backend's own options)."""
+    (`sim.experiments.cluster`) ``address`` and ``cluster`` (the backend's own options);
+    ``keep``: what each job writes: ``summary`` (its KPIs, meta, plants table and the
+    daily series sweep plots read, `sim.experiments.runner.SERIES`) or ``tables`` (every
+    table and its composed config, as a single run)."""
 
     params: dict[str, str] | None = None
     samples: dict[str, Any] | None = None
@@ -66,6 +69,7 @@ class SimSweeperConf:
     batch: int | None = None
     address: str | None = None
     cluster: dict[str, Any] | None = None
+    keep: str = "summary"
 
 
 MAX_JOBS = 100_000

@@ -101,6 +101,8 @@ def plan(arguments: list[str], dirs: list[Path] | None = None) -> Plan:
     if backend not in BACKENDS:
         raise error("hydra.sweeper.backend", f"unknown backend{suggest(backend, BACKENDS)}; "
                     f"known: {', '.join(BACKENDS)}", show(backend))
+    if sw.get("keep", "summary") not in ("summary", "tables"):
+        raise error("hydra.sweeper.keep", "must be summary or tables", show(sw.get("keep")))
     for k in ("workers", "batch"):
         v = sw.get(k)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
@@ -131,7 +133,8 @@ def plan(arguments: list[str], dirs: list[Path] | None = None) -> Plan:
         jobs = [[o for o in g if _key(o) not in {_key(x) for x in r}] + r
                 for g in grid for r in rows]
     settings = {"backend": backend, "workers": sw.get("workers"), "batch": sw.get("batch"),
-                "address": sw.get("address"), "cluster": sw.get("cluster")}
+                "address": sw.get("address"), "cluster": sw.get("cluster"),
+                "keep": sw.get("keep", "summary")}
     return Plan(Path(node.hydra.sweep.dir), jobs, table, compare, samples, settings)
 
 
@@ -270,7 +273,8 @@ def run_sweep(arguments: list[str], dirs: list[Path] | None = None) -> int:
     write_json(root / "sweep.json", {"total": len(p.jobs), "already_done": sum(done),
                                      "started": time.time(), "jobs": job_list,
                                      "settings": p.settings})
-    todo = [Job(tuple(j), str(root / str(i)), dirs=tuple(str(d) for d in dirs or ()))
+    todo = [Job(tuple(j), str(root / str(i)), dirs=tuple(str(d) for d in dirs or ()),
+                tables=p.settings["keep"] == "tables")
             for i, j in enumerate(p.jobs) if not done[i]]
     if any(done):
         print(f"resuming: {sum(done)} of {len(p.jobs)} jobs already complete, skipped",
