@@ -98,6 +98,8 @@ def world_shorthand(override: str) -> str:
     if sep and bare == "world" and value and not value.lstrip().startswith("{"):
         return f"world.tables={value}"
     parts = bare.split(".")
+    if sep and bare == "world.firms" and value.strip().isdigit():  # the synthetic world's size
+        return f"world.synthetic_firms={value.strip()}"
     if len(parts) == 2 and parts[0] == "world":
         if parts[1] in FIRM_KINDS:
             return f"++world.firms.{parts[1]}{sep}{value}" if sep else override

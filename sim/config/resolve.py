@@ -19,7 +19,8 @@ from typing import Any
 
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
-from sim.config.tables import OTHER_TABLES, load
+from sim.config.synthetic import synthetic
+from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
 from sim.config.world import WorldConf, is_resolved  # noqa: F401 - re-exported
 from sim.domain.errors import ConfigError, suggest
 
@@ -32,7 +33,8 @@ def resolve(world: WorldConf) -> WorldConf:
     replaced = {k for k in FIRM_KINDS if k in world.firms}
     tables = None
     if replaced != set(FIRM_KINDS) or any(getattr(world, t) is None for t in OTHER_TABLES):
-        tables = load(world.tables)
+        tables = synthetic(world.synthetic_firms) if world.tables == SYNTHETIC else \
+            load(world.tables)
     for key in FIRM_KINDS:
         if key not in world.firms:
             world.firms[key] = [dataclasses.replace(f) for f in tables.rows.get(key, ())]

@@ -44,6 +44,8 @@ from sim.domain.errors import ConfigError, suggest
 DEFAULT = "2024"
 VINTAGES = ("2009", "2024")
 """World vintages shipped with the model (``sim/config/worlds/<vintage>``), oldest first."""
+SYNTHETIC = "synthetic"
+"""``world.tables=synthetic``: copies of the 2024 buyer chain (`sim.config.synthetic`)."""
 SOURCE = "source"
 OTHER_TABLES: dict[str, type] = {"links": LinkConf, "content": ContentConf,
                                  "china": ChinaElementConf, "demand": DemandConf,
@@ -70,6 +72,9 @@ class Tables:
 def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
     """(label, {file name: text}) of the world named by ``tables``."""
     known = [f"{k}.csv" for k in table_classes()]
+    if tables == SYNTHETIC:
+        raise ConfigError("world.tables: the synthetic world is made, not read: it has no "
+                          "folder of tables")
     if tables in VINTAGES:
         root = resources.files("sim.config") / "worlds" / tables
         return f"world {tables}", {e.name: e.read_text(encoding="utf-8")

@@ -33,9 +33,14 @@ class WorldConf:
     """Who is in the world and the physical constants of trade."""
 
     tables: str = p("2024", unit="-", desc="world tables: a vintage shipped with the model "
-                    "(2024, 2009) or a folder of tables with the same schema "
+                    "(2024, 2009), synthetic (copies of the 2024 buyer chain, "
+                    "synthetic_firms) or a folder of tables with the same schema "
                     "(sim/config/tables.py)",
                     source="sim/config/worlds/<vintage>/*.csv (each row cites its source)")
+    synthetic_firms: int = p(
+        1000, unit="1", desc="with tables=synthetic: about this many buyer firms (copies of "
+        "the 2024 buyer chain at 1/k of its size; world.firms=N on the command line)",
+        source="[assumption]: a size for scaling studies", lo=1, hi=1_000_000)
     firms: Dict[str, Any] = field(default_factory=dict, metadata={
         "kinds": True, "group": "world.firms.<kind>; not given: the world tables' "
         "<kind>.csv"})
