@@ -128,7 +128,7 @@ def test_a_year_on_world_2009_conserves_tonnes_and_runs_its_projects():
         m.step()
         if m.steps % 30 == 0:
             assert all(abs(v) < 1e-6 for v in m.imbalance().values()), m.date
-    mines = {x.name: x for x in m.mines}
+    mines = {x.name: x for x in m.of("mine")}
     assert mines["Lynas-like"].status == "construction"
     assert mines["Mountain Pass"].status == "planned"  # not yet funded in 2009
     exports = sum(s.tonnes for s in m.shipments if s.seller_country == "CN"
