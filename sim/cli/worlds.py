@@ -1,8 +1,8 @@
-"""``python -m sim.worlds``: start or check a folder of world tables.
+"""``magnet-sim worlds``: start or check a folder of world tables.
 
-    python -m sim.worlds export my_world          # the 2024 tables, to edit
-    python -m sim.worlds check my_world           # typed, bounded, sourced? (exit 2 if not)
-    python -m sim world.tables=my_world           # run it
+    magnet-sim worlds export my_world          # the 2024 tables, to edit
+    magnet-sim worlds check my_world           # typed, bounded, sourced? (exit 2 if not)
+    magnet-sim world.tables=my_world           # run it
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sim import validate
 from sim.config import FIRM_KINDS, RunConfig, WorldConf
+from sim.config.resolve import resolve
 from sim.config.tables import VINTAGES, write_tables
 from sim.domain.errors import ConfigError
-from sim.engine.checks import validate
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sim.worlds", description=__doc__,
+    ap = argparse.ArgumentParser(prog="magnet-sim worlds", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("export", help="write a vintage's tables into a folder")
@@ -28,11 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         if args.cmd == "export":
-            folder = write_tables(WorldConf(tables=args.vintage), args.folder)
+            folder = write_tables(resolve(WorldConf(tables=args.vintage)), args.folder)
             print(f"wrote the {args.vintage} world tables to {folder}")
         else:
             cfg = RunConfig(world=WorldConf(tables=args.tables))
-            validate(cfg)
+            validate(cfg)  # resolves the world from its tables first
             counts = ", ".join(f"{len(getattr(cfg.world, k))} {k}" for k in FIRM_KINDS)
             print(f"ok: {args.tables}: {counts}")
     except ConfigError as e:

@@ -14,6 +14,7 @@ that then supply no plant: the caller chose other firms.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any
 
@@ -37,11 +38,11 @@ def resolve(world: WorldConf) -> WorldConf:
         tables = load(world.tables)
     for key in FIRM_KINDS:
         if key not in world.firms:
-            world.firms[key] = [dataclasses.replace(f) for f in tables.rows.get(key, ())]
+            world.firms[key] = copy.deepcopy(list(tables.rows.get(key, ())))  # rows are shared
     links_from_tables = world.links is None
     for t in OTHER_TABLES:
         if getattr(world, t) is None:
-            setattr(world, t, [dataclasses.replace(r) for r in tables.rows[t]])
+            setattr(world, t, copy.deepcopy(list(tables.rows[t])))  # (maps too: deep)
     _add(world)
     _overrides(world)
     if world.automaker_cover_days is not None:  # the plant's own buffer: its whole chain's,
