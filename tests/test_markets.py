@@ -15,7 +15,7 @@ from sim.config import (
 from sim.kpis import kpis
 from sim.trade.market import ChinaPricing, Market
 
-from .helpers import load, run_model
+from .helpers import load, resolved, run_model
 
 
 def _ratio(d, col, how="max"):
@@ -125,7 +125,7 @@ def test_recycling_rises_with_price_and_is_a_ledger_source():
 
 
 def test_maker_capacity_addition_on_its_date():
-    cfg = RunConfig(days=40)
+    cfg = resolved(RunConfig(days=40))
     cfg.world.makers[0].capacity_additions = {"2025-01-20": {"ndfeb": 10_000.0}}
     m = run_model(cfg, check_every=10)
     mk = m.of("maker")[0]
@@ -168,7 +168,7 @@ def test_industrial_buyers_thrift_when_their_kind_substitutes():
 
 def test_hoarding_on_prices_raises_orders_when_the_price_rises():
     def ordered(price_cover_days, rise):
-        cfg = RunConfig(days=30)
+        cfg = resolved(RunConfig(days=30))
         for b in cfg.world.industries:
             b.price_cover_days = price_cover_days
         m = build(cfg)
