@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict, read_write
 from tqdm.auto import tqdm
 
 import sim
@@ -257,6 +257,11 @@ def run_sweep(arguments: list[str], dirs: list[Path] | None = None) -> int:
                     "hydra.sweep.dir (nothing was overwritten)", f"{len(old.get('jobs', []))} "
                     f"jobs there, {len(job_list)} asked")
     node = compose_node([a for a in arguments if not _is_sweep(a)], dirs)
+    with read_write(node), open_dict(node):  # events by position, as the jobs' overrides
+        for k in ("variant", "grid"):        # and the summary's columns (replot reads it)
+            if getattr(p.compare, k):
+                v = getattr(p.compare, k)
+                node.hydra.sweeper.compare[k] = list(v) if isinstance(v, tuple) else v
     OmegaConf.save(node, root / "multirun.yaml", resolve=False)
     if p.table is not None:
         p.table.rename_axis("job").to_csv(root / "samples.csv")
