@@ -150,8 +150,10 @@ def precheck(p: Plan, dirs: list[Path] | None = None) -> None:
         return
     base = list(p.jobs[0])
     values: dict[str, list[str]] = {}
+    prefix: dict[str, str] = {}  # ``+``/``++`` as given (a probe keeps it)
     for job in p.jobs:
         for o in job:
+            prefix.setdefault(_key(o), o[:len(o) - len(o.lstrip("+~"))])
             vals = values.setdefault(_key(o), [])
             v = o.split("=", 1)[1] if "=" in o else None
             if v is not None and v not in vals:
@@ -165,7 +167,8 @@ def precheck(p: Plan, dirs: list[Path] | None = None) -> None:
         elif len(vals) > 2 and all(_is_number(v) for v in vals):  # the ends suffice
             vals = [min(vals, key=float), max(vals, key=float)]
         for v in vals:
-            probe = [o for o in base if _key(o) != k and _key(o) not in sampled] + [f"{k}={v}"]
+            probe = [o for o in base if _key(o) != k and _key(o) not in sampled] + [
+                f"{prefix.get(k, '')}{k}={v}"]
             if probe[-1] not in base and probe not in probes:
                 probes.append(probe)
     for probe in probes:  # one value changed at a time: the message names it
@@ -201,8 +204,8 @@ def _check_keys(values: dict[str, list[str]], sampled: set[str], samples) -> Non
     parser = OverridesParser.create()
     for k, vals in values.items():
         if "/" in k or k.startswith("hydra") or k in ("experiment", "scenario", "licensing",
-                                                      "world"):
-            continue
+                                                      "world") or k in sampled:
+            continue  # (a sampled key's values are its draws: checked below as such)
         tp = key_type(k.split("."), "hydra.sweeper.params", k)
         for v in vals:
             o = parser.parse_overrides([f"{k}={v}"])[0]
