@@ -2,7 +2,7 @@
 sweep specs that a user can get wrong. Each case must end with a one-line error naming what
 is wrong (``expect``), a non-zero exit and no traceback.
 
-Used by ``tests/test_bad_inputs_cli.py`` (in-process through `sim.cli.app.cli`, a few as
+Used by ``tests/test_bad_inputs_cli.py`` (in-process through `sim.cli.main.main`, a few as
 subprocesses) and by ``scripts/bad_inputs_count.py`` (every case as a subprocess against any
 source tree, to count clear errors before and after a change).
 
@@ -143,8 +143,8 @@ CASES = [
     _c("file_unknown_nested_key", ["scenario=bad"], ["aproval_default", "approval_default"],
        {"scenario/bad.yaml": H + "licensing:\n  aproval_default: 0.5\n"}),
     _c("file_unknown_firm_key", ["scenario=bad"], ["vehicle_per_day", "vehicles_per_day"],
-       {"scenario/bad.yaml": H + "world:\n  automakers:\n    - {name: X, country: US, "
-        "vehicle_per_day: 10}\n"}),
+       {"scenario/bad.yaml": H + "world:\n  firms:\n    automakers:\n      - {name: X, "
+        "country: US, vehicle_per_day: 10}\n"}),
     _c("file_wrong_type", ["scenario=bad"], ["days", "abc"],
        {"scenario/bad.yaml": H + "days: abc\n"}),
     _c("file_seed_float", ["scenario=bad"], ["seed", "1.5"],
@@ -261,10 +261,12 @@ CASES = [
        ["blockade", "embargo"]),
     _c("sweeper_unknown_key", [*GRID, "seed=1,2", "+hydra.sweeper.sample.n=2"],
        ["sample", "samples"]),
-    _c("sweeper_batch_zero", [*GRID, "seed=1,2", "hydra.sweeper.max_batch_size=0"],
-       ["max_batch_size", "0"]),
-    _c("sweeper_batch_text", [*GRID, "seed=1,2", "hydra.sweeper.max_batch_size=abc"],
-       ["max_batch_size", "abc"]),
+    _c("sweeper_batch_zero", [*GRID, "seed=1,2", "hydra.sweeper.batch=0"], ["batch", "0"]),
+    _c("sweeper_batch_text", [*GRID, "seed=1,2", "hydra.sweeper.batch=abc"], ["batch", "abc"]),
+    _c("sweeper_workers_zero", [*GRID, "seed=1,2", "hydra.sweeper.workers=0"],
+       ["workers", "0"]),
+    _c("sweeper_old_batch_key", [*GRID, "seed=1,2", "hydra.sweeper.max_batch_size=2"],
+       ["max_batch_size"]),
     _c("compare_unknown_key", [*LP, "+hydra.sweeper.compare.kpi=[lost_vehicles]"],
        ["kpi", "kpis"]),
     _c("compare_kpi_unknown", [*LP, "hydra.sweeper.compare.kpis=[lost_vehicle]"],

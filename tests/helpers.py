@@ -38,12 +38,12 @@ def run_model(cfg, check_every: int = 0) -> SupplyChainModel:
 
 def small_world(**kw) -> RunConfig:
     """One US automaker (A) and one German industry buyer (I) on the default Chinese
-    exporters; no mines, makers or defence. Keyword arguments go to RunConfig."""
+    exporters; no mines, makers, defence or tier-1s. Keyword arguments go to RunConfig."""
     w = WorldConf(
         automakers=[AutomakerConf(name="A", country="US", vehicles_per_day=1000, ev_share=0.5,
                                   target_cover_days=20)],
         industries=[IndustryConf(name="I", country="DE", need_tpd={"ndfeb": 2.0})],
-        defense=[], mines=[], makers=[])
+        defense=[], mines=[], makers=[], tier1s=[])
     return RunConfig(world=w, days=kw.pop("days", 60), **kw)
 
 

@@ -1,6 +1,6 @@
 """The command-line bad-input corpus (tests/bad_inputs.py): every case ends with one line
 ``error: ...`` naming the key or value, a non-zero exit and no traceback. Most run
-in-process through `sim.cli.app.cli`; a few end to end as ``python -m sim``."""
+in-process through `sim.cli.main.main`; a few end to end as ``python -m sim``."""
 
 from __future__ import annotations
 

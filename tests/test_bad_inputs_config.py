@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 
 import sim
+from sim import validate
 from sim.config import (
     ChinaElementConf,
     ContentConf,
@@ -21,9 +22,8 @@ from sim.config import (
 )
 from sim.config.tables import write_tables
 from sim.domain.errors import ConfigError
-from sim import validate
 
-from .helpers import resolved, load
+from .helpers import load, resolved
 
 EV = "events=[{set: %s, day: 1%s}]"
 
@@ -73,10 +73,11 @@ CLI = [
     # firms
     (["world.exporters=[]"], "world.exporters: the world needs at least one Chinese exporter"),
     (["world.exporters.0.country=US"], "world.exporters[0].country: exporters are Chinese"),
-    (["world.automakers.0.country=CN"], "world.automakers[0].country: buyers are outside"),
+    (["world.automakers.0.country=CN"],
+     "world.automakers[0].country: automakers are outside China, got CN"),
     (["world.automakers.0.country=XX"], "world.automakers[0].country: 'XX' is not an ISO"),
     (["world.automakers.0.country=us"], "world.automakers[0].country: 'us' is not an ISO"),
-    (["world.makers.0.country=CN"], "world.makers[0].country: makers are non-Chinese"),
+    (["world.makers.0.country=CN"], "world.makers[0].country: makers are outside China, got CN"),
     (["world.automakers.0.review_days=0"], "world.automakers[0].review_days: must be > 0"),
     (["world.automakers.0.china_share=2"], "world.automakers[0].china_share: must be between"),
     (["world.automakers.0.ev_share=-0.1"], "world.automakers[0].ev_share"),
@@ -184,13 +185,13 @@ API = [
     (lambda: RunConfig(events=[{"set": "controls", "day": 1, "bogus": 1}]),
      "events[0].bogus: unknown key"),
     (lambda: RunConfig(events=[{"set": "embargo", "dat": "2025-01-01"}]),
-     "events[0].dat: unknown key for EventConf; did you mean 'date'?"),
+     "events[0].dat: unknown key for EventConf (did you mean 'date'"),
     (lambda: RunConfig(events=["controls"]),
      "events[0]: must be EventConf (a mapping of its fields), got 'controls'"),
     (lambda: RunConfig(events=[{"set": "controls", "day": "1"}]),
      "events[0].day: must be an integer, got '1'"),
     (lambda: WorldConf(mines=[{"name": "M", "capcity_tpy": 5}]),
-     "world.mines[0].capcity_tpy: unknown key for MineConf; did you mean 'capacity_tpy'?"),
+     "world.mines[0].capcity_tpy: unknown key for MineConf (did you mean 'capacity_tpy'?)"),
     (lambda: RunConfig(world=WorldConf(firm_overrides={"Detroit-A": {"vehicles_per_day":
                                                                      "many"}})),
      "world.automakers[0].vehicles_per_day: must be a number, got 'many'"),
@@ -198,15 +199,15 @@ API = [
      "world.transit_days.US: must be a number, got '30'"),
     (lambda: RunConfig(world=WorldConf(tables="1999")), "world.tables: no world vintage"),
     (lambda: RunConfig(licensing={"aproval_default": 0.5}),
-     "licensing.aproval_default: unknown key for LicensingConf; did you mean "
-     "'approval_default'?"),
+     "licensing.aproval_default: unknown key for LicensingConf (did you mean "
+     "'approval_default'?)"),
     (lambda: RunConfig(licensing={"delay": {"dist": "normal"}}),
      "licensing.delay.dist: 'normal' not in"),
     (lambda: RunConfig(licensing="strict"), "licensing: must be LicensingConf"),
-    (lambda: RunConfig(dayz=5), "dayz: unknown key for RunConfig; did you mean 'days'?"),
+    (lambda: RunConfig(dayz=5), "dayz: unknown key for RunConfig (did you mean 'days'?)"),
     (lambda: LicensingConf(aproval_default=0.5), "aproval_default: unknown key for "
-     "LicensingConf; did you mean 'approval_default'?"),
-    (lambda: WorldConf(mine=[]), "mine: unknown key for WorldConf; did you mean 'mines'?"),
+     "LicensingConf (did you mean 'approval_default'?)"),
+    (lambda: WorldConf(mine=[]), "mine: unknown key for WorldConf (did you mean 'mines'"),
     (lambda: RunConfig(world=WorldConf(firm_overrides={
         "JP-EU makers": {"capacity_additions": {"2028-13-01": {"ndfeb": 1.0}}}})),
      "world.makers[0].capacity_additions.2028-13-01: '2028-13-01' is not a date"),
@@ -275,7 +276,7 @@ TABLES = [
     ("exporters", "capacity_tpy.ndfeb [t/yr]", "capacity_tpy.ndfeb",
      "column 'capacity_tpy.ndfeb' is in 't/yr'"),
     ("exporters", "working_stock_days", "working_stok_days",
-     "unknown column 'working_stok_days'; did you mean 'working_stock_days'?"),
+     "unknown column 'working_stok_days' (did you mean 'working_stock_days'?)"),
     ("exporters", "capacity_tpy.ndfeb [t/yr]", "capacity_tpy [t/yr]",
      "column 'capacity_tpy' needs 1 key(s)"),
     ("exporters", "capacity_tpy.smco [t/yr]", "capacity_tpy.gold [t/yr]",
@@ -295,23 +296,27 @@ TABLES = [
 
 @pytest.mark.parametrize("kind,old,new,message", TABLES, ids=[t[3] for t in TABLES])
 def test_bad_world_table_is_refused(tmp_path, kind, old, new, message):
-    folder = write_tables(RunConfig().world, tmp_path / "w")
+    folder = write_tables(resolved(RunConfig()).world, tmp_path / "w")
     _edit(folder, kind, old, new)
+    cfg = RunConfig(world=WorldConf(tables=str(folder)))  # reads no table yet
     with pytest.raises(ConfigError) as e:
-        RunConfig(world=WorldConf(tables=str(folder)))
+        validate(cfg)  # the world's tables are read (resolved) first
     assert message in str(e.value)
 
 
 def test_unknown_table_file_is_refused(tmp_path):
-    folder = write_tables(RunConfig().world, tmp_path / "w")
+    folder = write_tables(resolved(RunConfig()).world, tmp_path / "w")
     (folder / "mines.csv").rename(folder / "mine.csv")
-    with pytest.raises(ConfigError, match="mine.csv: unknown table; did you mean 'mines.csv'"):
-        RunConfig(world=WorldConf(tables=str(folder)))
+    cfg = RunConfig(world=WorldConf(tables=str(folder)))  # reads no table yet
+    with pytest.raises(ConfigError, match=r"mine.csv: unknown table \(did you mean 'mines.csv'"):
+        validate(cfg)
 
 
 def test_world_folder_without_buyers_is_refused_at_load(tmp_path):
-    w = RunConfig().world
-    folder = write_tables(dataclasses.replace(w, automakers=[], industries=[], defense=[]),
+    w = resolved(RunConfig()).world
+    # no buyers, so no tier-1s either and no links (links naming missing firms are errors)
+    folder = write_tables(dataclasses.replace(w, automakers=[], industries=[], defense=[],
+                                              tier1s=[], links=[]),
                           tmp_path / "w")
     with pytest.raises(ConfigError, match="world: the world needs at least one buyer"):
         validate(load("baseline", f"world.tables={folder}"))
@@ -321,8 +326,8 @@ def test_world_folder_without_buyers_is_refused_at_load(tmp_path):
 BAD_SCENARIOS = [
     ("world:\n  firm_overrides:\n    Nobody: {capacity_tpy: 5}\n",
      "world.firm_overrides.Nobody: no firm named 'Nobody'"),
-    ("world:\n  add_mines:\n    - {name: M2, capacity_tpy: .nan}\n",
-     "world.mines[1].capacity_tpy: must be a finite number, got nan"),
+    ("world:\n  add:\n    mines:\n      - {name: M2, capacity_tpy: .nan}\n",
+     "world.add_mines[0].capacity_tpy: must be a finite number, got nan"),
     ("market:\n  adjust_per_day: 5\n", "market.adjust_per_day: must be between 0 and 1"),
     ("licensing:\n  approval_by_firm: {Nobody: 0.5}\n",
      "licensing.approval_by_firm.Nobody: no exporter named 'Nobody'"),

@@ -172,7 +172,7 @@ def test_an_empty_element_stock_limits_chinese_magnet_output():
             if r.element == "dy" else r for r in load_tables("2024")["china"]]
     m = run_model(raw_world(days=120, china=rows, need={"other_reo": 1.0}))
     assert m.border.china.stock["dy"] == pytest.approx(0.0, abs=1e-6)
-    hre = sum(e.capacity_tpd.get("ndfeb_hre", 0.0) for e in m.exporters)
+    hre = sum(e.capacity_tpd.get("ndfeb_hre", 0.0) for e in m.of("china_seller"))
     made = m.ledger.flows["produced"]["ndfeb_hre"]
     assert made < 0.5 * hre * 120, "no Dy, no Dy-bearing magnets"
 
@@ -202,8 +202,8 @@ def test_makers_buy_the_elements_their_mines_do_not_supply_and_conserve_tonnes()
 
 
 def test_border_events_are_checked():
-    from sim.domain.errors import ConfigError
     from sim import validate
+    from sim.domain.errors import ConfigError
 
     with pytest.raises(ConfigError, match="group"):
         validate(raw_world(events=[{"date": "2025-01-01", "set": "reo_quota", "tonnes": 1.0,
@@ -213,9 +213,9 @@ def test_border_events_are_checked():
 
 
 def test_same_seed_same_raw_trade():
-    a = daily(steps(__import__("sim.engine.model", fromlist=["x"]).build(
+    a = daily(steps(__import__("sim").build(
         raw_world(days=60)), 60))
-    b = daily(steps(__import__("sim.engine.model", fromlist=["x"]).build(
+    b = daily(steps(__import__("sim").build(
         raw_world(days=60)), 60))
     pd.testing.assert_frame_equal(a, b)
 

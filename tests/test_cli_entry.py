@@ -11,8 +11,8 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.cli.compose import safe_name
-from sim.cli.main import main as cli
 from sim.cli.keys import event_ids, resolve_event_key
+from sim.cli.main import main as cli
 
 from .helpers import ROOT
 
@@ -74,12 +74,15 @@ def test_malformed_experiment_breaks_only_itself(tmp_path, monkeypatch, capsys):
     assert cli(["-m", "experiment=bad", f"hydra.sweep.dir={tmp_path / 's'}"]) == 2
     err = capsys.readouterr().err
     assert f"error: {exps / 'bad.yaml'}:2: malformed YAML" in err and "Traceback" not in err
-    # and the malformed file does not break imports in a fresh process either
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-c", "import sim.cli.app as e; "
-                        f"print(e.register_experiments(__import__('pathlib').Path('{exps}')))"],
+    # and the malformed file does not break imports in a fresh process either, nor the
+    # other experiments of its folder (an experiment file is read when it is named)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SIM_EXPERIMENTS_DIR": str(exps)}
+    r = subprocess.run([sys.executable, "-c", "import sim.cli.main; "
+                        "from sim.cli.compose import compose_node; "
+                        "n = compose_node(['experiment=good']); "
+                        "print('samples', n.hydra.sweeper.samples.n)"],
                        capture_output=True, text=True, env=env, timeout=120)
-    assert r.returncode == 0 and "bad.yaml" in r.stdout
+    assert r.returncode == 0 and "samples" in r.stdout, r.stderr
 
 
 def test_event_ids():
@@ -102,10 +105,10 @@ def test_event_by_id_on_the_command_line(tmp_path, capsys):
 def test_sweep_addresses_events_by_id(tmp_path, capsys):
     root = tmp_path / "sweep"
     assert cli(["-m", "experiment=embargo_vs_buffer", f"hydra.sweep.dir={root}",
-                "hydra/launcher=basic", 'hydra.sweeper.params={events.embargo.days:"3,4",'
-                'world.automaker_cover_days:"30"}', *QUICK]) == 0
+                'hydra.sweeper.params={events.embargo.days:"3,4",'
+                'world.automaker_cover_days:"30,45"}', *QUICK]) == 0  # a grid axis varies
     s = pd.read_csv(root / "summary.csv")
-    assert sorted(s["param.events.0.days"]) == [3, 4]
+    assert sorted(s["param.events.0.days"]) == [3, 3, 4, 4]
     saved = OmegaConf.load(root / "multirun.yaml").hydra.sweeper
     assert list(saved.compare.grid) == ["events.0.days", "world.automaker_cover_days"]
     capsys.readouterr()

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from sim import validate
 from sim.config import FIRM_KINDS, RunConfig, WorldConf
 from sim.config.parameters import (
     DOC,
@@ -17,11 +18,11 @@ from sim.config.parameters import (
     table,
 )
 from sim.config.registry import UNITS, Spec, p
+from sim.config.resolve import resolve
 from sim.config.tables import load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim import validate
 
-from .helpers import load
+from .helpers import load, resolved
 
 LEAVES = [r for r in table() if r.source != "see the fields' rows"]
 
@@ -55,7 +56,7 @@ def test_parameters_command_lists_every_field(capsys):
 
 
 def test_hidden_constants_default_to_todays_values():
-    c = RunConfig()
+    c = resolved(RunConfig())
     assert c.world.automakers[0].lead_smoothing == 0.25
     assert c.world.makers[0].oxide_cover_days == 30.0
     assert c.metrics.end_window_days == 90
@@ -91,7 +92,7 @@ def _specs():
 
 
 def _field_of(path: str):
-    cfg = RunConfig()
+    cfg = resolved(RunConfig())  # the world's firms, from its tables
     tgt = _target(cfg, path)
     if tgt is None:
         return None
@@ -136,7 +137,7 @@ def _set(cfg, path, value):
 
 @pytest.mark.parametrize("path,spec", NUMERIC, ids=[p for p, _ in NUMERIC])
 def test_out_of_bounds_is_refused_for_every_field(path, spec):
-    cfg = RunConfig()
+    cfg = resolved(RunConfig())
     if not _set(cfg, path, _bad_value(spec)):
         pytest.skip("empty map by default")
     last = path.split(".")[-1]
@@ -146,13 +147,13 @@ def test_out_of_bounds_is_refused_for_every_field(path, spec):
 
 
 FLOATS = [(path, s) for path, s in NUMERIC
-          if isinstance(getattr(*_target(RunConfig(), path)), (float, dict))]
+          if isinstance(getattr(*_target(resolved(RunConfig()), path)), (float, dict))]
 
 
 @pytest.mark.parametrize("path,spec", FLOATS, ids=[p for p, _ in FLOATS])
 def test_nan_and_infinity_are_refused_for_every_float(path, spec):
     for bad in (math.nan, math.inf):
-        cfg = RunConfig()
+        cfg = resolved(RunConfig())
         if not _set(cfg, path, bad):
             pytest.skip("empty map by default")
         with pytest.raises(ConfigError, match="finite number"):
@@ -167,28 +168,31 @@ def test_defaults_pass_validation():
 def test_default_world_tables_load_typed_and_sourced():
     w = load_tables("2024")
     assert [f.name for f in w["exporters"]][0] == "JL Mag"
-    for kind, cls in FIRM_KINDS.items():
-        assert all(isinstance(f, cls) and f.note.strip() for f in w[kind]), kind
+    for key, kind in FIRM_KINDS.items():
+        assert all(isinstance(f, kind.conf) and f.note.strip() for f in w[key]), key
 
 
 def test_world_tables_round_trip(tmp_path):
-    w = RunConfig().world
+    w = resolved(RunConfig()).world
     write_tables(w, tmp_path / "w")
-    again = WorldConf(tables=str(tmp_path / "w"))
+    again = resolve(WorldConf(tables=str(tmp_path / "w")))
     for kind in FIRM_KINDS:
+        assert getattr(w, kind), kind  # the 2024 world has firms of every kind
         assert getattr(again, kind) == getattr(w, kind), kind
 
 
 def test_world_table_saved_by_excel_with_a_bom_loads(tmp_path):
-    folder = write_tables(RunConfig().world, tmp_path / "w")
+    w = resolved(RunConfig()).world
+    folder = write_tables(w, tmp_path / "w")
     f = folder / "mines.csv"
     f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
-    assert WorldConf(tables=str(folder)).mines == RunConfig().world.mines
+    assert w.mines and resolve(WorldConf(tables=str(folder))).mines == w.mines
 
 
 def test_world_tables_from_a_folder_on_the_command_line(tmp_path):
-    w = RunConfig().world
-    w.automakers = w.automakers[:2]
+    # the 2024 world with its first two automakers (their links and tier-1s kept, the
+    # others' left out, as `resolve` does for a replaced list)
+    w = resolve(WorldConf(automakers=resolved(RunConfig()).world.automakers[:2]))
     w.automakers[0].vehicles_per_day = 1234.0
     write_tables(w, tmp_path / "mine")
     cfg = load("baseline", f"world.tables={tmp_path / 'mine'}")
@@ -213,18 +217,21 @@ def test_python_api_takes_firms_and_events_as_mappings():
     assert c.events[0].set == "controls"
     c2 = RunConfig(licensing={"approval_default": 0.5, "delay": {"dist": "fixed"}},
                    world={"add_mines": [{"name": "New", "country": "US"}]})
+    validate(c2)  # resolves the world: the added mine joins the tables' mines
     assert c2.licensing.delay.dist == "fixed" and c2.world.mines[-1].name == "New"
-    validate(c2)
     import datetime as dt
     c3 = RunConfig(start=dt.date(2026, 1, 1), events=[{"set": "controls",
                                                        "date": dt.date(2026, 2, 1)}])
     assert c3.start == "2026-01-01" and c3.events[0].date == "2026-02-01"
+    validate(c)
     assert c.world.mines[-1].name == "New"
     assert c.world.automakers[0].vehicles_per_day == 10.0
-    validate(c)
 
 
 def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
+    """The world's list fields are its other tables; every firm kind of the registry has a
+    list (``world.<kind>``, ``world.firms[<kind>]``) and an add list (``world.add_<kind>``,
+    ``world.add[<kind>]``) of its config class, as keywords, mappings and attributes."""
     import typing
 
     from sim.config import (
@@ -241,10 +248,18 @@ def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
         typ, _ = unwrap(th[f.name])
         if typing.get_origin(typ) is list:
             lists[f.name] = typing.get_args(typ)[0]
-    expected = {**FIRM_KINDS, **{f"add_{k}": c for k, c in FIRM_KINDS.items()},
-                "links": LinkConf, "demand": DemandConf, "content": ContentConf,
-                "china": ChinaElementConf, "end_uses": EndUseConf}
-    assert lists == expected
+    assert lists == {"links": LinkConf, "demand": DemandConf, "content": ContentConf,
+                     "china": ChinaElementConf, "end_uses": EndUseConf}
+    for key, kind in FIRM_KINDS.items():
+        for w in (WorldConf(**{key: [{"name": "X"}], f"add_{key}": [{"name": "Y"}]}),
+                  RunConfig(world={key: [{"name": "X"}], f"add_{key}": [{"name": "Y"}]}).world):
+            assert [type(f) for f in getattr(w, key)] == [kind.conf], key
+            assert [type(f) for f in getattr(w, f"add_{key}")] == [kind.conf], key
+            assert w.firms[key] == getattr(w, key) and w.add[key] == getattr(w, f"add_{key}")
+        w = WorldConf()
+        setattr(w, key, [])
+        assert w.firms[key] == [] and getattr(w, key) == []
+    assert set(resolved(RunConfig()).world.firms) == set(FIRM_KINDS)
 
 
 def test_rows_cover_nested_groups_once():
@@ -259,7 +274,8 @@ def test_worlds_command_exports_and_checks_a_folder(tmp_path, capsys):
 
     assert worlds(["export", str(tmp_path / "w")]) == 0
     assert worlds(["check", str(tmp_path / "w")]) == 0
-    assert "4 exporters, 5 automakers" in capsys.readouterr().out
+    assert "4 exporters, 1 raw_exporters, 2 makers, 1 mines, 5 automakers" in \
+        capsys.readouterr().out
     (tmp_path / "w" / "exporters.csv").unlink()
     assert worlds(["check", str(tmp_path / "w")]) == 2
     assert "world.exporters: the world needs at least one Chinese exporter" in \

@@ -1,18 +1,18 @@
 """Generated documentation matches the code that owns the knowledge."""
 
+from sim.cli.docs import MODEL_MD, render
 from sim.engine import model as model_module
 from sim.engine.plan import PLAN, phase_table
-from sim.cli.docs import MODEL_MD, render
 
 
 def test_model_md_blocks_are_up_to_date():
     text = MODEL_MD.read_text()
-    assert render(text) == text, "run: .venv/bin/python -m sim.outputs.docs"
+    assert render(text) == text, "run: .venv/bin/python -m sim.cli.docs"
 
 
 def test_docs_phase_table_is_the_models_plan():
     text = MODEL_MD.read_text()
-    for i, p in enumerate(PLAN, 1):
+    for i, p in enumerate(PLAN):  # phase 0 is `reset`
         assert f"| {i} | `{p.name}` |" in text
 
 

@@ -4,20 +4,24 @@ hre_share[u], ndfeb = the rest."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from sim import build
+from sim import build, validate
 from sim.config import RunConfig, WorldConf
 from sim.config import tables as worlds
 from sim.config.firms import hre_shares, ndfeb_need
-from sim.domain.vocab import APPLICATIONS as END_USES
+from sim.config.resolve import resolve
 from sim.config.tables import VINTAGES, load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim import validate
+from sim.domain.vocab import APPLICATIONS as END_USES
+
+from .helpers import resolved
 
 CITED = re.compile(r"\[sources: [a-z0-9-]+(, [a-z0-9-]+)*\]|\[assumption")
 # The explicit split each NdFeB buyer had before (need_tpd.ndfeb + need_tpd.ndfeb_hre,
@@ -45,7 +49,7 @@ def test_end_use_tables_load_and_cite(vintage):
 
 @pytest.mark.parametrize("vintage", VINTAGES)
 def test_derived_split_follows_the_formula_and_keeps_totals(vintage):
-    w = WorldConf(tables=vintage)
+    w = resolve(WorldConf(tables=vintage))
     share = {r.end_use: r.hre_share for r in w.end_uses}
     firms = {f.name: f for f in [*w.industries, *w.defense]}
     assert set(TOTALS[vintage]) <= set(firms)
@@ -61,7 +65,7 @@ def test_derived_split_follows_the_formula_and_keeps_totals(vintage):
 
 
 def test_buyer_agents_use_the_derived_split():
-    cfg = RunConfig(days=1)
+    cfg = resolved(RunConfig(days=1))
     model = build(cfg)
     share = hre_shares(cfg.world)
     for f in [*cfg.world.industries, *cfg.world.defense]:
@@ -84,48 +88,56 @@ def test_more_traction_motors_need_more_hre():
 
 
 def test_a_higher_hre_share_of_an_end_use_moves_the_split():
-    w = WorldConf()
+    w = resolve(WorldConf())
     w.end_uses = [r for r in w.end_uses if r.end_use != "wind"] + [
         type(w.end_uses[0])(end_use="wind", hre_share=0.0, note="[assumption]")]
     us = next(f for f in w.industries if f.name == "US-industry")
     assert us.end_uses.get("wind", 0) > 0
     assert (ndfeb_need(us, hre_shares(w))["ndfeb_hre"]
-            < ndfeb_need(us, hre_shares(WorldConf()))["ndfeb_hre"])
+            < ndfeb_need(us, hre_shares(resolve(WorldConf())))["ndfeb_hre"])
 
 
-def _edit_row(folder, name, column, value):
+def _edit_row(folder, name, column, value, unit="t/day"):
+    """Set ``column`` of firm ``name`` in industries.csv (the column added, empty for the
+    other rows, when the table has none)."""
     path = folder / "industries.csv"
-    lines = path.read_text().splitlines()
-    cols = lines[0].split(",")
-    j = next(i for i, c in enumerate(cols) if c.split(" [")[0] == column)
-    for k, line in enumerate(lines):
-        if line.startswith(name + ","):
-            cells = line.split(",")
-            cells[j] = value
-            lines[k] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n")
+    rows = list(csv.reader(io.StringIO(path.read_text())))
+    cols = [c.split(" [")[0] for c in rows[0]]
+    if column not in cols:
+        j = cols.index("source")
+        for r in rows:
+            r.insert(j, "")
+        rows[0][j] = f"{column} [{unit}]"
+        cols = [c.split(" [")[0] for c in rows[0]]
+    j = cols.index(column)
+    for r in rows[1:]:
+        if r and r[0] == name:
+            r[j] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue())
 
 
 def test_write_tables_round_trips_end_uses(tmp_path):
-    folder = write_tables(RunConfig().world, tmp_path / "w")
-    again = WorldConf(tables=str(folder))
-    assert again.end_uses == RunConfig().world.end_uses
-    assert [f.end_uses for f in again.industries] == [
-        f.end_uses for f in RunConfig().world.industries]
+    world = resolved(RunConfig()).world
+    folder = write_tables(world, tmp_path / "w")
+    again = resolve(WorldConf(tables=str(folder)))
+    assert again.end_uses == world.end_uses
+    assert [f.end_uses for f in again.industries] == [f.end_uses for f in world.industries]
 
 
 def test_a_row_giving_end_uses_and_an_explicit_split_is_refused(tmp_path):
     folder = tmp_path / "w"
-    shutil.copytree(Path(worlds.__file__).parent / "2024", folder)  # has need_tpd.ndfeb
+    shutil.copytree(Path(worlds.__file__).parent / "worlds" / "2024", folder)
     _edit_row(folder, "US-industry", "need_tpd.ndfeb", "14.43")
     with pytest.raises(ConfigError) as e:
-        WorldConf(tables=str(folder))
+        resolve(WorldConf(tables=str(folder)))
     msg = str(e.value)
     assert "\n" not in msg
     assert msg.startswith("world.industries[0].end_uses: give either end_uses (with "
                           "ndfeb_tpd) or need_tpd.ndfeb/ndfeb_hre, not both")
     with pytest.raises(ConfigError, match=r"world.industries\[0\].end_uses: give either"):
-        WorldConf(firm_overrides={"US-industry": {"need_tpd": {"ndfeb_hre": 1.0}}})
+        resolve(WorldConf(firm_overrides={"US-industry": {"need_tpd": {"ndfeb_hre": 1.0}}}))
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -134,7 +146,7 @@ def test_a_row_giving_end_uses_and_an_explicit_split_is_refused(tmp_path):
     ("end_uses", {}, "ndfeb_tpd: needs end_uses to split it"),
 ])
 def test_bad_end_use_inputs_are_refused_with_one_line(field, value, message):
-    cfg = RunConfig()
+    cfg = resolved(RunConfig())
     setattr(cfg.world.industries[0], field, value)
     with pytest.raises(ConfigError) as e:
         validate(cfg)
@@ -143,17 +155,17 @@ def test_bad_end_use_inputs_are_refused_with_one_line(field, value, message):
 
 
 def test_an_end_use_missing_from_the_table_is_refused(tmp_path):
-    folder = write_tables(RunConfig().world, tmp_path / "w")
+    folder = write_tables(resolved(RunConfig()).world, tmp_path / "w")
     lines = (folder / "end_uses.csv").read_text().splitlines()
     (folder / "end_uses.csv").write_text(
         "\n".join(x for x in lines if not x.startswith("wind,")) + "\n")
     with pytest.raises(ConfigError, match=r"end_uses.wind: the world's end-use table "
                        r"\(end_uses.csv\) has no row 'wind'"):
-        WorldConf(tables=str(folder))
+        resolve(WorldConf(tables=str(folder)))
 
 
 def test_an_unknown_end_use_key_is_refused():
-    cfg = RunConfig()
+    cfg = resolved(RunConfig())
     cfg.world.industries[0].end_uses = {"wnd": 1.0}
     with pytest.raises(ConfigError, match="end_uses.wnd"):
         validate(cfg)

@@ -141,7 +141,7 @@ def test_levers_compile_into_events_in_the_events_table():
     ev = m.tables()["events"]
     assert {"tariff", "defense_ban"} <= set(ev["kind"])
     assert m.government.levers.tariff() == 0.25
-    prime = next(b for b in m.buyers if b.kind == "defense")
+    prime = next(b for b in m.of("buyer") if b.kind == "defense")
     assert prime.china_barred  # ban on day 19, lead 10 days: barred from day 9
 
 

@@ -137,14 +137,13 @@ def test_save_load_round_trip_and_run_folder(tmp_path, controls):
 
 
 def test_resume_check_needs_same_overrides(tmp_path, controls):
-    from sim.experiments.sweeper import completed
     rf = RunFolder(tmp_path / "0")
     sim.save(controls, rf.path, plots=False)
     rf.hydra_dir.mkdir()
     rf.overrides_path.write_text("- seed=1\n")
-    assert completed(rf.path, ["seed=1"]) and not completed(rf.path, ["seed=2"])
+    assert rf.completed(["seed=1"]) and not rf.completed(["seed=2"])
     rf.write_failure("boom")
-    assert not completed(rf.path, ["seed=1"])
+    assert not rf.completed(["seed=1"])
 
 
 def test_printed_summary(controls):

@@ -8,7 +8,7 @@ from sim.config import LinkConf, RunConfig
 from sim.config.tables import load_tables, write_tables
 from sim.domain.errors import ConfigError
 
-from .helpers import small_world
+from .helpers import resolved, small_world
 
 
 def test_default_world_links_are_tier1_links_only():
@@ -50,7 +50,7 @@ def test_bad_links_are_refused(link, message):
 
 
 def test_links_table_round_trips(tmp_path):
-    w = RunConfig().world
+    w = resolved(RunConfig()).world
     w.links = [LinkConf(supplier="JL Mag", customer="Detroit-A", product="ndfeb_hre",
                         share=0.7, note="[assumption] round trip")]
     write_tables(w, tmp_path)

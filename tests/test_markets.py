@@ -15,7 +15,7 @@ from sim.config import (
 from sim.kpis import kpis
 from sim.trade.market import ChinaPricing, Market
 
-from .helpers import load, run_model
+from .helpers import load, resolved, run_model
 
 
 def _ratio(d, col, how="max"):
@@ -98,7 +98,7 @@ def test_substitution_after_sustained_high_prices():
     cfg.substitution.lag_days, cfg.substitution.rate_per_year = 10, 3.65  # 1%/day
     cfg.substitution.max_share = 0.5
     m = run_model(cfg)
-    auto = next(b for b in m.buyers if b.kind == "automaker")
+    auto = next(b for b in m.of("buyer") if b.kind == "automaker")
     base = m.substitution.base[auto.name]
     assert m.substitution.substitution_share == 0.0
     m.market.price["ndfeb_hre"] = 200.0  # a high-price episode
@@ -125,10 +125,10 @@ def test_recycling_rises_with_price_and_is_a_ledger_source():
 
 
 def test_maker_capacity_addition_on_its_date():
-    cfg = RunConfig(days=40)
+    cfg = resolved(RunConfig(days=40))
     cfg.world.makers[0].capacity_additions = {"2025-01-20": {"ndfeb": 10_000.0}}
     m = run_model(cfg, check_every=10)
-    mk = m.makers[0]
+    mk = m.of("maker")[0]
     assert mk.capacity_tpd["ndfeb"] == pytest.approx((7_500 + 10_000) / 365)
     assert not mk.additions
 
@@ -154,12 +154,12 @@ def test_industrial_buyers_thrift_when_their_kind_substitutes():
         return m
 
     on = run(["automaker", "industry", "defense"])
-    ind = next(b for b in on.buyers if b.kind == "industry" and "ndfeb_hre" in b.need)
+    ind = next(b for b in on.of("buyer") if b.kind == "industry" and "ndfeb_hre" in b.need)
     s = on.substitution.share[ind.name]["ndfeb_hre"]
     assert 0.25 < s < 0.35  # 30 days after a 10-day lag at 1%/day
     assert ind.need["ndfeb_hre"] == pytest.approx(on.substitution.base[ind.name]["ndfeb_hre"]
                                                   * (1 - s))
-    prime = next(b for b in on.buyers if b.kind == "defense")
+    prime = next(b for b in on.of("buyer") if b.kind == "defense")
     assert on.substitution.share[prime.name]["ndfeb_hre"] == 0.0, "a longer lag: not yet"
     off = run(["automaker"])
     assert ind.name not in off.substitution.share  # the default: automakers only
@@ -168,7 +168,7 @@ def test_industrial_buyers_thrift_when_their_kind_substitutes():
 
 def test_hoarding_on_prices_raises_orders_when_the_price_rises():
     def ordered(price_cover_days, rise):
-        cfg = RunConfig(days=30)
+        cfg = resolved(RunConfig(days=30))
         for b in cfg.world.industries:
             b.price_cover_days = price_cover_days
         m = build(cfg)

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 import sim
-from sim.outputs import plots
+from sim.outputs import plot_style, plots
 
 from .helpers import load
 
@@ -63,7 +63,7 @@ def test_every_plot_drawn_or_skipped_with_reason_without_warnings(tmp_path, run)
 
 
 def test_event_rows_are_numbered_by_date(run):
-    rows = plots.event_rows(run)
+    rows = plot_style.event_rows(run)
     assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
     assert rows[0]["kind"] == "embargo"
 

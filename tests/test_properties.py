@@ -512,15 +512,15 @@ def check_invariants(cfg, m, t, kpi, set_when) -> None:
     # no NaN or infinity where a number is expected
     _finite(kpi, "kpis")
     daily = t["daily"]
-    need = {mat: sum(b.need.get(mat, 0.0) for b in m.buyers) for mat in MAGNETS}
+    need = {mat: sum(b.need.get(mat, 0.0) for b in m.of("buyer")) for mat in MAGNETS}
     _finite_columns(daily, "daily", skip=[
         *(f"buyer_cover_{mat}_days" for mat in MAGNETS if not need[mat]),
         "defense_cover_days", "non_china_supply_share"])
-    if any(b.kind == "defense" for b in m.buyers):
+    if any(b.kind == "defense" for b in m.of("buyer")):
         assert np.isfinite(daily["defense_cover_days"]).all()
     share = daily["non_china_supply_share"].dropna()
     assert ((share >= -EPS) & (share <= 1 + EPS)).all()
-    needy = {b.name for b in [*m.buyers, *m.tier1s] if b.need}
+    needy = {b.name for b in [*m.of("buyer"), *m.of("tier1")] if b.need}
     for (kind, name), part in agents.groupby(["kind", "agent"]):
         skip = {"released"} if kind != "government" else set()
         if kind != "mine":
@@ -536,7 +536,7 @@ def check_invariants(cfg, m, t, kpi, set_when) -> None:
         _finite_columns(part, f"agents[{name}]", skip=skip)
     _finite_columns(ships, "shipments")
     plants = kpi["plants"]
-    assert set(plants) == {b.name for b in m.buyers}
+    assert set(plants) == {b.name for b in m.of("buyer")}
 
 
 # --------------------------------------------------------------------------- tests

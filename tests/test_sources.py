@@ -74,7 +74,7 @@ FILES = tracked_files()
 def test_files_found():
     names = {p.relative_to(ROOT).as_posix() for p in FILES}
     assert "docs/sources.md" in names and "README.md" in names
-    assert any(n.startswith("sim/worlds/") and n.endswith(".csv") for n in names)
+    assert any(n.startswith("sim/config/worlds/") and n.endswith(".csv") for n in names)
     assert any(n.startswith("scenarios/") for n in names)
 
 

@@ -118,7 +118,7 @@ def test_world_tiers_false_lets_plants_buy_magnets_themselves():
     cfg = _two_plants(days=30)
     cfg.world.tiers = False
     m = run_model(cfg)
-    assert len(m.tier1s) == 0
+    assert len(m.of("tier1")) == 0
     s = m.tables()["shipments"]
     assert "A" in set(s["buyer"]) and not s["component"].any()
     assert m.by_name["A"].target_cover == 20.0

@@ -28,7 +28,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import OverrideParseException
 from omegaconf import OmegaConf
 
-from sim.cli.compose import FIRM_EDIT, experiments_dir, world_shorthand
+from sim.cli.compose import FIRM_EDIT, experiments_dir, setup, world_shorthand
 from sim.cli.files import (
     CONFIG_DIR,
     GLOBAL_GROUPS,
@@ -72,6 +72,7 @@ def search_dirs(args: argparse.Namespace) -> list[Path]:
 def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str]:
     """Check the command line; return its overrides with event ids turned into positions
     (see `resolve_event_key`). Raises ConfigError."""
+    setup()  # the schema and the ``sim`` sweeper registered, so hydra/sweeper=sim is known
     experiments = experiments_dir()
     dirs = search_dirs(args)
     config_name = getattr(args, "config_name", None) or config_name

@@ -309,6 +309,7 @@ def from_mapping(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: must be {cls.__name__} or a mapping, got {data!r}")
     names = [f.name for f in dataclasses.fields(cls)]
+    names += getattr(cls, "keyword_keys", lambda: [])()  # keywords its constructor takes too
     for k in data:
         if k not in names:
             raise ConfigError(f"{where}.{k}: unknown key for {cls.__name__}{suggest(k, names)}"

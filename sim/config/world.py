@@ -178,3 +178,5 @@ def accept_kind_keywords(cls: type) -> None:
 
     __init__.__doc__, __init__.__wrapped__ = init.__doc__, init
     cls.__init__ = __init__
+    # the same keys in a mapping (``RunConfig(world={"add_mines": [...]})``, `from_mapping`)
+    cls.keyword_keys = staticmethod(lambda: [*FIRM_KINDS, *(f"add_{x}" for x in FIRM_KINDS)])

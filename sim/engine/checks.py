@@ -8,6 +8,7 @@ others, is checked here (as PyPSA's ``consistency.py``), each raising one `Confi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sim.config import FIRM_KINDS, RunConfig
@@ -87,7 +88,8 @@ def _world(cfg: RunConfig, ctx: dict) -> None:
                               f"{f.name!r} as supplier, so it supplies no plant")
     hre = hre_shares(w)
     for kind in FIRM_KINDS.values():
-        if not hasattr(kind.conf, "need_tpd") or "buyer" not in kind.roles:
+        fields = {x.name for x in dataclasses.fields(kind.conf)}  # (hasattr misses fields
+        if "need_tpd" not in fields or "buyer" not in kind.roles:  # with a default factory)
             continue
         for i, f in enumerate(w.firms[kind.key]):
             for m, t in ndfeb_need(f, hre).items():  # with the NdFeB split by end use

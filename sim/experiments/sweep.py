@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict, read_write
 from tqdm.auto import tqdm
 
 import sim
@@ -159,8 +159,10 @@ def precheck(p: Plan, dirs: list[Path] | None = None) -> None:
         return
     base = list(p.jobs[0])
     values: dict[str, list[str]] = {}
+    prefix: dict[str, str] = {}  # ``+``/``++`` as given (a probe keeps it)
     for job in p.jobs:
         for o in job:
+            prefix.setdefault(_key(o), o[:len(o) - len(o.lstrip("+~"))])
             vals = values.setdefault(_key(o), [])
             v = o.split("=", 1)[1] if "=" in o else None
             if v is not None and v not in vals:
@@ -174,7 +176,8 @@ def precheck(p: Plan, dirs: list[Path] | None = None) -> None:
         elif len(vals) > 2 and all(_is_number(v) for v in vals):  # the ends suffice
             vals = [min(vals, key=float), max(vals, key=float)]
         for v in vals:
-            probe = [o for o in base if _key(o) != k and _key(o) not in sampled] + [f"{k}={v}"]
+            probe = [o for o in base if _key(o) != k and _key(o) not in sampled] + [
+                f"{prefix.get(k, '')}{k}={v}"]
             if probe[-1] not in base and probe not in probes:
                 probes.append(probe)
     for probe in probes:  # one value changed at a time: the message names it
@@ -210,8 +213,8 @@ def _check_keys(values: dict[str, list[str]], sampled: set[str], samples) -> Non
     parser = OverridesParser.create()
     for k, vals in values.items():
         if "/" in k or k.startswith("hydra") or k in ("experiment", "scenario", "licensing",
-                                                      "world"):
-            continue
+                                                      "world") or k in sampled:
+            continue  # (a sampled key's values are its draws: checked below as such)
         tp = key_type(k.split("."), "hydra.sweeper.params", k)
         for v in vals:
             o = parser.parse_overrides([f"{k}={v}"])[0]
@@ -266,6 +269,11 @@ def run_sweep(arguments: list[str], dirs: list[Path] | None = None) -> int:
                     "hydra.sweep.dir (nothing was overwritten)", f"{len(old.get('jobs', []))} "
                     f"jobs there, {len(job_list)} asked")
     node = compose_node([a for a in arguments if not _is_sweep(a)], dirs)
+    with read_write(node), open_dict(node):  # events by position, as the jobs' overrides
+        for k in ("variant", "grid"):        # and the summary's columns (replot reads it)
+            if getattr(p.compare, k):
+                v = getattr(p.compare, k)
+                node.hydra.sweeper.compare[k] = list(v) if isinstance(v, tuple) else v
     OmegaConf.save(node, root / "multirun.yaml", resolve=False)
     if p.table is not None:
         p.table.rename_axis("job").to_csv(root / "samples.csv")
