@@ -7,6 +7,9 @@ import mesa
 from sim.domain.products import MATERIALS
 from sim.trade.shipments import Status
 
+STOCK_COLUMNS = tuple(f"stock_{m}" for m in MATERIALS)
+"""The agents table's stock columns, in the order of every firm's ``stock``."""
+
 
 def backlog(book) -> dict[str, float]:
     """Tonnes per material of the orders in ``book`` not yet allocated (ORDERED)."""
@@ -57,8 +60,7 @@ class Firm(mesa.Agent):
     def record(self) -> dict:
         """This firm's row of the agents table for today."""
         row = {"agent": self.name, "kind": self.kind, "country": self.country}
-        for m in MATERIALS:
-            row[f"stock_{m}"] = self.stock[m]
+        row.update(zip(STOCK_COLUMNS, self.stock.values(), strict=True))
         return row
 
 

@@ -41,9 +41,18 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
         self.trend = dict.fromkeys(RAW, 0.0)
         self.last: dict[str, float] = {}
         self.sold_today = 0.0
+        self._use: dict = {}
 
     def outside_use(self, p: str) -> float:
-        """Daily need of raw product ``p`` of buyers outside China (t/day)."""
+        """Daily need of raw product ``p`` of buyers outside China (t/day; kept for the
+        day)."""
+        key = (self.model.steps, p)
+        if key not in self._use:
+            self._use = {key: self._outside_use(p), **{
+                k: v for k, v in self._use.items() if k[0] == self.model.steps}}
+        return self._use[key]
+
+    def _outside_use(self, p: str) -> float:
         m = self.model
         e = next(iter(BY_CODE[p].elements))
         k = BY_CODE[p].reo
@@ -72,6 +81,7 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
     def trade(self) -> None:
         c, m = self.conf, self.model
         self.sold_today = 0.0
+        self._use: dict = {}
         if not c.speculation:
             return
         for p in RAW:

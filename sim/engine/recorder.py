@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import fields
 
+import numpy as np
 import pandas as pd
 
 from sim.domain.products import (
@@ -20,6 +21,9 @@ from sim.trade.shipments import Shipment, Status
 
 SHIPMENT_DATES = ("ordered_on", "applied_on", "accepted_on", "decided_on", "shipped_on",
                   "cleared_on", "due_on", "delivered_on")
+_MAGNET_COLS = tuple((m, f"buyer_stock_{m}_t", f"buyer_cover_{m}_days") for m in MAGNETS)
+_MATERIAL_COLS = tuple((m, f"exports_{m}_t", f"licence_queue_{m}_t", f"price_{m}_cn",
+                        f"price_{m}_ex_cn") for m in MATERIALS)
 EVENT_COLUMNS = ["date", "end", "kind", "label", "materials", "destinations", "source",
                  "fired"]
 
@@ -34,7 +38,9 @@ class Recorder:
     def __init__(self, supply_window_days: float = 30.0) -> None:
         self.window = supply_window_days
         self.daily: list[dict] = []
-        self.agent_rows: list[dict] = []
+        self.dates: list = []
+        self.agent_cols: list[tuple] = []  # per agent (in record order): its columns
+        self.agent_rows: list[list[tuple]] = []  # per agent: one tuple of values a day
         self._ema = {"cn": 0.0, "ex": 0.0}
         self._order: list | None = None
 
@@ -51,16 +57,18 @@ class Recorder:
             if b.kind == "automaker":
                 lost_v += b.lost_today
                 planned_v += b.vehicles_per_day
-        for mat in MAGNETS:
-            need = sum(b.need.get(mat, 0.0) for b in m.of("buyer"))
-            stock = sum(b.stock[mat] for b in (*m.of("buyer"), *m.of("tier1")))  # with tier-1s'
-            row[f"buyer_stock_{mat}_t"] = stock
-            row[f"buyer_cover_{mat}_days"] = stock / need if need else math.nan
-        for mat in MATERIALS:
-            row[f"exports_{mat}_t"] = book.exports_today.get(mat, 0.0)
-            row[f"licence_queue_{mat}_t"] = queue.get(mat, 0.0)
-            row[f"price_{mat}_cn"] = m.market.price_cn.get(mat, math.nan)
-            row[f"price_{mat}_ex_cn"] = m.market.price.get(mat, math.nan)
+        buyers, holders = m.of("buyer"), (*m.of("buyer"), *m.of("tier1"))  # with tier-1s'
+        for mat, c_stock, c_cover in _MAGNET_COLS:
+            need = sum(b.need.get(mat, 0.0) for b in buyers)
+            stock = sum(b.stock[mat] for b in holders)
+            row[c_stock] = stock
+            row[c_cover] = stock / need if need else math.nan
+        exports, price_cn, price = book.exports_today, m.market.price_cn, m.market.price
+        for mat, c_exp, c_queue, c_cn, c_ex in _MATERIAL_COLS:
+            row[c_exp] = exports.get(mat, 0.0)
+            row[c_queue] = queue.get(mat, 0.0)
+            row[c_cn] = price_cn.get(mat, math.nan)
+            row[c_ex] = price.get(mat, math.nan)
         row["exports_t"] = sum(book.exports_today.get(x, 0.0) for x in MAGNETS)
         row["raw_exports_reo_t"] = sum(book.exports_today.get(x, 0.0) * reo(x) for x in RAW)
         row["smuggled_t"] = m.border.smuggled_today
@@ -99,19 +107,40 @@ class Recorder:
         self.daily.append(row)
         if self._order is None:
             self._order = record_order(m)
-        for a in self._order:
+        self.dates.append(m.date)
+        for i, a in enumerate(self._order):
             r = a.record()
-            r["date"] = m.date
-            self.agent_rows.append(r)
+            if i == len(self.agent_cols):
+                self.agent_cols.append(tuple(r))
+                self.agent_rows.append([])
+            self.agent_rows[i].append(tuple(r.values()))
+
+    def _agents_table(self) -> pd.DataFrame:
+        """One row per agent per day, day by day in record order (built agent by agent)."""
+        n = len(self.dates)
+        parts = []
+        for rank, (cols, rows) in enumerate(zip(self.agent_cols, self.agent_rows,
+                                                  strict=True)):
+            df = pd.DataFrame.from_records(rows, columns=cols)
+            df.insert(0, "date", self.dates)
+            df["_row"] = np.arange(n) * len(self.agent_cols) + rank
+            parts.append(df)
+        if not parts:
+            return pd.DataFrame(columns=["date"])
+        out = pd.concat(parts, ignore_index=True, sort=False)
+        out = out.sort_values("_row", kind="stable").drop(columns="_row")
+        return out.reset_index(drop=True)
 
     def tables(self, shipments, events) -> dict[str, pd.DataFrame]:
         """The run's tables: daily, agents, shipments, events."""
         daily = pd.DataFrame(self.daily)
-        agents = pd.DataFrame(self.agent_rows)
+        agents = self._agents_table()
         agents = agents[["date", *[c for c in agents.columns if c != "date"]]]
-        ships = pd.DataFrame([s.as_row() for s in shipments],
-                             columns=[f.name for f in fields(Shipment)
-                                      if f.name not in ("reserved", "ship_on")])
+        cols = [f.name for f in fields(Shipment) if f.name not in ("reserved", "ship_on")]
+        ships = pd.DataFrame({c: [getattr(s, c) for s in shipments] for c in cols},
+                             columns=cols)
+        for c in ("licence", "decision", "status"):  # enums as their text
+            ships[c] = ships[c].astype(str) if len(ships) else ships[c].astype(object)
         for c in SHIPMENT_DATES:
             ships[c] = pd.to_datetime(ships[c])
         for t in (daily, agents):

@@ -65,9 +65,12 @@ class OrderBook(Routing):
             links = self.tier_links if link.supplier in self.tier1 else self.links
             links.setdefault((link.customer, link.product), {})[link.supplier] = link.share
         self.components_cn_today = 0.0
+        self._suppliers: dict = {}  # (day, material, Chinese?) -> sellers offering it
+        self._buyers_of: dict = {}  # material -> the firms that buy it from sellers
 
     def new_day(self) -> None:
-        """Reset today's export counters (before the day's phases)."""
+        """Reset today's export counters and the day's routing cache (phase 0)."""
+        self._suppliers.clear()
         self.exports_today.clear()
         self.non_cn_today = 0.0
         self.components_cn_today = 0.0

@@ -9,9 +9,15 @@ class Routing:
     ``self.links``, ``self.tier_links`` and ``self.tier1`` are the book's)."""
 
     def suppliers(self, material: str, china: bool) -> list:
-        m = self.model
-        pool = m.of("china_seller") if china else m.of("maker")
-        return [s for s in pool if s.offers(material) > 0]
+        """The sellers offering ``material`` today, Chinese or not (kept for the day:
+        offers change only with capacity additions and quotas, dated)."""
+        key = (self.model.steps, material, china)
+        found = self._suppliers.get(key)
+        if found is None:
+            m = self.model
+            pool = m.of("china_seller") if china else m.of("maker")
+            found = self._suppliers[key] = [s for s in pool if s.offers(material) > 0]
+        return found
 
     def via_tier(self, buyer_name: str, material: str) -> bool:
         """Does this plant get ``material`` as components from tier-1s (``world.links``)?"""
@@ -20,8 +26,13 @@ class Routing:
     def buyers_of(self, material: str) -> list:
         """The firms that buy ``material`` from magnet sellers: buyers not supplied with it
         by tier-1s, then the tier-1s (in creation order)."""
-        m = self.model
-        return [*(b for b in m.of("buyer") if not self.via_tier(b.name, material)), *m.of("tier1")]
+        found = self._buyers_of.get(material)
+        if found is None:  # fixed once the world is built (links and roles do not change)
+            m = self.model
+            found = self._buyers_of[material] = [
+                *(b for b in m.of("buyer") if not self.via_tier(b.name, material)),
+                *m.of("tier1")]
+        return found
 
     def component_transit(self, tier1: str, buyer_country: str) -> float:
         """Transit of components from a tier-1 to a plant: over land (the tier-1's
