@@ -136,3 +136,15 @@ def test_world_shorthand_names_a_vintage_or_folder(tmp_path):
             "plots=false"]
     assert cli(args) == 0
     assert cli([f"hydra.run.dir={tmp_path / 'bad'}", "world=1999", "days=3"]) == 2
+
+
+def test_sweep_with_a_plus_override(tmp_path, capsys):
+    """A ``+key=value`` argument of a sweep reaches every job (the precheck's probes keep
+    its ``+``; they composed it without and failed)."""
+    root = tmp_path / "sweep"
+    assert cli(["-m", f"hydra.sweep.dir={root}", "hydra/sweeper=sim", "hydra.sweeper.workers=1",
+                "seed=1,2", "+licensing.approval_by_destination.US=0.5", *QUICK]) == 0
+    for job in ("0", "1"):
+        cfg = OmegaConf.load(root / job / ".hydra" / "config.yaml")
+        assert cfg.licensing.approval_by_destination.US == 0.5
+    capsys.readouterr()

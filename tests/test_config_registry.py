@@ -181,6 +181,19 @@ def test_world_tables_round_trip(tmp_path):
         assert getattr(again, kind) == getattr(w, kind), kind
 
 
+def test_a_resolved_world_is_its_own_copy_of_the_tables():
+    """Editing a firm of one resolved world (a map too) leaves the vintage's tables, and so
+    every later world, unchanged."""
+    a = resolved(RunConfig()).world
+    ndfeb = a.exporters[0].capacity_tpy["ndfeb"]
+    a.exporters[0].capacity_tpy["ndfeb"] = -1.0
+    a.automakers[0].vehicles_per_day = 1.0
+    b = resolved(RunConfig()).world
+    assert b.exporters[0].capacity_tpy["ndfeb"] == ndfeb
+    assert b.automakers[0].vehicles_per_day != 1.0
+    assert load_tables("2024")["exporters"][0].capacity_tpy["ndfeb"] == ndfeb
+
+
 def test_world_table_saved_by_excel_with_a_bom_loads(tmp_path):
     w = resolved(RunConfig()).world
     folder = write_tables(w, tmp_path / "w")

@@ -21,12 +21,17 @@ def _run(mine: MineConf, days: int = 60, **gov):
     return m, list(g.loc[g["status"] != g["status"].shift(), "status"])
 
 
+def _mine(m):
+    """The model's (one) mine."""
+    return m.of("mine").to_list()[0]
+
+
 def test_committed_mine_builds_ramps_and_operates():
     mine = MineConf(name="M", country="US", capacity_tpy=3650.0, status="planned",
                     construction_start="2025-01-05", construction_days=10, rampup_days=10)
     m, states = _run(mine, 40)
     assert states == ["planned", "construction", "rampup", "operating"]
-    assert m.of("mine")[0].produced_today == pytest.approx(10.0)
+    assert _mine(m).produced_today == pytest.approx(10.0)
 
 
 def test_uncommitted_mine_invests_only_when_price_clears_hurdle():
@@ -44,7 +49,7 @@ def test_floor_or_grant_triggers_investment():
                     construction_days=1000)
     m, states = _run(dear, 10, price_floor_usd_per_kg=110.0, price_floor_start="2025-01-01")
     assert states == ["construction"]  # at once: the floor clears the break-even
-    assert m.of("mine")[0].realised_price() == 110.0
+    assert _mine(m).realised_price() == 110.0
     _, states = _run(dear, 40, capital_grant_share=0.9)  # break-even 40 + 30 x 0.1 = 43
     assert states == ["planned", "construction"]
 
@@ -58,26 +63,26 @@ def test_mine_closes_below_cash_cost_and_restarts():
     m = build(cfg)
     for _ in range(30):
         m.step()
-    assert m.of("mine")[0].status == "care_and_maintenance" and m.of("mine")[0].closures == 1
-    assert m.of("mine")[0].produced_today == 0.0
-    m.of("mine")[0].conf.cash_cost = 40.0  # prices now clear cash cost: restart
+    assert _mine(m).status == "care_and_maintenance" and _mine(m).closures == 1
+    assert _mine(m).produced_today == 0.0
+    _mine(m).conf.cash_cost = 40.0  # prices now clear cash cost: restart
     for _ in range(25):
         m.step()
-    assert m.of("mine")[0].status in ("rampup", "operating")
+    assert _mine(m).status in ("rampup", "operating")
     assert all(abs(v) < 1e-6 for v in m.imbalance().values())
 
 
 def test_concentrate_route_follows_chinese_policy():
     to_china = MineConf(name="M", separation="china")
     m, _ = _run(to_china, 5)
-    assert m.of("mine")[0].produced_today > 0
-    assert m.of("mine")[0].to_china_today == pytest.approx(m.of("mine")[0].produced_today)
+    assert _mine(m).produced_today > 0
+    assert _mine(m).to_china_today == pytest.approx(_mine(m).produced_today)
     refused = MineConf(name="M", separation="china", china_takes_concentrate=False,
                        separation_ready="2025-01-04")
     m, _ = _run(refused, 3)
-    assert m.of("mine")[0].produced_today == 0.0
+    assert _mine(m).produced_today == 0.0
     m, _ = _run(refused, 5)  # domestic separation built: sells at home again
-    assert m.of("mine")[0].produced_today > 0
+    assert _mine(m).produced_today > 0
 
 
 @pytest.fixture(scope="module")
