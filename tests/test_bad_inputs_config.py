@@ -137,7 +137,8 @@ CLI = [
     (["government.tariff_cn_magnets=-0.1"], "government.tariff_cn_magnets: must be >= 0"),
     (["government.capital_grant_share=2"], "government.capital_grant_share"),
     (["+government.stockpile_t.gold=5"], "government.stockpile_t.gold: unknown magnet"),
-    (["+government.stockpile_t.smco=-1"], "government.stockpile_t.smco: must be >= 0"),
+    (["+government.stockpile_t.smco=-1"],
+     "government.stockpile_t.smco: must be between 0 and 1000000000"),
     (["government.release_max_tpd=nan"], "government.release_max_tpd"),
     (["substitution.max_share=1.5"], "substitution.max_share: must be between 0 and 1"),
     (["substitution.recycled_tpd=-1"], "substitution.recycled_tpd"),
@@ -270,7 +271,8 @@ def _edit(folder, kind, old, new, line=None):
 
 TABLES = [
     ("exporters", "11900.0", "nan", "exporters.csv:2.capacity_tpy.ndfeb: must be a finite"),
-    ("exporters", "11900.0", "-5", "exporters.csv:2.capacity_tpy.ndfeb: must be >= 0"),
+    ("exporters", "11900.0", "-5",
+     "exporters.csv:2.capacity_tpy.ndfeb: must be between 0 and 1000000000"),
     ("exporters", "capacity_tpy.ndfeb [t/yr]", "capacity_tpy.ndfeb [kt/yr]",
      "column 'capacity_tpy.ndfeb' is in 't/yr'"),
     ("exporters", "capacity_tpy.ndfeb [t/yr]", "capacity_tpy.ndfeb",

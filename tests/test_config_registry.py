@@ -283,7 +283,10 @@ def test_rows_cover_nested_groups_once():
 
 
 def test_worlds_command_exports_and_checks_a_folder(tmp_path, capsys):
-    from sim.cli.worlds import main as worlds
+    from sim.cli.main import main
+
+    def worlds(args):
+        return main(["worlds", *args])
 
     assert worlds(["export", str(tmp_path / "w")]) == 0
     assert worlds(["check", str(tmp_path / "w")]) == 0

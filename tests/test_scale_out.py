@@ -14,7 +14,8 @@ import pytest
 from .helpers import ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-ARGS = ["-m", "days=20", "plots=false", "seed=1,2,3", "hydra.sweeper.workers=2"]
+ARGS = ["-m", "days=20", "plots=false", "seed=1,2,3", "hydra.sweeper.workers=2",
+        "hydra.sweeper.keep=tables"]
 
 
 def _sweep(tmp_path, name, *extra):

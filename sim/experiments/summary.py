@@ -62,8 +62,8 @@ def read_job(folder: Path) -> dict:
         row["error"] = "no meta.json: the job did not finish"
     row["wall_time_s"] = meta.get("wall_time_s")
     seed = meta.get("seed")
-    if seed is None:
-        seed = rf.config().get("seed")
+    if seed is None:  # a failed job: its seed override, else its composed config's
+        seed = row.get("param.seed", rf.config().get("seed"))
     row["seed"] = seed
     if row["status"] == "ok":
         row.update({f"kpi.{k}": v for k, v in flat_kpis(rf.kpis()).items()})
