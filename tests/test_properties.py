@@ -13,7 +13,8 @@ Asserted on every example (see `check_invariants`):
 * tonnes conserved: max |imbalance| < 1e-6 every 10 days and at the end;
 * no negative stock in the agents table, every shipment carries tonnes;
 * no shipment leaves China for an embargoed or anti-diversion country while its embargo is
-  in force (intervals recomputed from the compiled events, not read from the rule book);
+  in force, and none clears China's customs into one (intervals recomputed from the
+  compiled events, not read from the rule book; goods at customs are held there);
 * quotas hold to the tonne. Checked two ways: (a) every day on which the Ministry's release
   count of a (year, material, destination) key grows, the count is within the cap in force
   that day plus that year's top-ups; (b) at the end, the count is within the cap in force
@@ -449,6 +450,15 @@ def check_invariants(cfg, m, t, kpi, set_when) -> None:
         assert s.buyer_country not in barred[s.shipped_on.date()], (
             f"order {s.id} left for {s.buyer_country} on {s.shipped_on.date()} under an "
             "embargo")
+
+    # and nothing clears China's customs into a country while it is barred: an embargo
+    # that begins while goods wait at customs holds them there (issue 22)
+    exports = ships[(ships["seller_country"] == "CN") & (ships["buyer_country"] != "CN")
+                    & ~ships["component"] & ships["cleared_on"].between(d(m.start), d(m.end))]
+    for s in exports.itertuples():
+        assert s.buyer_country not in barred[s.cleared_on.date()], (
+            f"order {s.id} cleared customs into {s.buyer_country} on {s.cleared_on.date()} "
+            "under an embargo")
 
     # quotas: (a) is checked daily in `simulate`; (b) at the end
     rules, rel = m.ministry.rules, m.ministry.released
