@@ -99,11 +99,15 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     return out
 
 
-def save(out: dict, folder: str | Path, plots: bool = True) -> Path:
-    """Write a run's tables, KPIs, meta and plots into ``folder``."""
+def save(out: dict, folder: str | Path, plots: bool = True, overwrite: bool = False) -> Path:
+    """Write a run's tables, KPIs, meta and plots into ``folder``; a folder that holds a
+    finished run already is refused (nothing in it is changed) unless ``overwrite``."""
     from sim.outputs import plots as plotting  # matplotlib only when plots are drawn
 
     rf = RunFolder(folder)
+    if rf.meta_path.exists() and not overwrite:
+        raise ConfigError(f"{rf.path}: holds a run already (its meta.json); save into a new "
+                          "folder, or pass overwrite=True")
     rf.write_tables(out)
     rf.write_kpis(out["kpis"])
     if plots:

@@ -21,6 +21,7 @@ Hydra state at import). Then:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -32,7 +33,9 @@ from hydra import initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli.files import read_yaml
 from sim.cli.keys import key_type
@@ -40,7 +43,7 @@ from sim.config import EventConf, RunConfig
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 from sim.config.resolve import resolve
-from sim.domain.errors import ConfigError, error, show
+from sim.domain.errors import ConfigError, error, show, suggest
 from sim.experiments.specs import SimSweeperConf
 
 FIRM_EDIT = re.compile(r"^world\.(?:firms\.)?(?P<kind>[a-z_0-9]+)\.(?P<i>\d+)\.(?P<rest>.+)$")
@@ -169,6 +172,8 @@ def compose_node(overrides: list[str], dirs: list[Path] | None = None,
         with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):
             return hydra_compose(config_name=config_name, overrides=[*overrides, *extra],
                                  return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException) as e:  # one line naming what is wrong
+        raise ConfigError(explain(e)) from None
     finally:
         GlobalHydra.instance().clear()
 
@@ -247,3 +252,43 @@ def compose_run(overrides: list[str] = (), dirs: list[Path] | None = None,
 def compose(scenario: str = "baseline", overrides: list[str] = ()) -> RunConfig:
     """The typed config of a named scenario with ``overrides`` (as the command line)."""
     return compose_run([f"scenario={scenario}", *overrides]).config
+
+
+def explain(exc: BaseException) -> str:
+    """One line for an exception Hydra or OmegaConf raised while composing."""
+    if isinstance(exc, ConfigError):
+        return str(exc)
+    if isinstance(exc, MissingConfigException):
+        missing = str(exc.missing_cfg_file or "")
+        group, _, name = missing.rpartition("/")
+        if exc.options is not None and name:
+            return str(error("config", f"unknown {group or 'config'} {name!r}"
+                                       f"{suggest(name, exc.options, listing=True)}", missing))
+        return str(error("config", _first(str(exc))))
+    cause = exc if isinstance(exc, OmegaConfBaseException) else exc.__cause__
+    head = _first(str(exc))
+    head = re.sub(r"\s*To append to your config use \+\S+", "", head)
+    if isinstance(cause, OmegaConfBaseException):
+        key = getattr(cause, "full_key", None) or getattr(cause, "key", None)
+        msg = str(getattr(cause, "msg", None) or cause).strip().splitlines()[0]
+        options: list[str] = []
+        obj = getattr(cause, "object_type", None)
+        if obj is not None and dataclasses.is_dataclass(obj):
+            options = [f.name for f in dataclasses.fields(obj)]
+        name = str(getattr(cause, "key", "") or "")
+        hint = suggest(name, options) if options and "not in" in msg else ""
+        where = head.split(":")[0] if head.startswith("In '") else "config"
+        value = getattr(cause, "value", None)
+        return str(error(f"{where.rstrip(':')}", f"{key}: {msg}{hint}" if key else msg + hint,
+                         None if value is None else show(value)))
+    return str(error("config", head))
+
+
+def is_user_error(e: BaseException) -> bool:
+    """A mistake in what the user gave (one line, no traceback), not a bug."""
+    return isinstance(e, (ConfigError, HydraException, OmegaConfBaseException))
+
+
+def _first(s: str) -> str:
+    lines = [ln.strip() for ln in str(s).splitlines() if ln.strip()]
+    return " ".join(lines[:2]) if lines else s

@@ -22,8 +22,8 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from sim.cli.compose import explain, is_user_error
 from sim.cli.help import LISTS, help_text, list_
-from sim.cli.overrides import explain, is_user_error
 from sim.cli.run import run_command
 from sim.cli.worlds import main as worlds_main
 from sim.domain.errors import ConfigError
@@ -45,6 +45,12 @@ SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
     "months": months_main, "worlds": worlds_main, "list": _listing}
 """Each subcommand and the function that takes its arguments."""
+
+
+def say(line: str) -> None:
+    """Print a line on standard error, escaping what the terminal cannot encode (a user's
+    bad bytes quoted in a message must not crash the message)."""
+    print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
 
 
 def debug() -> bool:
@@ -82,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if debug():
             traceback.print_exc()
-        print(f"error: {explain(e)}", file=sys.stderr)
+        say(f"error: {explain(e)}")
         if not debug() and not is_user_error(e):
             print("(an internal error: SIM_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 2

@@ -40,9 +40,7 @@ from sim.cli.files import (
 from sim.cli.keys import check_shape, key_type, resolve_event_key
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.domain.errors import (
-    ConfigError,
     error,
-    show,
     suggest,
 )
 from sim.experiments.specs import SimSweeperConf, check_sweep_size
@@ -255,50 +253,3 @@ def _check_positions(key: str, cfg: dict, text: str) -> None:
             node = node.get(part)
         else:
             return
-
-
-# --------------------------------------------------------------------------- Hydra's errors
-def explain(exc: BaseException) -> str:
-    """One line for an exception Hydra or OmegaConf raised while composing."""
-    from hydra.errors import MissingConfigException
-    from omegaconf.errors import OmegaConfBaseException
-
-    if isinstance(exc, ConfigError):
-        return str(exc)
-    if isinstance(exc, MissingConfigException):
-        missing = str(exc.missing_cfg_file or "")
-        group, _, name = missing.rpartition("/")
-        if exc.options is not None and name:
-            return str(error("config", f"unknown {group or 'config'} {name!r}"
-                                       f"{suggest(name, exc.options, listing=True)}", missing))
-        return str(error("config", _first(str(exc))))
-    cause = exc if isinstance(exc, OmegaConfBaseException) else exc.__cause__
-    head = _first(str(exc))
-    head = re.sub(r"\s*To append to your config use \+\S+", "", head)
-    if isinstance(cause, OmegaConfBaseException):
-        key = getattr(cause, "full_key", None) or getattr(cause, "key", None)
-        msg = str(getattr(cause, "msg", None) or cause).strip().splitlines()[0]
-        options: list[str] = []
-        obj = getattr(cause, "object_type", None)
-        if obj is not None and dataclasses.is_dataclass(obj):
-            options = [f.name for f in dataclasses.fields(obj)]
-        name = str(getattr(cause, "key", "") or "")
-        hint = suggest(name, options) if options and "not in" in msg else ""
-        where = head.split(":")[0] if head.startswith("In '") else "config"
-        value = getattr(cause, "value", None)
-        return str(error(f"{where.rstrip(':')}", f"{key}: {msg}{hint}" if key else msg + hint,
-                         None if value is None else show(value)))
-    return str(error("config", head))
-
-
-def is_user_error(e: BaseException) -> bool:
-    """A mistake in what the user gave (one line, no traceback), not a bug."""
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
-    return isinstance(e, (ConfigError, HydraException, OmegaConfBaseException))
-
-
-def _first(s: str) -> str:
-    lines = [ln.strip() for ln in str(s).splitlines() if ln.strip()]
-    return " ".join(lines[:2]) if lines else s

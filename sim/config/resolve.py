@@ -46,6 +46,7 @@ def resolve(world: WorldConf) -> WorldConf:
         if getattr(world, t) is None:
             setattr(world, t, copy.deepcopy(list(tables.rows[t])))  # (maps too: deep)
     _add(world)
+    _unique_names(world, tables)
     _overrides(world)
     if world.automaker_cover_days is not None:  # the plant's own buffer: its whole chain's,
         for c in world.firms.get("automakers", ()):  # or with tier-1s its components'
@@ -87,6 +88,21 @@ def _add(world: WorldConf) -> None:
             names.add(f.name)
         world.firms[key] = [*world.firms[key], *added]
     world.add = {}
+
+
+def _unique_names(world: WorldConf, tables) -> None:
+    """Every firm name once in the world (a table's row named, with its file and line)."""
+    seen: set = set()
+    for key, items in world.firms.items():
+        lines = tables.lines.get(key, ()) if tables is not None else ()
+        for i, f in enumerate(items):
+            name = getattr(f, "name", None)
+            if name in seen:
+                where = (f"{tables.label}/{key}.csv:{lines[i]}" if i < len(lines)
+                         else f"world.{key}[{i}]")
+                raise ConfigError(f"{where}.name: duplicate firm name {name!r}")
+            if isinstance(name, str):
+                seen.add(name)
 
 
 def _override(firm: Any, changes: dict, where: str) -> None:

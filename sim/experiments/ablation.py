@@ -50,8 +50,8 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.cli.compose import compose_run
-from sim.cli.overrides import check_overrides, explain
+from sim.cli.compose import compose_run, explain
+from sim.cli.overrides import check_overrides
 from sim.domain.errors import ConfigError, error
 from sim.experiments.ablation_spec import (
     ALL_ON,
