@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 
 import sim
+from sim import validate
 from sim.config import (
     ChinaElementConf,
     ContentConf,
@@ -21,9 +22,8 @@ from sim.config import (
 )
 from sim.config.tables import write_tables
 from sim.domain.errors import ConfigError
-from sim import validate
 
-from .helpers import resolved, load
+from .helpers import load, resolved
 
 EV = "events=[{set: %s, day: 1%s}]"
 

@@ -202,8 +202,8 @@ def test_makers_buy_the_elements_their_mines_do_not_supply_and_conserve_tonnes()
 
 
 def test_border_events_are_checked():
-    from sim.domain.errors import ConfigError
     from sim import validate
+    from sim.domain.errors import ConfigError
 
     with pytest.raises(ConfigError, match="group"):
         validate(raw_world(events=[{"date": "2025-01-01", "set": "reo_quota", "tonnes": 1.0,

@@ -11,8 +11,8 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.cli.compose import safe_name
-from sim.cli.main import main as cli
 from sim.cli.keys import event_ids, resolve_event_key
+from sim.cli.main import main as cli
 
 from .helpers import ROOT
 

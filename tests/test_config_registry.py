@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from sim import validate
 from sim.config import FIRM_KINDS, RunConfig, WorldConf
 from sim.config.parameters import (
     DOC,
@@ -19,7 +20,6 @@ from sim.config.parameters import (
 from sim.config.registry import UNITS, Spec, p
 from sim.config.tables import load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim import validate
 
 from .helpers import load
 

@@ -1,8 +1,8 @@
 """Generated documentation matches the code that owns the knowledge."""
 
+from sim.cli.docs import MODEL_MD, render
 from sim.engine import model as model_module
 from sim.engine.plan import PLAN, phase_table
-from sim.cli.docs import MODEL_MD, render
 
 
 def test_model_md_blocks_are_up_to_date():

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from sim import build
+from sim import build, validate
 from sim.config import RunConfig, WorldConf
 from sim.config import tables as worlds
 from sim.config.firms import hre_shares, ndfeb_need
-from sim.domain.vocab import APPLICATIONS as END_USES
 from sim.config.tables import VINTAGES, load_tables, write_tables
 from sim.domain.errors import ConfigError
-from sim import validate
+from sim.domain.vocab import APPLICATIONS as END_USES
 
 CITED = re.compile(r"\[sources: [a-z0-9-]+(, [a-z0-9-]+)*\]|\[assumption")
 # The explicit split each NdFeB buyer had before (need_tpd.ndfeb + need_tpd.ndfeb_hre,

@@ -1,10 +1,11 @@
 """Resolving a world: its firms and tables from ``world.tables``, then the scenario's edits.
 
 `resolve` fills every firm kind a `WorldConf` does not give from its tables, appends
-``world.add`` firms, applies ``firm_overrides`` by name and ``automaker_cover_days`` (the
-world-wide plant cover of sweeps and the buffer search), then clears the edits so that
-resolving again changes nothing. It is the one place a world's firm configs are changed:
-the model's builder never rewrites a firm's config.
+``world.add`` firms, applies ``firm_overrides`` by name, ``automaker_cover_days`` (one cover
+replacing every plant's own: the buffer grids and search) and ``automaker_cover_scale``
+(each plant's own cover times a factor: Monte Carlo and sensitivity), then clears the edits
+(the scale back to 1) so that resolving again changes nothing. It is the one place a
+world's firm configs are changed: the model's builder never rewrites a firm's config.
 
 Links from the tables are checked strictly: a link naming a firm that exists nowhere is an
 error naming the file and line. Where the caller replaced a kind's list (``world.firms``),
@@ -47,6 +48,14 @@ def resolve(world: WorldConf) -> WorldConf:
             c.target_cover_days = world.automaker_cover_days
             if c.component_cover_days is not None:
                 c.component_cover_days = world.automaker_cover_days
+    if world.automaker_cover_scale != 1.0:  # each plant's own cover, scaled (once)
+        for c in world.firms.get("automakers", ()):
+            c.target_cover_days *= world.automaker_cover_scale
+            if c.component_cover_days is not None:
+                c.component_cover_days *= world.automaker_cover_scale
+            if c.initial_cover_days is not None:
+                c.initial_cover_days *= world.automaker_cover_scale
+        world.automaker_cover_scale = 1.0  # applied: resolving again changes nothing
     if links_from_tables and tables is not None:
         _table_links(world, tables, replaced)
     _end_uses(world)

@@ -70,7 +70,7 @@ def execute(composed: Composed, job: Job) -> dict:
     write_config(rf, composed)
     out = sim.run(composed.config)
     if composed.notes:
-        out["meta"]["notes"] = composed.notes
+        out["meta"]["notes"] = [*composed.notes, *out["meta"].get("notes", [])]
     plots = composed.config.plots if job.plots is None else job.plots
     if not job.tables:
         out = {k: v for k, v in out.items() if k not in ("daily", "agents", "shipments",

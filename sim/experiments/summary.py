@@ -22,13 +22,18 @@ from omegaconf import OmegaConf
 
 from sim.experiments import plots as sweep_plots
 from sim.experiments.buffer import from_grid, grid_lines
+from sim.experiments.design import design_lines, scenario_of
+from sim.experiments.headline import headline_lines, headline_tables
 from sim.experiments.sampling import salib_problem
+from sim.experiments.sweep_report import sweep_sections
 from sim.kpis import check_names
+from sim.outputs.report import write_report
 from sim.outputs.run_folder import RunFolder, write_json
 
 DEFAULT_KPIS = ["lost_vehicles", "lost_vehicle_share", "licence_wait_days_p50",
                 "licence_wait_days_p90", "exports_t_per_month"]
-META_COLS = ["job", "folder", "status", "error", "seed", "overrides", "wall_time_s"]
+META_COLS = ["job", "folder", "status", "error", "scenario", "seed", "overrides",
+             "wall_time_s"]
 
 
 # --------------------------------------------------------------------------- collecting
@@ -61,6 +66,7 @@ def read_job(folder: Path) -> dict:
     if not meta:
         row["error"] = "no meta.json: the job did not finish"
     row["wall_time_s"] = meta.get("wall_time_s")
+    row["scenario"] = meta.get("scenario") or rf.config().get("scenario_name")
     seed = meta.get("seed")
     if seed is None:
         seed = rf.config().get("seed")
@@ -88,10 +94,14 @@ def summarize(folders: list[Path]) -> pd.DataFrame:
     params = sorted(c for c in df if c.startswith("param."))
     kpis = sorted(c for c in df if c.startswith("kpi."))
     df = df[META_COLS + params + kpis].copy()
+    numeric = {}
     for c in kpis:  # numbers numeric; dates, kinds and countries stay text
         num = pd.to_numeric(df[c], errors="coerce")
         if num.notna().sum() >= df[c].notna().sum():
-            df[c] = num
+            numeric[c] = num
+    if numeric:  # one assignment (no fragmented frame, no pandas warning)
+        df = pd.concat([df.drop(columns=list(numeric)), pd.DataFrame(numeric)], axis=1)[
+            df.columns]
     return df
 
 
@@ -240,23 +250,34 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     halts = halt_probabilities(df, variant, grid)
     if len(halts):
         halts.to_csv(out / "halt_probability.csv", index=False)
+    ctx = sweep_plots.Context(design_lines(df, samples, events_of(df)), scenario_of(df),
+                              events_of(df), samples)
+    skipped = {}
     if plots:
         skipped = sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
                                        comparison=comp, sensitivity=sens, halts=halts,
-                                       buffer=buffer)
+                                       buffer=buffer, ctx=ctx)
         for name, why in skipped.items():
             print(f"plot {name} skipped: {why}", flush=True)
     n_bad = int((df["status"] != "ok").sum())
     print(f"summary: {len(df)} jobs ({len(df) - n_bad} ok, {n_bad} failed) -> "
           f"{out / 'summary.csv'}", flush=True)
-    if len(halts):
-        print("probability of at least one halt per plant (share of runs):", flush=True)
-        t = halts.pivot_table(index="variant", columns="plant", values="halt_probability",
-                              sort=False)
-        n = int(halts["n_runs"].max())
-        print(t.map(lambda x: f"{x:.0%}").to_string(), f"\n(n = {n} runs per row)",
-              flush=True)
+    tables = headline_tables(df, kpis, compare, comp, halts, samples) \
+        if (df["status"] == "ok").any() else []
+    print("\n".join(["what the sweep varied:", *(f"  {x}" for x in ctx.design),
+                     *headline_lines(tables)]), flush=True)
+    path = write_report(out, *sweep_sections(out, ctx, tables, sens, buffer, skipped, n_bad))
+    print(f"report: {path}", flush=True)
     return df
+
+
+def events_of(df: pd.DataFrame) -> list:
+    """The events of the sweep's first run (to name event keys such as ``events.0.days``)."""
+    for f in df["folder"] if "folder" in df else []:
+        events = RunFolder(f).config().get("events")
+        if events is not None:
+            return list(events)
+    return []
 
 
 def failed_lines(failed: pd.DataFrame, total: int, root: Path) -> list[str]:

@@ -3,10 +3,8 @@
 It owns the shipments, their routing to sellers, the moves of their state (reserve, queue,
 approve, dispatch, deliver, close, return), transit times and their noise, arrivals and the
 warm start. Agents and the Ministry change an order only through these operations, and
-tonnes move only through `Ledger.move` (seller stock -> order -> buyer stock).
-
-The interface speaks of orders and firms, not of how they are stored, so that the storage
-can later become columnar arrays without touching the callers.
+tonnes move only through `Ledger.move` (seller stock -> order -> buyer stock). The
+interface speaks of orders and firms, not of their storage (columnar arrays later).
 """
 
 from __future__ import annotations
@@ -16,12 +14,7 @@ from collections import defaultdict
 
 from sim.config.firm_kinds import kinds_with
 from sim.domain.products import MATERIALS
-from sim.trade.shipments import (
-    Decision,
-    Licence,
-    Shipment,
-    Status,
-)
+from sim.trade.shipments import Decision, Licence, Shipment, Status
 
 _MASK64 = (1 << 64) - 1
 _TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
@@ -37,11 +30,8 @@ def splitmix64(x: int) -> int:
 
 
 class OrderBook:
-    """All orders of a run, their routing, state moves, transit and arrivals.
-
-    Args:
-        model: the SupplyChainModel (its world, calendar, ledger and random streams).
-    """
+    """All orders of a run, their routing, state moves, transit and arrivals (``model``:
+    the SupplyChainModel: its world, calendar, ledger and random streams)."""
 
     def __init__(self, model) -> None:
         self.model = model
