@@ -242,14 +242,16 @@ def paired(comp: pd.DataFrame, path: Path, ctx: Context) -> None:
         c = comp[comp["kpi"] == k].reset_index(drop=True)
         has_ci = (c["n_pairs"] >= 2) & c["ci95_low"].notna() & c["ci95_high"].notna()
         ci = c[has_ci]
-        ax.errorbar(ci.index, ci["mean_diff"], yerr=np.vstack(
-            [ci["mean_diff"] - ci["ci95_low"], ci["ci95_high"] - ci["mean_diff"]]),
-            fmt="o", capsize=4, color="tab:blue", label="mean, 95% CI")
+        if len(ci):
+            ax.errorbar(ci.index, ci["mean_diff"], yerr=np.vstack(
+                [ci["mean_diff"] - ci["ci95_low"], ci["ci95_high"] - ci["mean_diff"]]),
+                fmt="o", capsize=4, color="tab:blue", label="mean, 95% CI")
         lone = c[~has_ci]
         if len(lone):
             ax.plot(lone.index, lone["mean_diff"], "x", color="tab:red", ms=8,
                     label="fewer than 2 pairs: no interval")
         ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xlim(-0.5, len(c) - 0.5)
         ax.set_xticks(c.index, [f"{v}\n(n={n} pair{'s' if n != 1 else ''})" for v, n in zip(
             c["variant"], c["n_pairs"], strict=False)], rotation=20, ha="right", fontsize=8)
         ax.set_title(kpi_label(k), fontsize=9)
@@ -257,6 +259,7 @@ def paired(comp: pd.DataFrame, path: Path, ctx: Context) -> None:
         ax.grid(alpha=0.3)
         if len(lone):
             ax.legend(fontsize=7, loc="best")
+            ax.margins(y=0.15)
     ref = comp["reference"].iloc[0]
     fig.suptitle(_title(ctx, f"difference from {ref} on the same seeds: mean and 95% CI (t) "
                         "where n >= 2 pairs"))

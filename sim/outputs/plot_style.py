@@ -111,18 +111,31 @@ def shock_segments(rows: list[dict], start, end) -> dict[str, list[dict]]:
         if r["kind"] not in SHOCKS:
             continue
         name = _lane(r)
+        mats = set(r["what"].split(" to ")[0].split(","))
+        if r["kind"] == "export_duty":  # a duty on the same materials replaces the older
+            for segs in lanes.values():
+                s = segs[-1]
+                if s["kind"] == "export_duty" and s["stop"] is None and s["mats"] <= mats:
+                    s["stop"] = r["date"]
         segs = lanes.setdefault(name, [])
         if r["kind"] in LEVELS and segs and segs[-1]["stop"] is None:
             segs[-1]["stop"] = r["date"]
         value = r["detail"].get(LEVELS.get(r["kind"], ""), "")
+        if r["kind"] in LEVELS and value in ("0%", "0"):
+            continue  # a level set to zero ends the lane and draws nothing
         segs.append({"start": r["date"], "stop": r["end"], "value": value, "kind": r["kind"],
                      "partial": bool(r["scope"]), "group": r["detail"].get("group", "all"),
-                     "dest": set(r["what"].split(" to ")[-1].split(","))})
+                     "dest": set(r["what"].split(" to ")[-1].split(",")), "mats": mats})
     for segs in lanes.values():
         for s in segs:
             s["stop"] = min(s["stop"] if s["stop"] is not None else end, end)
     return {k: [s for s in v if s["stop"] >= start] for k, v in lanes.items()
             if any(s["stop"] >= start for s in v)}
+
+
+def _text_in(text: str) -> float:
+    """Width of strip text at 7 pt, in inches (about)."""
+    return 0.056 * len(text)
 
 
 def _sequence(segs: list[dict]) -> str:
@@ -135,9 +148,11 @@ def _sequence(segs: list[dict]) -> str:
     return ": " + " > ".join(vals)
 
 
-def shock_strip(ax, rows: list[dict], start, end) -> None:
-    """Shocks as bars, one lane each, in their own thin axes (module docstring)."""
+def shock_strip(ax, rows: list[dict], start, end, width_in: float = 9.6) -> None:
+    """Shocks as bars, one lane each, in their own thin axes (module docstring);
+    ``width_in``: the axes' width in inches (where text fits)."""
     lanes = shock_segments(rows, start, end)
+    per_in = max(mdates.date2num(end) - mdates.date2num(start), 1.0) / width_in
     for lane, (name, segs) in enumerate(lanes.items()):
         for s in segs:
             a = max(s["start"], start)
@@ -151,8 +166,13 @@ def shock_strip(ax, rows: list[dict], start, end) -> None:
                 ax.plot([mdates.date2num(a)] * 2, [lane - 0.4, lane + 0.4], color="white",
                         lw=1.2)
         first = max(segs[0]["start"], start)
-        ax.text(first, lane, " " + name + _sequence(segs), fontsize=7, va="center",
-                ha="left", color="black", clip_on=True)
+        text = " " + name + _sequence(segs) + " "
+        room = (mdates.date2num(end) - mdates.date2num(first)) / per_in
+        if room >= _text_in(text):
+            ax.text(first, lane, text, fontsize=7, va="center", ha="left", clip_on=True)
+        else:  # a lane that starts late: its text ends at the right edge, whole
+            ax.text(1.0, lane, text, fontsize=7, va="center", ha="right", clip_on=False,
+                    transform=ax.get_yaxis_transform())
     ax.set_yticks([])
     ax.set_ylim(max(len(lanes), 1) - 0.5, -0.5)
     ax.tick_params(axis="x", labelbottom=False)
@@ -304,7 +324,7 @@ def new_figure(tables: dict, height: float, nrows_ratios: list[float], title: st
     strip = fig.add_subplot(gs[0])
     panels = [fig.add_subplot(gs[i + 1], sharex=strip) for i in range(len(nrows_ratios))]
     extra = [fig.add_subplot(gs[len(nrows_ratios) + 2 + 2 * i]) for i in range(len(free))]
-    shock_strip(strip, rows, start, end)
+    shock_strip(strip, rows, start, end, width_in)
     event_markers(strip, groups)
     for ax in panels:
         for r in rows:
