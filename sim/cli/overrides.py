@@ -28,7 +28,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import OverrideParseException
 from omegaconf import OmegaConf
 
-from sim.cli.compose import FIRM_EDIT, experiments_dir, world_shorthand
+from sim.cli.compose import FIRM_EDIT, experiments_dir, setup, world_shorthand
 from sim.cli.files import (
     CONFIG_DIR,
     GLOBAL_GROUPS,
@@ -231,6 +231,7 @@ def _composed(dirs: list[Path], config_name: str, overrides: list[str]) -> dict:
         if len(dirs) > 1 else []
     keep = [t for t in overrides if not t.startswith("hydra") and not t.startswith(
         "experiment")]
+    setup()  # the schema the primary config names (a subcommand may compose nothing before)
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):

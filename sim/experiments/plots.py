@@ -66,10 +66,15 @@ def _yfmt(ax, axis: str = "y") -> None:
 
 
 def _save(fig, path: Path, ctx: Context) -> None:
+    """Lay out, state the design under the plot, and write."""
     fig.tight_layout()
     if ctx.design:
         fig.text(0.005, -0.005, "\n".join(ctx.design), fontsize=8, va="top", ha="left",
                  color="0.25", wrap=True)
+    _write(fig, path)
+
+
+def _write(fig, path: Path) -> None:
     fig.savefig(path, dpi=100, bbox_inches="tight", pad_inches=0.15)
     plt.close(fig)
 
