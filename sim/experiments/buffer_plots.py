@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sim.kpis.summary import usd  # noqa: E402
 from sim.outputs.report import Section  # noqa: E402
@@ -69,9 +70,13 @@ def plant_table(res) -> pd.DataFrame:
             if a.search_ok_share is not None else "-",
             f"no halt, fresh seeds (n={len(res.fresh_seeds)})": f"{a.fresh_ok_share:.0%}"
             if a.fresh_ok_share is not None else "-",
+            "holds": "-" if a.fresh_ok_share is None else
+            "yes" if a.fresh_ok_share >= res.share else "NO",
             "20% less (days)": a.less_cover_days if a.less_cover_days is not None else "-",
             "no halt at 20% less, fresh seeds": f"{a.less_fresh_ok_share:.0%}"
             if a.less_fresh_ok_share is not None else "-",
+            "minimal": "-" if a.less_fresh_ok_share is None else
+            "yes" if a.less_fresh_ok_share < res.share else "NO",
             "stock at that cover (USD)": round((a.cover_days or 0.0) * a.value_per_day_usd),
             "carrying cost (USD/yr)": round((a.cover_days or 0.0) * a.value_per_day_usd * rate),
             "its tier-1s (own cover, days)": ", ".join(f"{k} {v:g}" for k, v in
@@ -85,7 +90,7 @@ def plant_lines(res) -> list[str]:
            "own stock; plants searched together)"]
     out += ["  " + ln for ln in plant_table(res).to_string(index=False).splitlines()]
     s = res.split
-    if s and all(e["lost_revenue_usd"] == 0 for e in s["evaluations"]):
+    if s and not any(e["lost_revenue_usd"] or e["lost_vehicles"] for e in s["evaluations"]):
         out.append(f"split of {usd(s['budget_usd'])} of stock: no split tried loses anything "
                    f"on the search seeds ({len(s['evaluations'])} splits run: plants only, "
                    "tier-1s only, ...), so holding it at the plants (the per-plant answer) is "
@@ -93,11 +98,13 @@ def plant_lines(res) -> list[str]:
     elif s:
         b = s["best"]
         out.append(f"cheapest split of {usd(s['budget_usd'])} of stock (carrying "
-                   f"{usd(s['carrying_cost_usd_per_yr'])}/yr): {b['plants_share']:.0%} at "
-                   f"the plants, {1 - b['plants_share']:.0%} at their tier-1s: lost revenue "
-                   f"{usd(b['lost_revenue_usd'])}, lost vehicles {b['lost_vehicles']:,.0f} "
-                   f"(mean of {len(res.seeds)} seeds; {s['optimiser']}, "
-                   f"{len(s['evaluations'])} splits run)")
+                   f"{usd(s['carrying_cost_usd_per_yr'])}/yr whatever the split): "
+                   f"{b['plants_share']:.0%} at the plants, {1 - b['plants_share']:.0%} at "
+                   f"their tier-1s: lost revenue {usd(b['lost_revenue_usd'])}, vehicles lost "
+                   f"in halts {b['lost_vehicles']:,.0f} (mean of {len(res.seeds)} seeds; "
+                   "ranked by lost revenue, then by vehicles lost in halts)")
+        out.append(f"  {s['optimiser']}, {len(s['evaluations'])} splits run: " + ", ".join(
+            f"{e['plants_share']:.0%} {e['lost_vehicles']:,.0f} veh" for e in s["evaluations"]))
     return out
 
 
@@ -120,8 +127,11 @@ def per_plant_plot(res, path: Path) -> Path:
             f"fresh {a.fresh_ok_share:.0%}" if a.fresh_ok_share is not None else "")
         if a.less_fresh_ok_share is not None:
             note += f"\n-20%: {a.less_fresh_ok_share:.0%}"
+        weak = a.cover_days is None or (a.fresh_ok_share is not None
+                                        and a.fresh_ok_share < res.share)
         ax.annotate(note, (b.get_x() + b.get_width() / 2, b.get_height()), ha="center",
-                    va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
+                    va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points",
+                    color="tab:red" if weak else "black")
     ax.set_xticks(list(x), names)
     ax.set_ylabel("days of the plant's own magnet use")
     ax.set_ylim(0, max([*need, 1]) * 1.3)
@@ -133,16 +143,19 @@ def per_plant_plot(res, path: Path) -> Path:
     if res.split:
         ax2 = axes[0, 1]
         ev = pd.DataFrame(res.split["evaluations"])
-        ax2.plot(ev["plants_share"] * 100, ev["lost_revenue_usd"] / 1e6, "o-",
+        ax2.plot(ev["plants_share"] * 100, ev["lost_vehicles"], "o-",
                  label=f"split tried (mean of {len(res.seeds)} seeds)")
         b = res.split["best"]
-        ax2.plot([b["plants_share"] * 100], [b["lost_revenue_usd"] / 1e6], "*", ms=14,
-                 color="tab:red", label=f"cheapest: {b['plants_share']:.0%} at the plants")
+        ax2.plot([b["plants_share"] * 100], [b["lost_vehicles"]], "*", ms=14,
+                 color="tab:red", label=f"cheapest: {b['plants_share']:.0%} at the plants "
+                 f"(lost revenue {usd(b['lost_revenue_usd'])})")
         ax2.set_xlabel("share of the stock budget held at the plants (%; the rest at their "
                        "tier-1s)")
-        ax2.set_ylabel("lost revenue (USD M)")
+        ax2.set_ylabel("vehicles lost in halts (mean per seed)")
         ax2.set_ylim(bottom=0)
-        none = all(e["lost_revenue_usd"] == 0 for e in res.split["evaluations"])
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        none = not any(e["lost_revenue_usd"] or e["lost_vehicles"]
+                       for e in res.split["evaluations"])
         ax2.set_title(f"split of {usd(res.split['budget_usd'])} of stock (the same carrying "
                       f"cost, {usd(res.split['carrying_cost_usd_per_yr'])}/yr, for every "
                       "split)" + ("\nno split tried loses anything: any is as good" if none

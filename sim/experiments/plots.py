@@ -285,8 +285,9 @@ def sensitivity_bars(sens: pd.DataFrame, path: Path, ctx: Context) -> None:
         s = sens[sens["kpi"] == k].sort_values(idx).reset_index(drop=True)
         y = np.arange(len(s))
         err = None
-        if conf in s:  # an index is >= 0: its interval is cut at zero
-            err = np.vstack([np.minimum(s[conf], s[idx]), s[conf]])
+        if conf in s:  # an index is >= 0: its interval is cut at zero; none when unknown
+            c = s[conf].where(np.isfinite(s[conf]), 0.0)
+            err = np.vstack([np.minimum(c, s[idx]), c])
         ax.barh(y, s[idx], xerr=err, color="tab:blue")
         ax.set_yticks(y, [ctx.label(p) for p in s["parameter"]], fontsize=8)
         ax.set_title(kpi_label(k), fontsize=9)

@@ -14,6 +14,7 @@ What to compare comes from the sweeper's ``compare`` node (see ``experiments/*.y
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -194,15 +195,17 @@ def sensitivity(df: pd.DataFrame, root: Path, samples: dict, kpis: list[str]) ->
         if y.isna().all():
             continue
         y = y.fillna(y.mean()).to_numpy()  # a failed job: its KPI is imputed (reported)
-        if samples.get("method") == "sobol":
-            from SALib.analyze import sobol
-            r = sobol.analyze(problem, y, calc_second_order=False, seed=0)
-            cols = ("S1", "S1_conf", "ST", "ST_conf")
-        else:
-            from SALib.analyze import morris
-            r = morris.analyze(problem, x.to_numpy(), y, num_levels=int(samples.get("levels", 4)),
-                               seed=0)
-            cols = ("mu", "mu_star", "sigma", "mu_star_conf")
+        with warnings.catch_warnings():  # one trajectory or a flat KPI: SALib's spreads are
+            warnings.simplefilter("ignore", RuntimeWarning)  # NaN (no interval is drawn)
+            if samples.get("method") == "sobol":
+                from SALib.analyze import sobol
+                r = sobol.analyze(problem, y, calc_second_order=False, seed=0)
+                cols = ("S1", "S1_conf", "ST", "ST_conf")
+            else:
+                from SALib.analyze import morris
+                r = morris.analyze(problem, x.to_numpy(), y, seed=0,
+                                   num_levels=int(samples.get("levels", 4)))
+                cols = ("mu", "mu_star", "sigma", "mu_star_conf")
         for i, name in enumerate(problem["names"]):
             rows.append({"parameter": name, "kpi": k, "method": samples.get("method", "morris"),
                          **{c2: float(r[c2][i]) for c2 in cols}})
