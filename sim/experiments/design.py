@@ -116,8 +116,10 @@ def design_lines(df: pd.DataFrame, samples: dict | None = None,
         vals = ok[c].dropna().unique()
         if len(vals) > 1:
             nums = pd.to_numeric(pd.Series(vals), errors="coerce")
-            shown = (f"{num(nums.min())}-{num(nums.max())}" if nums.notna().all() and
-                     len(vals) > 4 else ", ".join(str(num(v)) for v in sorted(vals, key=str)))
+            numeric = bool(nums.notna().all())
+            order = sorted(vals, key=float) if numeric else sorted(vals, key=str)
+            shown = (f"{num(nums.min())}-{num(nums.max())}" if numeric and len(vals) > 4
+                     else ", ".join(str(num(v)) for v in order))
             varied.append(f"{param_label(k, events)}: {len(vals)} values ({shown})")
     if "seed" in ok and "param.seed" not in ok and ok["seed"].nunique() > 1 and not sampled:
         varied.append(f"seed: {ok['seed'].nunique()} values")

@@ -11,9 +11,11 @@ put at the top of its report (`sim.experiments.summary.aggregate`).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from sim.experiments.design import num, shares_are_probabilities
+from sim.experiments.design import num, param_label, shares_are_probabilities
 from sim.kpis import label as kpi_label
 
 
@@ -49,7 +51,8 @@ def distribution_view(df: pd.DataFrame, kpis: list[str], group: str | None) -> p
     return pd.DataFrame(rows)
 
 
-def grid_view(df: pd.DataFrame, kpi: str, x: str, y: str) -> pd.DataFrame:
+def grid_view(df: pd.DataFrame, kpi: str, x: str, y: str, events: list | None = None
+              ) -> pd.DataFrame:
     """The mean of ``kpi`` per grid cell (rows ``y``, columns ``x``), with n per cell."""
     ok = df[df["status"] == "ok"]
     kw = {"index": f"param.{y}", "columns": f"param.{x}", "values": f"kpi.{kpi}"}
@@ -60,12 +63,13 @@ def grid_view(df: pd.DataFrame, kpi: str, x: str, y: str) -> pd.DataFrame:
         for j in mean.columns:
             out.loc[i, j] = f"{num(mean.loc[i, j])} (n={int(n.loc[i, j])})" \
                 if pd.notna(mean.loc[i, j]) else "-"
-    out.index = [f"{y} = {num(i)}" for i in out.index]
-    out.columns = [f"{x} = {num(c)}" for c in out.columns]
+    out.index = [f"{param_label(y, events)} = {num(i)}" for i in out.index]
+    out.columns = [f"{param_label(x, events)} = {num(c)}" for c in out.columns]
     return out.reset_index(names="")
 
 
-def halt_view(halts: pd.DataFrame, samples: dict | None) -> tuple[pd.DataFrame, str]:
+def halt_view(halts: pd.DataFrame, samples: dict | None, events: list | None = None
+              ) -> tuple[pd.DataFrame, str]:
     """Each plant's share of runs with a halt per variant, and what that share is."""
     n = int(halts["n_runs"].min()) if len(halts) else 0
     _, words = shares_are_probabilities(n, samples)
@@ -73,11 +77,14 @@ def halt_view(halts: pd.DataFrame, samples: dict | None) -> tuple[pd.DataFrame, 
                           sort=False)
     t = t.map(lambda x: f"{x:.0%}" if pd.notna(x) else "-")
     t.insert(0, "runs", halts.groupby("variant")["n_runs"].max().reindex(t.index))
-    return t.reset_index(), words
+    t.index = [re.sub(r"([\w.]+)=(\S+?)(,|$)", lambda m: f"{param_label(m[1], events)} "
+                      f"{m[2]}{m[3]}", str(v)) for v in t.index]
+    return t.reset_index(names="variant"), words
 
 
 def headline_tables(df: pd.DataFrame, kpis: list[str], compare: dict, comp: pd.DataFrame,
-                    halts: pd.DataFrame, samples: dict | None) -> list[tuple[str, pd.DataFrame]]:
+                    halts: pd.DataFrame, samples: dict | None, events: list | None = None
+                    ) -> list[tuple[str, pd.DataFrame]]:
     """(caption, table) pairs: the sweep's answer, most important first."""
     out = []
     variant, grid = compare.get("variant"), compare.get("grid")
@@ -87,12 +94,12 @@ def headline_tables(df: pd.DataFrame, kpis: list[str], compare: dict, comp: pd.D
     elif grid and len(grid) == 2 and all(f"param.{g}" in df for g in grid) and kpis \
             and "seed" not in grid:
         out.append((f"{kpi_label(kpis[0])}: mean per grid cell",
-                    grid_view(df, kpis[0], grid[0], grid[1])))
+                    grid_view(df, kpis[0], grid[0], grid[1], events)))
     else:
         out.append(("each KPI over the runs: median and 10-90% range",
                     distribution_view(df, kpis, variant)))
     if len(halts):
-        t, words = halt_view(halts, samples)
+        t, words = halt_view(halts, samples, events)
         out.append((f"share of runs with at least one halt per plant ({words})", t))
     return out
 

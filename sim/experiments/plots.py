@@ -1,19 +1,15 @@
-"""Comparison plots of a sweep, drawn from its summary and its jobs' saved tables only.
+"""Comparison plots of a sweep, drawn from its summary and the series its jobs keep.
 
-- ``kpis.png``: each KPI's distribution per variant (box + points, n stated)
-- ``fan_charts.png``: each plant's magnet cover and the cumulative lost vehicles over time
-  per variant (or grid cell): the median, and the 10-90% band only with >= `MIN_BAND` runs
-- ``heatmap_<kpi>.png``: a 2-D grid's mean KPI per cell, with the runs per cell
-- ``paired_differences.png``: variant minus reference, mean and 95% CI (no interval from
-  fewer than two pairs)
-- ``sensitivity.png``: sensitivity indices per parameter and KPI, every panel labelled
-- ``halt_probability.png``: each plant's share of runs with a halt, per variant (called a
-  probability only when the runs are at least two random draws)
-- ``buffer_needed.png``: share of seeds without a halt per common cover (buffer_needed)
-
-Every plot says under it what the sweep sampled or varied and how many runs it has
-(`sim.experiments.design`). Names and units come from the parameter and event registries
-and the KPI registry. A plot with nothing to show is skipped and the reason returned.
+``kpis.png`` (each KPI per variant, n stated), ``fan_charts.png`` (each plant's cover and
+the lost vehicles over time: the median, a 10-90% band only with >= `MIN_BAND` runs),
+``heatmap_<kpi>.png`` (a 2-D grid's mean per cell, runs per cell), ``paired_differences.png``
+(variant minus reference: mean and a 95% CI only from two or more pairs),
+``sensitivity.png`` (indices per parameter, every panel labelled), ``halt_probability.png``
+(each plant's share of runs with a halt: a probability only for two or more random draws),
+``buffer_needed.png`` (share of seeds without a halt per common cover). Every plot says
+under it what the sweep sampled or varied and how many runs it has
+(`sim.experiments.design`); names and units come from the parameter, event and KPI
+registries. A plot with nothing to show is skipped and the reason returned.
 """
 
 from __future__ import annotations
@@ -33,6 +29,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.kpis import label as kpi_label  # noqa: E402
+from sim.outputs.plot_style import Skip  # noqa: E402  (a plot with nothing to show)
 from sim.outputs.run_folder import RunFolder  # noqa: E402
 
 MIN_BAND = 10      # runs needed before a 10-90% band is drawn
@@ -83,10 +80,6 @@ def _title(ctx: Context, text: str) -> str:
     return f"{ctx.scenario}: {text}" if ctx.scenario else text
 
 
-class Skip(Exception):
-    """A plot with nothing to show: the message says why."""
-
-
 def groups_of(ok: pd.DataFrame, variant: str | None, grid, ctx: Context,
               limit: int = MAX_FAN_GROUPS) -> list:
     """(name, rows) per variant, or per cell of a designed grid (never pooled)."""
@@ -111,6 +104,7 @@ def kpi_distributions(df, path: Path, kpis: list[str], variant, grid, ctx: Conte
     rows = -(-len(kpis) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols + 0.5, 3.9 * rows),
                              squeeze=False)
+    keyed = sum(len(v) for v, _ in groups) > 14 * 3 or max(len(v) for v, _ in groups) > 18
     for ax, k in zip(axes.flat, kpis, strict=False):
         data = [g[f"kpi.{k}"].dropna().to_numpy(float) if f"kpi.{k}" in g else np.array([])
                 for _, g in groups]
@@ -118,9 +112,11 @@ def kpi_distributions(df, path: Path, kpis: list[str], variant, grid, ctx: Conte
         for i, d in enumerate(data, 1):
             ax.scatter(np.full(len(d), i) + np.linspace(-0.12, 0.12, len(d)), d, s=10,
                        alpha=0.6, color="tab:blue", zorder=3)
-        many = len(groups) > 2
-        ax.set_xticks(range(1, len(groups) + 1), [f"{v}\n(n={len(d)})" for (v, _), d in
-                                                  zip(groups, data, strict=True)],
+        names = [v for v, _ in groups] if not keyed else [f"[{i}]" for i in
+                                                          range(1, len(groups) + 1)]
+        many = len(groups) > 2 and not keyed
+        ax.set_xticks(range(1, len(groups) + 1), [f"{v}\n(n={len(d)})" for v, d in
+                                                  zip(names, data, strict=True)],
                       rotation=20 if many else 0, ha="right" if many else "center", fontsize=8)
         allv = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) \
             else np.array([0.0])
@@ -140,6 +136,9 @@ def kpi_distributions(df, path: Path, kpis: list[str], variant, grid, ctx: Conte
                                                else "sweep")
     fig.suptitle(_title(ctx, f"KPIs per {what} ({len(ok)} runs): box = quartiles, points = "
                         "runs, n under each box"))
+    if keyed:  # long group names: numbered, with their key under the plot
+        ctx = Context([*(f"[{i}] {v}" for i, (v, _) in enumerate(groups, 1)), *ctx.design],
+                      ctx.scenario, ctx.events, ctx.samples)
     _save(fig, path, ctx)
 
 

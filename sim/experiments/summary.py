@@ -21,6 +21,8 @@ from typing import Any
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.cli.keys import resolve_event_key
+from sim.domain.errors import ConfigError
 from sim.experiments import plots as sweep_plots
 from sim.experiments.buffer import from_grid, grid_lines
 from sim.experiments.design import design_lines, scenario_of
@@ -236,7 +238,9 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     df.to_parquet(out / "summary.parquet", index=False)
     df.to_csv(out / "summary.csv", index=False)
     kpis = [k for k in compare.get("kpis") or DEFAULT_KPIS if f"kpi.{k}" in df]
-    variant, grid = compare.get("variant"), compare.get("grid")
+    events = events_of(df)
+    variant = _by_position(compare.get("variant"), events)
+    grid = [_by_position(g, events) for g in compare["grid"]] if compare.get("grid") else None
     comp = pd.DataFrame()
     if variant and compare.get("reference") is not None:
         comp = paired_differences(df, variant, compare["reference"], kpis)
@@ -253,8 +257,8 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     halts = halt_probabilities(df, variant, grid)
     if len(halts):
         halts.to_csv(out / "halt_probability.csv", index=False)
-    ctx = sweep_plots.Context(design_lines(df, samples, events_of(df)), scenario_of(df),
-                              events_of(df), samples)
+    ctx = sweep_plots.Context(design_lines(df, samples, events), scenario_of(df), events,
+                              samples)
     skipped = {}
     if plots:
         skipped = sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
@@ -265,13 +269,24 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     n_bad = int((df["status"] != "ok").sum())
     print(f"summary: {len(df)} jobs ({len(df) - n_bad} ok, {n_bad} failed) -> "
           f"{out / 'summary.csv'}", flush=True)
-    tables = headline_tables(df, kpis, compare, comp, halts, samples) \
+    tables = headline_tables(df, kpis, {**compare, "variant": variant, "grid": grid}, comp,
+                             halts, samples, events) \
         if (df["status"] == "ok").any() else []
     print("\n".join(["what the sweep varied:", *(f"  {x}" for x in ctx.design),
                      *headline_lines(tables)]), flush=True)
     path = write_report(out, *sweep_sections(out, ctx, tables, sens, buffer, skipped, n_bad))
     print(f"report: {path}", flush=True)
     return df
+
+
+def _by_position(key: str | None, events: list) -> str | None:
+    """``events.<id>.x`` as the summary's columns name it (``events.<position>.x``)."""
+    if not key or not key.startswith("events.") or key.split(".")[1].isdigit():
+        return key
+    try:
+        return resolve_event_key(key, events)
+    except ConfigError:
+        return key
 
 
 def events_of(df: pd.DataFrame) -> list:
