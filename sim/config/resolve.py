@@ -20,6 +20,7 @@ from typing import Any
 
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
+from sim.config.registry import check_value, spec_of
 from sim.config.tables import OTHER_TABLES, load
 from sim.config.world import WorldConf, is_resolved  # noqa: F401 - re-exported
 from sim.domain.errors import ConfigError, suggest
@@ -48,6 +49,9 @@ def resolve(world: WorldConf) -> WorldConf:
             c.target_cover_days = world.automaker_cover_days
             if c.component_cover_days is not None:
                 c.component_cover_days = world.automaker_cover_days
+    scale = next(f for f in dataclasses.fields(WorldConf) if f.name == "automaker_cover_scale")
+    check_value(world.automaker_cover_scale, float, spec_of(scale),
+                "world.automaker_cover_scale", None)  # its bounds before it scales anything
     if world.automaker_cover_scale != 1.0:  # each plant's own cover, scaled (once)
         for c in world.firms.get("automakers", ()):
             c.target_cover_days *= world.automaker_cover_scale
