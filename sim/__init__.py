@@ -10,26 +10,31 @@ Public API (no Hydra needed)::
     out = sim.run(sim.RunConfig(days=365))         # or a config built in Python (baseline)
 
 ``RunConfig.scenario_name`` is only a label: it names the run and its folder, it loads
-nothing (use `scenario` for that).
+nothing: ``sim.RunConfig(scenario_name="controls_2025")`` is the baseline under that name.
+Use ``sim.scenario("controls_2025")`` to load a named scenario.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from sim.config import EconomicsConf, RunConfig
+from sim.config.parameters import changed
 from sim.config.resolve import resolve
 from sim.domain.errors import ConfigError
 from sim.engine.checks import checked
 from sim.engine.model import SupplyChainModel
 from sim.kpis import RunData, kpis
-from sim.kpis.nodes import nodes_meta, plants_for_file
+from sim.kpis.nodes import nodes_meta, plants_daily, plants_for_file
+from sim.outputs.report import write_report
 from sim.outputs.run_folder import RunFolder, git_commit
 from sim.outputs.run_folder import load_run as load
+from sim.outputs.run_report import run_sections, write_csv_copies
 
 __version__ = "0.1.0"
 __all__ = ["ConfigError", "EconomicsConf", "RunConfig", "RunFolder", "build", "load", "run",
@@ -91,17 +96,51 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
         "licensing": cfg.licensing.name, "wall_time_s": round(time.perf_counter() - t0, 3),
         "status": "ok", "nodes": nodes_meta(model),
         "economics": (economics or cfg.economics).as_dict(),
-        "metrics": dataclasses.asdict(cfg.metrics),
+        "metrics": dataclasses.asdict(cfg.metrics), "changed": changed(cfg),
     }
+    note = past_inputs_note(model)
+    if note:
+        out["meta"]["notes"] = [note]
     data = RunData(out, out["meta"])
     out["kpis"] = kpis(out, out["meta"])
     out["plants"] = plants_for_file(data.plants)
+    out["plants_daily"] = plants_daily(out["agents"])
     return out
 
 
-def save(out: dict, folder: str | Path, plots: bool = True, overwrite: bool = False) -> Path:
-    """Write a run's tables, KPIs, meta and plots into ``folder``; a folder that holds a
-    finished run already is refused (nothing in it is changed) unless ``overwrite``."""
+def last_dated_input(model: SupplyChainModel) -> tuple[dt.date, str] | None:
+    """The scenario's last dated input (an event's date or end, a demand-path step) and
+    what it is; None when the scenario dates nothing."""
+    found = []
+    for ev in model.policy.events:
+        name = ev.label or ev.kind
+        found.append((ev.date, f"event {name!r}"))
+        if ev.end is not None:
+            found.append((ev.end, f"end of event {name!r}"))
+    world = model.cfg.world
+    if world.demand_paths:
+        for step in world.demand or ():
+            found.append((dt.date.fromisoformat(str(step.date)), f"demand step ({step.kind} "
+                          f"x{step.multiplier:g})"))
+    return max(found, key=lambda x: x[0]) if found else None
+
+
+def past_inputs_note(model: SupplyChainModel) -> str | None:
+    """One sentence when the run ends after the scenario's last dated input."""
+    last = last_dated_input(model)
+    if last is None or model.end <= last[0]:
+        return None
+    days = (model.end - last[0]).days
+    return (f"the run ends {model.end}, {days:,} days after the scenario's last dated input "
+            f"({last[1]} on {last[0]}): nothing is scheduled after that, so the years beyond "
+            "show the model's own dynamics, not an input")
+
+
+def save(out: dict, folder: str | Path, plots: bool = True, report: bool = True,
+         overwrite: bool = False) -> Path:
+    """Write a run's tables (with CSV copies of the plants and KPI tables), KPIs, meta,
+    plots and ``report.html`` into ``folder``; a folder that holds a finished run already
+    is refused (nothing in it is changed) unless ``overwrite``."""
     from sim.outputs import plots as plotting  # matplotlib only when plots are drawn
 
     rf = RunFolder(folder)
@@ -110,8 +149,12 @@ def save(out: dict, folder: str | Path, plots: bool = True, overwrite: bool = Fa
                           "folder, or pass overwrite=True")
     rf.write_tables(out)
     rf.write_kpis(out["kpis"])
+    write_csv_copies(out, rf.path)
     if plots:
         _, skipped = plotting.draw_all(out, rf.path, out["meta"].get("scenario", "run"))
         out["meta"]["plots_skipped"] = skipped
-    rf.write_meta({**out["meta"], "git_commit": git_commit()})
+    meta = {**out["meta"], "git_commit": git_commit()}
+    rf.write_meta(meta)
+    if report:
+        write_report(rf.path, *run_sections({**out, "meta": meta}, rf.path))
     return rf.path

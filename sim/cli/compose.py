@@ -51,8 +51,9 @@ FIRM_EDIT = re.compile(r"^world\.(?:firms\.)?(?P<kind>[a-z_0-9]+)\.(?P<i>\d+)\.(
 
 def safe_name(name: object) -> str:
     """A name from data as one safe folder name: characters other than letters, digits,
-    ``-``, ``_`` and ``.`` become ``_``; leading dots go (no ``..``, no hidden folders)."""
-    s = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name)).lstrip(".")[:100]
+    ``-``, ``_``, ``.``, ``+`` and ``~`` become ``_``; leading dots and tildes go (no ``..``,
+    no hidden folders, no home directory)."""
+    s = re.sub(r"[^A-Za-z0-9_.+~-]", "_", str(name)).lstrip(".~")[:100]
     return s or "unnamed"
 
 

@@ -15,10 +15,12 @@ from sim.policy.kinds import KINDS as EVENT_KINDS
 
 SCENARIOS, LICENSING, EXPERIMENTS = SCENARIOS_DIR, LICENSING_DIR, EXPERIMENTS_DIR
 LISTS = ("scenarios", "licensing", "experiments", "kpis", "parameters", "events", "mechanisms")
-COMMON = ("scenario", "licensing", "seed", "start", "days", "plots",
+COMMON = ("scenario", "licensing", "seed", "start", "days", "world.automaker_cover_scale",
           "world.automaker_cover_days", "world.transit_jitter_days",
-          "market.scarcity_elasticity", "government.dfars_ban_date",
+          "border.demand_elasticity", "government.dfars_ban_date",
           "government.price_floor_usd_per_kg")
+"""The parameters ``--help`` lists as most used: each changes a KPI in the run its registry
+entry names (``acts_in``; tests/test_inert_parameters.py runs it)."""
 
 
 def _about(path: Path, width: int = 88) -> str:
@@ -105,12 +107,14 @@ def help_text() -> str:
         "  magnet-sim [scenario=NAME] [licensing=NAME] [key=value ...]   one run",
         "  magnet-sim -m experiment=NAME [key=value ...]                 a sweep",
         "  magnet-sim buffer scenario=NAME [--seeds 5 --share 0.9]       buffer search",
-        "  magnet-sim replot FOLDER [...]                                redo sweep plots",
+        "  magnet-sim buffer --per-plant scenario=NAME [--budget USD]    a cover per plant",
+        "  magnet-sim replot FOLDER [...]                                redraw plots, report",
         "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
         "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
         "  magnet-sim worlds export|check FOLDER                         world tables",
         "  magnet-sim list " + "|".join(LISTS),
         "  magnet-sim --cfg job [key=value ...]                          the composed config",
+        "  (plots=false: no plots; every run writes report.html, plants.csv and kpis.csv)",
         "",
         "scenarios:", _indent(_table(_named(SCENARIOS), ("name", "what it is"))),
         "",

@@ -28,7 +28,14 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import OverrideParseException
 from omegaconf import OmegaConf
 
-from sim.cli.compose import FIRM_EDIT, experiments_dir, setup, world_shorthand
+from sim.cli.compose import (
+    FIRM_EDIT,
+    compose_node,
+    experiments_dir,
+    run_node,
+    setup,
+    world_shorthand,
+)
 from sim.cli.files import (
     CONFIG_DIR,
     GLOBAL_GROUPS,
@@ -186,8 +193,9 @@ def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str
                 group == "experiment" and f.parent == experiments)
             check_file(f, group, needs_header)
     if needs_compose:
-        cfg = _composed(dirs, config_name,
-                        [t for j, t in enumerate(texts) if j not in needs_compose])
+        cfg = _composed(dirs, config_name,  # sweep values (a,b,c) cannot compose one run
+                        [t for j, t in enumerate(texts) if j not in needs_compose
+                         and not _sweeps(t)])
         events = list(cfg.get("events") or [])
         for i in needs_compose:
             k, _, v = texts[i].partition("=")
@@ -196,6 +204,13 @@ def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str
             _check_positions(k, cfg, texts[i])
             rewritten[i] = f"{plus}{k}={v}"
     return rewritten
+
+
+def _sweeps(text: str) -> bool:
+    try:
+        return OverridesParser.create().parse_overrides([text])[0].is_sweep_override()
+    except OverrideParseException:
+        return False
 
 
 def check_overrides(texts: list[str], multirun: bool = False) -> list[str]:
@@ -222,21 +237,10 @@ def _sweeper_override(text: str, key: str, o: Any) -> str:
 
 
 def _composed(dirs: list[Path], config_name: str, overrides: list[str]) -> dict:
-    """The run's config composed from ``overrides`` (plain data, without ``hydra``)."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    extra = [f"hydra.searchpath=[{','.join('file://' + str(d) for d in dirs[:-1])}]"] \
-        if len(dirs) > 1 else []
-    keep = [t for t in overrides if not t.startswith("hydra") and not t.startswith(
-        "experiment")]
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):
-            cfg = compose(config_name=config_name, overrides=keep + extra)
-    finally:
-        GlobalHydra.instance().clear()
-    return OmegaConf.to_container(cfg)
+    """The run's config composed from ``overrides`` (plain data, without ``hydra``), the
+    experiment's scenario and events included (`sim.cli.compose.compose_node`)."""
+    keep = [t for t in overrides if not t.startswith("hydra")]
+    return OmegaConf.to_container(run_node(compose_node(keep, dirs, config_name)))
 
 
 def _check_positions(key: str, cfg: dict, text: str) -> None:

@@ -74,6 +74,10 @@ def run_command(argv: list[str]) -> int:
     print("\n".join(summary_lines(out)))
     for name, why in (out["meta"].get("plots_skipped") or {}).items():
         print(f"plot {name} skipped: {why}")
+    for note in out["meta"].get("notes") or []:
+        if note not in composed.notes:  # those were printed before the run
+            print(f"note: {note}")
+    print(f"report: {rf.path / 'report.html'}")
     print(f"results: {rf.path}")
     return 0
 

@@ -112,7 +112,8 @@ class BorderConf:
         0.7, unit="1", desc="short-run price elasticity of demand outside China: price = "
         "base x (reference cover / cover)^(1/this) when short (magnets are a small share of "
         "a product's value, so demand is inelastic)", source="[assumption]",
-        lo=0, lo_open=True)
+        lo=0, lo_open=True,
+        acts_in="scenario=controls_2025 days=200 border.demand_elasticity=0.35")
     min_cover_share: float = p(
         0.1, unit="0-1", desc="cover share (stock / reference stock) below which price no "
         "longer rations: buyers with almost nothing left are rationed physically (orders "

@@ -41,13 +41,22 @@ class MarketConf:
         "default to the world's inside price (china.csv) x REO per t x (1 + duty)", lo=0,
         lo_open=True, keys=("material",),
         factory=lambda: {"ndfeb": 60.0, "ndfeb_hre": 90.0, "smco": 120.0})
-    scarcity_elasticity: float = p(3.0, unit="1", desc="target price rises by this x the "
-                                   "cover gap share", source="[assumption]", lo=0)
+    scarcity_elasticity: float = p(
+        3.0, unit="1", desc="the price response of the capped linear rule "
+        "(border.rationing_prices=false): the target price rises by this x the cover gap "
+        "share. With rationing prices (the default) it sets no price response; it only "
+        "weights buyers in surplus against buyers short of cover (surplus_elasticity / "
+        "this), a small effect, so it is neither in --help nor sampled",
+        source="[assumption]", lo=0,
+        acts_in="scenario=controls_2025 days=200 border.rationing_prices=false "
+        "market.scarcity_elasticity=6")
     scarcity_reference: float = p(0.75, unit="0-1", desc="cover share of target below which "
                                   "prices rise (> 0: a divisor)", source="[assumption]", lo=0,
                                   lo_open=True, hi=1)
     adjust_per_day: float = p(0.05, unit="1/day", desc="share of the gap to the target "
-                              "price closed daily", source="[assumption]", lo=0, hi=1)
+                              "price closed daily", source="[assumption]", lo=0, hi=1,
+                              acts_in="scenario=controls_2025 days=200 "
+                              "market.adjust_per_day=0.15")
     cn_price_ratio: float = p(1.0, unit="x", desc="opening price inside China / outside",
                               source="[assumption]", lo=0, lo_open=True)
     glut_discount: float = p(

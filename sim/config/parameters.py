@@ -40,6 +40,8 @@ class Row:
     bounds: str
     desc: str
     source: str
+    name: str = ""  # a short name for axes (the registry's ``name``)
+    acts_in: str = ""  # a run in which it changes a KPI (the registry's ``acts_in``)
 
 
 def _default(f: dataclasses.Field) -> Any:
@@ -98,7 +100,7 @@ def rows(cls: type, prefix: str = "", _seen: dict | None = None) -> list[Row]:
         vocab = [f"keys: {k}" for k in s.keys] + ([f"names a {s.kind}"] if s.kind else [])
         bounds = "; ".join(x for x in [bounds, *vocab] if x)
         out.append(Row(path, type_name(th[f.name]), s.unit, _default(f), bounds, s.desc,
-                       s.source))
+                       s.source, s.name, s.acts_in))
     return out
 
 
@@ -109,6 +111,30 @@ COLUMNS = ("path", "type", "unit", "default", "bounds", "desc", "source")
 def table() -> list[Row]:
     """Every leaf parameter of a run, in schema order (firm kinds as ``list[].field``)."""
     return rows(RunConfig)
+
+
+def _get(obj, path: str):
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def changed(cfg: RunConfig) -> list[dict]:
+    """The settings of ``cfg`` that differ from the schema's defaults (leaf parameters, not
+    the world's firm tables or the events): [{path, value, default, unit, source}]."""
+    ref = RunConfig()
+    out = []
+    for r in table():
+        if "[]" in r.path or r.path in ("scenario_name", "world.firm_overrides") or \
+                r.source == "see the fields' rows":
+            continue
+        v, d = _get(cfg, r.path), _get(ref, r.path)
+        if v != d and not (v is None and d is None):
+            out.append({"path": r.path, "value": _fmt(v), "default": _fmt(d), "unit": r.unit,
+                        "source": r.source})
+    return out
 
 
 def _fmt(value) -> str:

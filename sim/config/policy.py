@@ -199,7 +199,8 @@ class GovernmentConf:
 
     price_floor_usd_per_kg: Optional[float] = p(
         None, unit="USD/kg", desc="guaranteed NdPr oxide price to covered mines; null: no "
-        "floor", source="110 in the 2025 DoD-MP deal [sources: price-floor]", lo=0)
+        "floor", source="110 in the 2025 DoD-MP deal [sources: price-floor]", lo=0,
+        acts_in="scenario=price_floor government.price_floor_usd_per_kg=null")
     price_floor_start: str = p("2025-07-10", unit="date", desc="floor begins",
                                source="Jul 2025 [sources: price-floor]", kind="date")
     price_floor_years: float = p(10.0, unit="years", desc="floor length",
@@ -227,7 +228,8 @@ class GovernmentConf:
     dfars_ban_date: Optional[str] = p(
         "2027-01-01", unit="date", desc="from this date no Chinese-origin magnet enters "
         "defence supply; null: no ban", source="DFARS 252.225-7052 style [sources: dfars] "
-        "[assumption: the date]", kind="date")
+        "[assumption: the date]", kind="date",
+        acts_in="scenario=defense_2027 government.dfars_ban_date=2025-06-01")
     dfars_lead_days: int = p(
         45, unit="days", desc="primes stop Chinese orders and cancel unshipped ones this long "
         "before the ban, so nothing Chinese arrives after it (> US transit 30+-3)",

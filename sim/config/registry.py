@@ -85,6 +85,8 @@ class Spec:
     kind: str | None = None  # vocabulary of a str value or of list items
     keys: tuple[str, ...] = ()  # vocabulary of dict keys, one per nesting level
     finite: bool = True  # NaN and infinity refused
+    acts_in: str = ""  # overrides of a run where the field changes a KPI (its value last)
+    name: str = ""  # a short name for axes and tables (default: from the key)
 
     def bounds_text(self) -> str:
         """The bounds or choices in words (for messages and the parameter table)."""
@@ -104,7 +106,8 @@ def _num(x: float) -> str:
 def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | None = None,
       hi: float | None = None, lo_open: bool = False, hi_open: bool = False,
       choices: tuple | list | None = None, kind: str | None = None,
-      keys: tuple[str, ...] = (), finite: bool = True, factory: Any = None) -> Any:
+      keys: tuple[str, ...] = (), finite: bool = True, factory: Any = None,
+      acts_in: str = "", name: str = "") -> Any:
     """A dataclass field with its registry entry.
 
     Args:
@@ -121,6 +124,13 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
         keys: vocabulary of map keys per nesting level (same names, plus ``vehicle``).
         finite: refuse NaN and infinity (the default).
         factory: default factory for lists and maps.
+        acts_in: command-line overrides of a run in which this field changes at least one
+            KPI, the last one setting the field to a value other than the scenario's
+            (``"scenario=embargo_us days=240 market.adjust_per_day=0.15"``). Every field
+            the help lists or an experiment samples needs one; `tests/test_inert_parameters`
+            runs the scenario with and without that last override and fails when no KPI
+            moves.
+        name: a short name for axes and tables (default: made from the key).
     """
     if unit not in UNITS:
         raise ValueError(f"unit {unit!r} is not in the unit vocabulary {sorted(UNITS)}")
@@ -130,7 +140,7 @@ def p(default: Any = None, *, unit: str, desc: str, source: str, lo: float | Non
         hi = MAX_TONNES[unit]  # tonnages the ledger sums exactly
     spec = Spec(unit=unit, desc=desc, source=source, lo=lo, hi=hi, lo_open=lo_open,
                 hi_open=hi_open, choices=tuple(choices) if choices else None, kind=kind,
-                keys=tuple(keys), finite=finite)
+                keys=tuple(keys), finite=finite, acts_in=acts_in, name=name)
     meta = {"spec": spec}
     if factory is not None:
         return field(default_factory=factory, metadata=meta)

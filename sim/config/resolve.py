@@ -1,10 +1,11 @@
 """Resolving a world: its firms and tables from ``world.tables``, then the scenario's edits.
 
 `resolve` fills every firm kind a `WorldConf` does not give from its tables, appends
-``world.add`` firms, applies ``firm_overrides`` by name and ``automaker_cover_days`` (the
-world-wide plant cover of sweeps and the buffer search), then clears the edits so that
-resolving again changes nothing. It is the one place a world's firm configs are changed:
-the model's builder never rewrites a firm's config.
+``world.add`` firms, applies ``firm_overrides`` by name, ``automaker_cover_days`` (one cover
+replacing every plant's own: the buffer grids and search) and ``automaker_cover_scale``
+(each plant's own cover times a factor: Monte Carlo and sensitivity), then clears the edits
+(the scale back to 1) so that resolving again changes nothing. It is the one place a
+world's firm configs are changed: the model's builder never rewrites a firm's config.
 
 Links from the tables are checked strictly: a link naming a firm that exists nowhere is an
 error naming the file and line. Where the caller replaced a kind's list (``world.firms``),
@@ -20,7 +21,7 @@ from typing import Any
 
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
-from sim.config.registry import check
+from sim.config.registry import check, check_value, spec_of
 from sim.config.synthetic import synthetic
 from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
 from sim.config.world import WorldConf, is_resolved  # noqa: F401 - re-exported
@@ -53,6 +54,17 @@ def resolve(world: WorldConf) -> WorldConf:
             c.target_cover_days = world.automaker_cover_days
             if c.component_cover_days is not None:
                 c.component_cover_days = world.automaker_cover_days
+    scale = next(f for f in dataclasses.fields(WorldConf) if f.name == "automaker_cover_scale")
+    check_value(world.automaker_cover_scale, float, spec_of(scale),
+                "world.automaker_cover_scale", None)  # its bounds before it scales anything
+    if world.automaker_cover_scale != 1.0:  # each plant's own cover, scaled (once)
+        for c in world.firms.get("automakers", ()):
+            c.target_cover_days *= world.automaker_cover_scale
+            if c.component_cover_days is not None:
+                c.component_cover_days *= world.automaker_cover_scale
+            if c.initial_cover_days is not None:
+                c.initial_cover_days *= world.automaker_cover_scale
+        world.automaker_cover_scale = 1.0  # applied: resolving again changes nothing
     if links_from_tables and tables is not None:
         _table_links(world, tables, replaced)
     _types(world)  # the overrides' values too

@@ -39,14 +39,20 @@ class MetricsConf:
 class RunConfig:
     """One run: a world, a scenario's events, a licensing regime and a horizon."""
 
-    scenario_name: str = p("baseline", unit="-", desc="name of the scenario (names the "
-                           "results folder)", source="scenarios/scenario/*.yaml")
+    scenario_name: str = p(
+        "baseline", unit="-", desc="the run's name (names the results folder); only a "
+        "label: it loads nothing, so RunConfig(scenario_name='controls_2025') is the "
+        "baseline under that name; sim.scenario('controls_2025') loads the scenario",
+        source="scenarios/scenario/*.yaml")
     seed: int = p(42, unit="1", desc="the one seed all random streams derive from",
-                  source="[assumption]", lo=0)
+                  source="[assumption]", lo=0,
+                  acts_in="scenario=controls_2025 days=200 seed=7")
     start: str = p("2025-01-01", unit="date", desc="first simulated day",
-                   source="[assumption]", kind="date")
+                   source="[assumption]", kind="date",
+                   acts_in="scenario=controls_2025 days=200 start=2025-03-01")
     days: int = p(1095, unit="days", desc="horizon; three years by default (at most 100 "
-                  "years)", source="[assumption]", lo=0, lo_open=True, hi=MAX_DAYS)
+                  "years)", source="[assumption]", lo=0, lo_open=True, hi=MAX_DAYS,
+                  acts_in="scenario=controls_2025 days=150 days=200")
     world: WorldConf = group(WorldConf, "firms and trade constants")
     licensing: LicensingConf = group(LicensingConf, "China's licensing regime")
     market: MarketConf = group(MarketConf, "prices")

@@ -80,18 +80,28 @@ class WorldConf:
         keys=("vehicle", "magnet"),
         factory=lambda: {"ice": {"ndfeb": 0.1}, "ev": {"ndfeb": 0.1, "ndfeb_hre": 1.5}})
     automaker_cover_days: Optional[float] = p(
-        None, unit="days", desc="if set, overrides every automaker's target cover, and for "
-        "plants behind tier-1s their component cover (the plant's own buffer; the tier-1s "
-        "keep theirs) (sweeps, the buffer search)",
-        source="[assumption]", lo=0)
+        None, unit="days", desc="if set, REPLACES every automaker's target cover, and for "
+        "plants behind tier-1s their component cover, with this one value (the plant's own "
+        "buffer; the tier-1s keep theirs) (the buffer grid experiments, the common buffer "
+        "search); to vary each plant's cover relative to its own, use automaker_cover_scale",
+        source="[assumption]", lo=0, name="every plant's cover, replacing its own",
+        acts_in="scenario=controls_2025 days=200 world.automaker_cover_days=40")
+    automaker_cover_scale: float = p(
+        1.0, unit="x", desc="multiplies every automaker's own target cover (and, behind "
+        "tier-1s, its component cover) after automaker_cover_days: 2 doubles each plant's "
+        "own cover (Monte Carlo and sensitivity experiments vary this, so each plant keeps "
+        "its own cover relative to the others); applied once when the world is resolved",
+        source="[assumption]", lo=0, hi=100, name="plant cover as a multiple of its own",
+        acts_in="scenario=controls_2025 days=200 world.automaker_cover_scale=4")
     transit_days: Dict[str, float] = p(
         unit="days", desc="sea and customs time from China by destination",
         source="[assumption]", lo=0, keys=("country",),
         factory=lambda: {"US": 30.0, "DE": 35.0, "JP": 7.0, "KR": 5.0, "VN": 6.0, "IN": 18.0})
     transit_days_default: float = p(25.0, unit="days", desc="transit from China to other "
                                     "destinations", source="[assumption]", lo=0)
-    transit_jitter_days: float = p(3.0, unit="days", desc="transit varies uniformly by +- "
-                                   "this", source="[assumption]", lo=0)
+    transit_jitter_days: float = p(
+        3.0, unit="days", desc="transit varies uniformly by +- this", source="[assumption]",
+        lo=0, acts_in="scenario=controls_2025 days=200 world.transit_jitter_days=8")
     domestic_transit_days: float = p(10.0, unit="days", desc="transit from a non-Chinese "
                                      "maker to a buyer", source="[assumption]", lo=0)
     routing_snap_share: float = p(

@@ -25,7 +25,28 @@ _MAGNET_COLS = tuple((m, f"buyer_stock_{m}_t", f"buyer_cover_{m}_days") for m in
 _MATERIAL_COLS = tuple((m, f"exports_{m}_t", f"licence_queue_{m}_t", f"price_{m}_cn",
                         f"price_{m}_ex_cn") for m in MATERIALS)
 EVENT_COLUMNS = ["date", "end", "kind", "label", "materials", "destinations", "source",
-                 "fired"]
+                 "fired", "scope", "detail", "lift"]
+SCOPE_KEYS = ("end_use", "firms", "customers", "sectors")
+"""Keys that narrow an event to part of its destinations' trade (``scope``: a partial shock)."""
+DETAIL_KEYS = ("rate", "tonnes", "tonnes_per_year", "group", "importers", "origins", "prob",
+               "level", "delay_days", "delay_min_days", "delay_max_days", "usd_per_kg")
+"""Keys that give an event's size (``detail``)."""
+
+
+def _text(e, keys) -> str:
+    out = []
+    for k in keys:
+        v = getattr(e, k, None)
+        if v is None or v == () or (k == "origins" and tuple(v) == ("CN",)):
+            continue
+        if k == "rate":
+            v = f"{v:.0%}"
+        elif isinstance(v, (tuple, list)):
+            v = ",".join(map(str, v))
+        elif isinstance(v, float):
+            v = f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+        out.append(f"{k.replace('_', ' ')} {v}")
+    return "; ".join(out)
 
 
 class Recorder:
@@ -149,7 +170,9 @@ class Recorder:
             "date": e.date, "end": e.end, "kind": e.kind, "label": e.label,
             "materials": ",".join(e.materials),
             "destinations": ",".join(e.destinations) if e.destinations else "all",
-            "source": e.source, "fired": e.fired} for e in events], columns=EVENT_COLUMNS)
+            "source": e.source, "fired": e.fired, "scope": _text(e, SCOPE_KEYS),
+            "detail": _text(e, DETAIL_KEYS), "lift": e.lift} for e in events],
+            columns=EVENT_COLUMNS)
         ev["date"] = pd.to_datetime(ev["date"])
         ev["end"] = pd.to_datetime(ev["end"])
         return {"daily": daily, "agents": agents, "shipments": ships, "events": ev}

@@ -13,8 +13,12 @@ and its carrying cost (holding-cost rate x the stock's value at first-day prices
 reported beside the cost of the plants' own targets. When even ``high`` does not suffice,
 the result says so plainly.
 
-    python -m sim.buffer scenario=controls_2025                  # 5 seeds, 90%, verify on 5
-    python -m sim.buffer scenario=embargo_us days=400 --seeds 8 --share 0.75 --high 240
+    magnet-sim buffer scenario=controls_2025                  # 5 seeds, 90%, verify on 5
+    magnet-sim buffer scenario=embargo_us days=400 --seeds 8 --share 0.75 --high 240
+    magnet-sim buffer --per-plant scenario=controls_2025      # a cover per plant, and the
+                                                              # cheapest plant/tier-1 split
+
+``--per-plant``: see `sim.experiments.buffer_plant`.
 
 A sweep does the same on a grid (``python -m sim -m experiment=buffer_needed``): the
 aggregation calls `from_grid` on its summary.
@@ -36,9 +40,18 @@ from sim.cli.overrides import check_overrides
 from sim.config import EconomicsConf, RunConfig
 from sim.domain.errors import ConfigError
 from sim.engine.model import SupplyChainModel
+from sim.experiments import buffer_plant
+from sim.experiments.buffer_plots import (
+    common_plot,
+    per_plant_plot,
+    per_plant_sections,
+    plant_lines,
+    plant_table,
+)
 from sim.experiments.runner import Job, run_many
 from sim.kpis.nodes import nodes_meta
 from sim.kpis.summary import usd
+from sim.outputs.report import Section, write_report
 from sim.outputs.run_folder import RunFolder, write_json
 
 
@@ -250,10 +263,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``magnet-sim buffer [key=value ...] [--seeds N ...]``."""
+    """``magnet-sim buffer [--per-plant] [key=value ...] [--seeds N ...]``."""
     ap = _Parser(prog="magnet-sim buffer", description=__doc__.split("\n")[0],
                  allow_abbrev=False)
     ap.add_argument("overrides", nargs="*", help="scenario=NAME key=value ... (as a run)")
+    ap.add_argument("--per-plant", action="store_true", help="a cover per plant and the "
+                    "cheapest split of a stock budget between plants and tier-1s")
+    ap.add_argument("--budget", type=float, help="--per-plant: stock budget to split (USD "
+                    "at first-day prices; default: what the per-plant covers add)")
+    ap.add_argument("--no-split", action="store_true", help="--per-plant: skip the split")
     ap.add_argument("--seeds", type=int, default=5, help="search seeds 1..N (default 5)")
     ap.add_argument("--verify", type=int, default=5, help="fresh seeds N+1..N+V (default 5)")
     ap.add_argument("--share", type=float, default=0.9, help="share of seeds with no halt")
@@ -261,18 +279,47 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--high", type=float, default=365.0, help="highest cover tried (days)")
     ap.add_argument("--tol", type=float, default=1.0, help="precision (days)")
     ap.add_argument("--jobs", type=int, default=None, help="parallel runs (default: cores)")
-    ap.add_argument("--out", type=Path, help="folder for buffer.json (default results/"
+    ap.add_argument("--out", type=Path, help="folder for the results (default results/"
                     "buffer_needed/<scenario>/<timestamp>)")
     a = ap.parse_args(argv)
+    for name, v, lo in (("--seeds", a.seeds, 1), ("--verify", a.verify, 0),
+                        ("--jobs", a.jobs, 1)):
+        if v is not None and v < lo:
+            raise ConfigError(f"magnet-sim buffer: {name} must be at least {lo}, got {v}")
+    if not 0 < a.share <= 1:
+        raise ConfigError(f"magnet-sim buffer: --share must be in (0, 1], got {a.share}")
+    if not 0 <= a.low < a.high or a.tol <= 0:
+        raise ConfigError(f"magnet-sim buffer: need 0 <= --low < --high and --tol > 0, got "
+                          f"{a.low:g}, {a.high:g}, {a.tol:g}")
+    if a.budget is not None and (a.budget < 0 or not a.per_plant):
+        raise ConfigError("magnet-sim buffer: --budget takes a stock value >= 0 in USD and "
+                          f"needs --per-plant, got {a.budget:g}")
     cfg = compose_run(check_overrides(a.overrides)).config
     seeds = list(range(1, a.seeds + 1))
     verify = list(range(a.seeds + 1, a.seeds + a.verify + 1))
-    t0 = time.time()
-    res = search(cfg, seeds, a.share, a.low, a.high, a.tol, verify, n_jobs=a.jobs)
-    print("\n".join(res.lines()))
     out = a.out or Path("results/buffer_needed") / safe_name(cfg.scenario_name) / \
         time.strftime("%Y-%m-%d_%H-%M-%S")
-    rf = RunFolder.create(out, explicit=a.out is not None)
-    write_json(rf.path / "buffer.json", res.as_dict())
-    print(f"({time.time() - t0:.0f} s) -> {rf.path / 'buffer.json'}")
+    rf = RunFolder.create(out, explicit=a.out is not None)  # refused before any run
+    t0 = time.time()
+    if a.per_plant:
+        res = buffer_plant.search(cfg, seeds, verify, a.share, a.low, a.high, a.tol,
+                                  n_jobs=a.jobs)
+        if not a.no_split:
+            res.split = buffer_plant.best_split(cfg, res, a.budget, n_jobs=a.jobs)
+        print("\n".join(plant_lines(res)))
+        write_json(rf.path / "buffer_per_plant.json", res.as_dict())
+        plant_table(res).to_csv(rf.path / "buffer_per_plant.csv", index=False)
+        plot = per_plant_plot(res, rf.path / "plots" / "buffer_per_plant.png")
+        report = write_report(rf.path, *per_plant_sections(res, plot))
+    else:
+        res = search(cfg, seeds, a.share, a.low, a.high, a.tol, verify, n_jobs=a.jobs)
+        print("\n".join(res.lines()))
+        write_json(rf.path / "buffer.json", res.as_dict())
+        plot = common_plot(res, rf.path / "plots" / "buffer.png")
+        report = write_report(rf.path, f"{res.scenario}: the buffer that carries the plants",
+                              f"seeds {seeds}, fresh {verify}", [
+                                  Section("Headline", pre="\n".join(res.lines())),
+                                  Section("Plot", images=[(plot.name, plot)])])
+    print(f"({time.time() - t0:.0f} s) -> {rf.path} (plot {plot.name}, report "
+          f"{report.name})")
     return 0

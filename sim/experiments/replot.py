@@ -1,13 +1,16 @@
-"""Rebuild a sweep's summary and comparison plots from saved folders, without re-running.
+"""Redraw plots and reports from saved folders, without re-running.
 
-    python -m sim.replot results/sweeps/monte_carlo/2026-11-23_16-00-00
-    python -m sim.replot results/embargo_us/* --out results/compare_embargo --variant seed
-    python -m sim.replot SWEEP --kpis lost_vehicles price_peak_ratio.ndfeb --reference fast_track
+    magnet-sim replot results/controls_2025/2026-11-25_02-04-51    # a run: its own plots
+    magnet-sim replot results/sweeps/monte_carlo/2026-11-23_16-00-00   # a sweep
+    magnet-sim replot results/embargo_us/* --out results/cmp --variant seed   # runs compared
+    magnet-sim replot SWEEP --kpis lost_vehicles price_peak_ratio.ndfeb --reference fast_track
 
-One sweep root (a folder with ``multirun.yaml`` or job folders): its summary, comparison,
-sensitivity and plots are rewritten in place, with the experiment's ``compare`` settings
-unless flags override them. Several run folders (or one that is itself a run): they are
-compared as one set, written to ``--out`` (default ``results/replot/<timestamp>``).
+One run folder: its own plots (``plots/``), CSV copies and ``report.html`` are redrawn in
+place from its tables. One sweep root (a folder with ``multirun.yaml`` or job folders): its
+summary, comparison, sensitivity, plots and report are rewritten in place, with the
+experiment's ``compare`` settings unless flags override them. Several run folders (or one
+run with ``--compare``): they are compared as one set, written to ``--out`` (default
+``results/replot/<timestamp>``). Every mistake is one line (exit 2).
 """
 
 from __future__ import annotations
@@ -16,15 +19,47 @@ import argparse
 import time
 from pathlib import Path
 
+import sim
+from sim.domain.errors import ConfigError
 from sim.experiments.summary import aggregate, job_folders, sweep_settings
-from sim.kpis import KpiError, check_names
+from sim.kpis import check_names
+from sim.outputs import plots as run_plots
+from sim.outputs.report import write_report
 from sim.outputs.run_folder import RunFolder
+from sim.outputs.run_report import run_sections, write_csv_copies
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (through the command line's main)
+        raise ConfigError(f"magnet-sim replot: {message}")
+
+
+def redraw_run(folder: Path) -> Path:
+    """Redraw a run folder's own plots, CSV copies and report from its tables."""
+    rf = RunFolder(folder)
+    if not rf.has_tables():
+        raise ConfigError(f"magnet-sim replot: {folder}: a run folder without its tables "
+                          "(daily.parquet): nothing to redraw from")
+    out = sim.load(folder)
+    meta = out["meta"]
+    _, skipped = run_plots.draw_all(out, rf.path, meta.get("scenario", "run"))
+    meta["plots_skipped"] = skipped
+    rf.write_meta(meta)
+    write_csv_copies(out, rf.path)
+    path = write_report(rf.path, *run_sections(out, rf.path))
+    for name, why in skipped.items():
+        print(f"plot {name} skipped: {why}")
+    print(f"report: {path}")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sim.replot", description=__doc__.split("\n")[0])
-    ap.add_argument("folders", nargs="+", type=Path, help="a sweep root, or run folders")
-    ap.add_argument("--out", type=Path, help="where to write (default: the sweep root)")
+    ap = _Parser(prog="magnet-sim replot", description=__doc__.split("\n")[0],
+                 allow_abbrev=False)
+    ap.add_argument("folders", nargs="+", type=Path, help="a run, a sweep root, or runs")
+    ap.add_argument("--out", type=Path, help="where to write a comparison (default: the "
+                    "sweep root, or results/replot/<timestamp>)")
+    ap.add_argument("--compare", action="store_true", help="compare even a single run")
     ap.add_argument("--kpis", nargs="+", help="KPIs to compare (flat names)")
     ap.add_argument("--variant", help="override key naming the variants (e.g. licensing)")
     ap.add_argument("--reference", help="reference variant for paired differences")
@@ -35,16 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(f) for f in a.folders if not f.is_dir()]
     if missing:
         ap.error(f"not a folder: {', '.join(missing)}")
-    try:
-        check_names(a.kpis, "--kpis")
-    except KpiError as e:
-        ap.error(str(e))
+    check_names(a.kpis, "magnet-sim replot --kpis")
+    one = a.folders[0] if len(a.folders) == 1 else None
+    if one is not None and RunFolder(one).is_run() and not (a.compare or a.out):
+        redraw_run(one)
+        return 0
     settings: dict = {}
-    if len(a.folders) == 1 and not RunFolder(a.folders[0]).is_run():
-        root = a.folders[0]
-        folders = job_folders(root)
-        settings = sweep_settings(root)
-        out = a.out or root
+    if one is not None and not RunFolder(one).is_run():
+        folders = job_folders(one)
+        settings = sweep_settings(one)
+        out = a.out or one
     else:
         folders = [f for f in a.folders if RunFolder(f).is_run()]
         out = a.out or Path("results/replot") / time.strftime("%Y-%m-%d_%H-%M-%S")

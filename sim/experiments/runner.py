@@ -89,7 +89,7 @@ def execute(composed: Composed, job: Job) -> dict:
     write_config(rf, composed)
     out = sim.run(composed.config)
     if composed.notes:
-        out["meta"]["notes"] = composed.notes
+        out["meta"]["notes"] = [*composed.notes, *out["meta"].get("notes", [])]
     plots = composed.config.plots if job.plots is None else job.plots
     sim.save(out if job.tables else lean(out), rf.path, plots=plots and job.tables)
     return out

@@ -14,21 +14,29 @@ What to compare comes from the sweeper's ``compare`` node (see ``experiments/*.y
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.cli.keys import resolve_event_key
+from sim.domain.errors import ConfigError
 from sim.experiments import plots as sweep_plots
 from sim.experiments.buffer import from_grid, grid_lines
+from sim.experiments.design import design_lines, scenario_of
+from sim.experiments.headline import headline_lines, headline_tables
 from sim.experiments.sampling import salib_problem
+from sim.experiments.sweep_report import sweep_sections
 from sim.kpis import check_names
+from sim.outputs.report import write_report
 from sim.outputs.run_folder import RunFolder, write_json
 
 DEFAULT_KPIS = ["lost_vehicles", "lost_vehicle_share", "licence_wait_days_p50",
                 "licence_wait_days_p90", "exports_t_per_month"]
-META_COLS = ["job", "folder", "status", "error", "seed", "overrides", "wall_time_s"]
+META_COLS = ["job", "folder", "status", "error", "scenario", "seed", "overrides",
+             "wall_time_s"]
 
 
 # --------------------------------------------------------------------------- collecting
@@ -61,6 +69,7 @@ def read_job(folder: Path) -> dict:
     if not meta:
         row["error"] = "no meta.json: the job did not finish"
     row["wall_time_s"] = meta.get("wall_time_s")
+    row["scenario"] = meta.get("scenario") or rf.config().get("scenario_name")
     seed = meta.get("seed")
     if seed is None:  # a failed job: its seed override, else its composed config's
         seed = row.get("param.seed", rf.config().get("seed"))
@@ -88,10 +97,14 @@ def summarize(folders: list[Path]) -> pd.DataFrame:
     params = sorted(c for c in df if c.startswith("param."))
     kpis = sorted(c for c in df if c.startswith("kpi."))
     df = df[META_COLS + params + kpis].copy()
+    numeric = {}
     for c in kpis:  # numbers numeric; dates, kinds and countries stay text
         num = pd.to_numeric(df[c], errors="coerce")
         if num.notna().sum() >= df[c].notna().sum():
-            df[c] = num
+            numeric[c] = num
+    if numeric:  # one assignment (no fragmented frame, no pandas warning)
+        df = pd.concat([df.drop(columns=list(numeric)), pd.DataFrame(numeric)], axis=1)[
+            df.columns]
     return df
 
 
@@ -184,15 +197,17 @@ def sensitivity(df: pd.DataFrame, root: Path, samples: dict, kpis: list[str]) ->
         if y.isna().all():
             continue
         y = y.fillna(y.mean()).to_numpy()  # a failed job: its KPI is imputed (reported)
-        if samples.get("method") == "sobol":
-            from SALib.analyze import sobol
-            r = sobol.analyze(problem, y, calc_second_order=False, seed=0)
-            cols = ("S1", "S1_conf", "ST", "ST_conf")
-        else:
-            from SALib.analyze import morris
-            r = morris.analyze(problem, x.to_numpy(), y, num_levels=int(samples.get("levels", 4)),
-                               seed=0)
-            cols = ("mu", "mu_star", "sigma", "mu_star_conf")
+        with warnings.catch_warnings():  # one trajectory or a flat KPI: SALib's spreads are
+            warnings.simplefilter("ignore", RuntimeWarning)  # NaN (no interval is drawn)
+            if samples.get("method") == "sobol":
+                from SALib.analyze import sobol
+                r = sobol.analyze(problem, y, calc_second_order=False, seed=0)
+                cols = ("S1", "S1_conf", "ST", "ST_conf")
+            else:
+                from SALib.analyze import morris
+                r = morris.analyze(problem, x.to_numpy(), y, seed=0,
+                                   num_levels=int(samples.get("levels", 4)))
+                cols = ("mu", "mu_star", "sigma", "mu_star_conf")
         for i, name in enumerate(problem["names"]):
             rows.append({"parameter": name, "kpi": k, "method": samples.get("method", "morris"),
                          **{c2: float(r[c2][i]) for c2 in cols}})
@@ -223,7 +238,9 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     df.to_parquet(out / "summary.parquet", index=False)
     df.to_csv(out / "summary.csv", index=False)
     kpis = [k for k in compare.get("kpis") or DEFAULT_KPIS if f"kpi.{k}" in df]
-    variant, grid = compare.get("variant"), compare.get("grid")
+    events = events_of(df)
+    variant = _by_position(compare.get("variant"), events)
+    grid = [_by_position(g, events) for g in compare["grid"]] if compare.get("grid") else None
     comp = pd.DataFrame()
     if variant and compare.get("reference") is not None:
         comp = paired_differences(df, variant, compare["reference"], kpis)
@@ -240,23 +257,45 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
     halts = halt_probabilities(df, variant, grid)
     if len(halts):
         halts.to_csv(out / "halt_probability.csv", index=False)
+    ctx = sweep_plots.Context(design_lines(df, samples, events), scenario_of(df), events,
+                              samples)
+    skipped = {}
     if plots:
         skipped = sweep_plots.draw_all(df, out / "plots", kpis, variant=variant, grid=grid,
                                        comparison=comp, sensitivity=sens, halts=halts,
-                                       buffer=buffer)
+                                       buffer=buffer, ctx=ctx)
         for name, why in skipped.items():
             print(f"plot {name} skipped: {why}", flush=True)
     n_bad = int((df["status"] != "ok").sum())
     print(f"summary: {len(df)} jobs ({len(df) - n_bad} ok, {n_bad} failed) -> "
           f"{out / 'summary.csv'}", flush=True)
-    if len(halts):
-        print("probability of at least one halt per plant (share of runs):", flush=True)
-        t = halts.pivot_table(index="variant", columns="plant", values="halt_probability",
-                              sort=False)
-        n = int(halts["n_runs"].max())
-        print(t.map(lambda x: f"{x:.0%}").to_string(), f"\n(n = {n} runs per row)",
-              flush=True)
+    tables = headline_tables(df, kpis, {**compare, "variant": variant, "grid": grid}, comp,
+                             halts, samples, events) \
+        if (df["status"] == "ok").any() else []
+    print("\n".join(["what the sweep varied:", *(f"  {x}" for x in ctx.design),
+                     *headline_lines(tables)]), flush=True)
+    path = write_report(out, *sweep_sections(out, ctx, tables, sens, buffer, skipped, n_bad))
+    print(f"report: {path}", flush=True)
     return df
+
+
+def _by_position(key: str | None, events: list) -> str | None:
+    """``events.<id>.x`` as the summary's columns name it (``events.<position>.x``)."""
+    if not key or not key.startswith("events.") or key.split(".")[1].isdigit():
+        return key
+    try:
+        return resolve_event_key(key, events)
+    except ConfigError:
+        return key
+
+
+def events_of(df: pd.DataFrame) -> list:
+    """The events of the sweep's first run (to name event keys such as ``events.0.days``)."""
+    for f in df["folder"] if "folder" in df else []:
+        events = RunFolder(f).config().get("events")
+        if events is not None:
+            return list(events)
+    return []
 
 
 def failed_lines(failed: pd.DataFrame, total: int, root: Path) -> list[str]:

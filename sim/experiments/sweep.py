@@ -36,7 +36,7 @@ import sim
 from sim.cli.compose import compose_node, compose_run
 from sim.cli.keys import check_shape, key_type, resolve_event_key
 from sim.domain.errors import ConfigError, error, show, suggest
-from sim.experiments.runner import Job, Result, run_many
+from sim.experiments.runner import Job, Result, cores, run_many
 from sim.experiments.sampling import format_value, sample_overrides, sample_table
 from sim.experiments.specs import (
     MAX_JOBS,
@@ -239,6 +239,29 @@ def _probe(overrides: list[str], where: str, dirs, run: bool) -> list | None:
     return list(_flat_names(out["kpis"]))
 
 
+def estimate(p: Plan, n: int, dirs: list[Path] | None = None, probe_days: int = 20) -> str:
+    """Roughly how long ``n`` runs take, from a short probe of the first job (its set-up
+    and ``probe_days`` days, scaled to its horizon) and the workers that run them."""
+    if not n:
+        return "nothing to run"
+    t0 = time.perf_counter()
+    cfg = compose_run(list(p.jobs[0]), dirs).config  # each job composes its config too
+    model = sim.build(dataclasses.replace(cfg, plots=False))
+    t1 = time.perf_counter()
+    steps = min(probe_days, int(cfg.days))
+    for _ in range(steps):
+        model.step()
+    per_day = (time.perf_counter() - t1) / max(steps, 1)
+    per_run = (t1 - t0) + 1.3 * per_day * int(cfg.days) + 0.5  # + KPIs and saving
+    workers = min(p.settings.get("workers") or cores(), n) if p.settings["backend"] == \
+        "local" else None
+    total = per_run * n / (workers or 1)
+    when = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
+    on = f"on {workers} worker{'s' if workers != 1 else ''}" if workers else "on the cluster"
+    return (f"{int(cfg.days)} days each, about {per_run:.1f} s per run {on}: roughly {when}"
+            + ("" if workers else " of compute"))
+
+
 def _is_number(v: str) -> bool:
     try:
         float(v)
@@ -287,7 +310,8 @@ def run_sweep(arguments: list[str], dirs: list[Path] | None = None) -> int:
     if any(done):
         print(f"resuming: {sum(done)} of {len(p.jobs)} jobs already complete, skipped",
               flush=True)
-    print(f"sweep: {len(todo)} jobs to run ({p.settings['backend']}) -> {root}", flush=True)
+    print(f"sweep: {len(todo)} runs to go ({p.settings['backend']}), "
+          f"{estimate(p, len(todo), dirs)} -> {root}", flush=True)
     _run(todo, p.settings, root)
     settings = {"compare": {k: (list(v) if isinstance(v, tuple) else v) for k, v in
                             dataclasses.asdict(p.compare).items() if v is not None},

@@ -69,11 +69,33 @@ def check_names(names, where: str = "compare.kpis") -> list[str]:
     return list(names or [])
 
 
+def flat_table(values: dict) -> pd.DataFrame:
+    """A run's KPIs as rows (kpi by flat name, value, unit, description) for ``kpis.csv``:
+    maps flattened with dots (``price_peak_ratio.ndfeb``); lists (halt episodes) as text."""
+    rows = []
+
+    def walk(prefix: str, v) -> None:
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                walk(f"{prefix}.{k2}", v2)
+            return
+        base = prefix.split(".")[0]
+        desc = REGISTRY[base].description if base in REGISTRY else ""
+        if isinstance(v, list):
+            v = "; ".join(str(x) for x in v)
+        rows.append({"kpi": prefix, "value": v, "unit": unit(prefix), "description": desc})
+
+    for name, v in values.items():
+        walk(name, v)
+    return pd.DataFrame(rows, columns=["kpi", "value", "unit", "description"])
+
+
 def table() -> pd.DataFrame:
     """The registry as a table (name, unit, keys, description): ``magnet-sim list kpis``."""
     return pd.DataFrame([{"name": k.name, "unit": k.unit, "keys": k.keys,
                           "description": k.description} for k in REGISTRY.values()])
 
 
-__all__ = ["KPI", "REGISTRY", "KpiError", "RunData", "check_names", "kpi", "kpi_lines",
+__all__ = ["KPI", "REGISTRY", "KpiError", "RunData", "check_names", "flat_table", "kpi",
+           "kpi_lines",
            "kpis", "label", "summary_lines", "table", "unit"]

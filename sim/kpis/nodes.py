@@ -117,7 +117,7 @@ def _r(x, nd: int = 1):
     return None if not math.isfinite(x) else round(x, nd)
 
 
-def _start_prices(r) -> dict[str, float]:
+def start_prices(r) -> dict[str, float]:
     out = {}
     for c in r.daily.columns:
         if c.startswith("price_") and c.endswith("_ex_cn"):
@@ -135,7 +135,7 @@ def _extra_spend(r) -> dict[str, float]:
         return {}
     d = r.daily.set_index("date")
     extra = pd.Series(0.0, index=s.index)
-    for m, p0 in _start_prices(r).items():
+    for m, p0 in start_prices(r).items():
         sel = s["material"] == m
         if sel.any():
             p = d[f"price_{m}_ex_cn"].reindex(s.loc[sel, "delivered_on"]).to_numpy()
@@ -179,7 +179,7 @@ def plants_table(r) -> pd.DataFrame:
     ``r`` is a run's `sim.kpis.registry.RunData`."""
     nodes = r.meta.get("nodes") or {}
     econ = r.economics
-    p0 = _start_prices(r)
+    p0 = start_prices(r)
     extra = _extra_spend(r)
     air = _expedite_cost(r)
     a = r.agents[r.agents["agent"].isin(nodes)] if nodes else \
@@ -242,3 +242,11 @@ def plants_for_file(df: pd.DataFrame) -> pd.DataFrame:
                     for h in df["halts"]]
     return out
 
+
+
+def plants_daily(agents: pd.DataFrame) -> pd.DataFrame:
+    """Each plant's daily magnet cover, output and lost vehicles (date, plant, cover_days,
+    output, lost): the small daily series a sweep keeps for its fan charts and report."""
+    a = agents[agents["kind"] == "automaker"]
+    return a[["date", "agent", "cover_days", "output", "lost"]].rename(
+        columns={"agent": "plant"}).reset_index(drop=True)

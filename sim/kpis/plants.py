@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from sim.kpis.nodes import PLANT_FIELDS
+from sim.kpis.nodes import PLANT_FIELDS, start_prices
 from sim.kpis.registry import RunData, kpi
 
 
@@ -68,6 +68,16 @@ def _extra(r: RunData) -> float:
      "the automakers would have needed to lose nothing (sum of plants' buffers)")
 def _carry(r: RunData) -> float:
     return _total(r, "buffer_carrying_cost_usd_per_yr", ("automaker", "tier1"))
+
+
+@kpi("plant_stock_carrying_cost_usd_per_yr", "USD/yr", "yearly holding cost of the stock "
+     "the plants hold at their target cover (target cover x daily magnet use x first-day "
+     "price outside China x holding-cost rate), all automakers: the cost of the cover held")
+def _held(r: RunData) -> float:
+    p0, rate = start_prices(r), r.economics.holding_cost_rate
+    return round(sum(float(n.get("target_cover_days") or 0.0) * t * 1000.0 * p0.get(m, 0.0)
+                     for n in (r.meta.get("nodes") or {}).values() if n["kind"] == "automaker"
+                     for m, t in (n.get("need_tpd") or {}).items()) * rate, 0)
 
 
 @kpi("plants_halted", "plants", "assembly plants with at least one day of lost output")

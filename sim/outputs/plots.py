@@ -23,7 +23,6 @@ import pandas as pd  # noqa: E402
 from sim.domain.products import MAGNETS  # noqa: E402
 from sim.outputs.plot_style import (  # noqa: E402
     HALT,
-    KEY_WIDTH,
     Skip,
     new_figure,
     save_figure,
@@ -98,7 +97,8 @@ def exports(tables: dict, path: Path, title: str) -> None:
     if cn.empty:
         raise Skip("no Chinese exports shipped in the run")
     fig, strip, (ax,), rows, start, end = new_figure(
-        tables, 6.5, [1.0], title, "Chinese magnet exports by destination (t per month)")
+        tables, 6.5, [1.0], title, "Chinese magnet exports by destination (t per month)",
+        legend_lines=3)
     m = (cn.assign(month=cn["shipped_on"].dt.to_period("M").dt.to_timestamp())
          .pivot_table(index="month", columns="buyer_country", values="tonnes",
                       aggfunc="sum", fill_value=0.0))
@@ -111,33 +111,62 @@ def exports(tables: dict, path: Path, title: str) -> None:
     save_figure(fig, path)
 
 
-def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
-    """Prices as multiples of their first day: magnets (top), raw oxides (bottom; metals
-    move with their oxides). A log axis once any price has more than quadrupled."""
+def _flat(d: pd.DataFrame, cols: list[str]) -> bool:
+    """Every column within 0.5% of its first value all run."""
+    return all(d[c].max() - d[c].min() <= 0.005 * abs(d[c].iloc[0]) for c in cols)
+
+
+def prices(tables: dict, path: Path, title: str) -> None:
+    """Magnet prices outside China in USD/kg on a linear axis from zero (skipped when every
+    one stays flat; ratios and raw materials are in ``prices_cn.png``)."""
+    d = tables["daily"]
+    mats = [m for m in MAGNETS if f"price_{m}_ex_cn" in d]
+    if not mats:
+        raise Skip("no magnet prices recorded")
+    cols = [f"price_{m}_ex_cn" for m in mats]
+    if _flat(d, cols):
+        raise Skip("every magnet price outside China flat all run (" + ", ".join(
+            f"{m} {d[c].iloc[0]:g}" for m, c in zip(mats, cols, strict=True)) + " USD/kg)")
+    fig, strip, (ax,), rows, start, end = new_figure(
+        tables, 6.5, [1.0], title, "magnet prices outside China (USD/kg, axis from zero)",
+        legend_lines=len(mats) + 1)
+    for m, c in zip(mats, cols, strict=True):
+        ax.plot(d["date"], d[c], lw=1.5, label=f"{m} (first day {d[c].iloc[0]:,.0f}, peak "
+                f"{d[c].max():,.0f} USD/kg)")
+    ax.set_ylim(0, float(d[cols].max().max()) * 1.08)
+    ax.set_ylabel("USD/kg (outside China)")
+    thousands_axis(ax)
+    side_legend(fig, ax, "magnet grade")
+    save_figure(fig, path)
+
+
+def prices_cn(tables: dict, path: Path, title: str) -> None:
+    """Prices as multiples of their first day, inside China (dashed) and outside (solid):
+    magnets (top), raw oxides (bottom; metals move with their oxides). A log axis, said on
+    the axis, once any price has more than quadrupled."""
     d = tables["daily"]
     mats = [c[len("price_"):-len("_ex_cn")] for c in d.columns
             if c.startswith("price_") and c.endswith("_ex_cn")]
     if not mats:
         raise Skip("no prices recorded")
     cols = [c for c in d.columns if c.startswith("price_")]
-    if all(d[c].max() - d[c].min() <= 0.005 * abs(d[c].iloc[0]) for c in cols):
+    if _flat(d, cols):
         raise Skip("every price flat all run (" + ", ".join(
             f"{m} {d[f'price_{m}_ex_cn'].iloc[0]:g}" for m in mats) + " USD/kg)")
     groups = [[m for m in mats if m in MAGNETS],
               [m for m in mats if m not in MAGNETS and m.endswith(("_oxide", "_reo"))]]
     groups = [g for g in groups if g]
-    what = ("prices inside China (dashed) and outside (solid), x first day" if inside
-            else "prices outside China, x first day")
-    fig, strip, panels, rows, start, end = new_figure(tables, 7.5 if len(groups) > 1 else 6.5,
-                                                   [1.0] * len(groups), title, what)
+    fig, strip, panels, rows, start, end = new_figure(
+        tables, 7.5 if len(groups) > 1 else 6.5, [1.0] * len(groups), title,
+        "prices inside China (dashed) and outside (solid), as multiples of the first day",
+        legend_lines=sum(map(len, groups)) + 2)
     colors = iter(plt.cm.tab10.colors)
     for ax, group, name in zip(panels, groups, ("magnets", "raw materials (oxides)"),
                                strict=False):
         top = 1.0
         for m in group:
             color = next(colors)
-            sides = [("ex_cn", "-")] + ([("cn", "--")] if inside else [])
-            for side, ls in sides:
+            for side, ls in (("ex_cn", "-"), ("cn", "--")):
                 col = f"price_{m}_{side}"
                 if col not in d:
                     continue
@@ -147,14 +176,15 @@ def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
                 ax.plot(d["date"], r, lw=1.5 if side == "ex_cn" else 1.2, ls=ls, color=color,
                         label=f"{m} ({p0:,.0f} USD/kg)" if side == "ex_cn" else None)
         ax.axhline(1.0, color="0.3", lw=0.8)
-        if top > 4:
+        log = top > 4
+        if log:
             ax.set_yscale("log")
-            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
         else:
             ax.set_ylim(0, max(1.5, top * 1.1))
-            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
-        ax.set_ylabel(name, fontsize=9)
-    if inside and "china_flooding" in d and d["china_flooding"].any():
+        ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
+        ax.set_ylabel(f"{name}\nx first day" + (" (log axis)" if log else " (from 0)"),
+                      fontsize=9)
+    if "china_flooding" in d and d["china_flooding"].any():
         for ax in panels:
             ax.fill_between(d["date"], 0, 1, where=d["china_flooding"].astype(bool),
                             transform=ax.get_xaxis_transform(), color="tab:red",
@@ -166,19 +196,8 @@ def _price_plot(tables: dict, path: Path, title: str, inside: bool) -> None:
         labels += lab
     fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(fig._key_x, fig._key_bottom),
                fontsize=8, frameon=False, title="price outside China on the first day",
-               title_fontsize=8,
-               alignment="left")
+               title_fontsize=8, alignment="left")
     save_figure(fig, path)
-
-
-def prices(tables: dict, path: Path, title: str) -> None:
-    """Prices outside China per material (zero-based)."""
-    _price_plot(tables, path, title, inside=False)
-
-
-def prices_cn(tables: dict, path: Path, title: str) -> None:
-    """Each material's price inside China (dashed) and outside (solid)."""
-    _price_plot(tables, path, title, inside=True)
 
 
 def licences(tables: dict, path: Path, title: str) -> None:
@@ -188,29 +207,29 @@ def licences(tables: dict, path: Path, title: str) -> None:
     dec = s[s["licence"] == "individual"].dropna(subset=["applied_on", "decided_on"])
     if not len(dec) and not (d[cols].to_numpy() > 1e-9).any():
         raise Skip("no licence applications in the run")
-    fig, strip, (a1,), rows, start, end = new_figure(
-        tables, 7.5, [1.0], title, "tonnes waiting for a licence decision")
+    fig, strip, (a1, a2), rows, start, end = new_figure(
+        tables, 9.0, [1.0], title, "tonnes waiting for a licence decision", free=[0.6],
+        legend_lines=len(cols) + 1)
     for c in cols:
-        a1.plot(d["date"], d[c], label=c[len("licence_queue_"):-2])
+        if (d[c] > 1e-9).any():
+            a1.plot(d["date"], d[c], label=c[len("licence_queue_"):-2])
     a1.set_ylim(bottom=0)
     a1.set_ylabel("t in the licence queue")
     thousands_axis(a1)
-    side_legend(fig, a1, "material")
-    # waits histogram under the key
-    a2 = fig.add_axes([1 - KEY_WIDTH + 0.06, 0.1, KEY_WIDTH - 0.09, 0.3])
+    side_legend(fig, a1, "material (those ever queued)")
     wait = (dec["decided_on"] - dec["applied_on"]).dt.days
     if len(wait):
         for outcome, g in dec.assign(wait=wait).groupby("decision"):
-            a2.hist(g["wait"], bins=20, alpha=0.6, label=f"{outcome} ({len(g)})")
+            a2.hist(g["wait"], bins=30, alpha=0.6, label=f"{outcome} ({len(g):,})")
         a2.axvline(wait.median(), color="black", ls="--", lw=1,
-                   label=f"median {wait.median():.0f} d")
-        a2.legend(fontsize=7, loc="upper left", frameon=False)
+                   label=f"median {wait.median():.0f} days")
+        a2.legend(fontsize=8, loc="upper right", frameon=False)
     else:
         a2.text(0.5, 0.5, "no individual licence decided", ha="center", fontsize=8,
                 transform=a2.transAxes)
-    a2.set_title("application to decision (calendar days)", fontsize=8)
-    a2.set_ylabel("applications", fontsize=8)
-    a2.tick_params(labelsize=7)
+    a2.set_xlabel("days from application to decision (calendar days)")
+    a2.set_ylabel("applications")
+    a2.grid(alpha=0.3)
     save_figure(fig, path)
 
 

@@ -8,6 +8,9 @@ Layout::
                                            nodes (static facts), economics, levers
       daily.parquet agents.parquet shipments.parquet events.parquet   the model's tables
       plants.parquet                       per plant / buyer figures (from the tables)
+      plants_daily.parquet                 each plant's daily cover, output and lost vehicles
+      plants.csv, kpis.csv                 CSV copies of the plants table and the KPIs
+      report.html                          the shareable report (`sim.outputs.report`)
       kpis.json                            the headline numbers (`sim.kpis`)
       plots/*.png                          figures (`sim.plots`)
       error.txt                            traceback of an unexpected failure
@@ -29,7 +32,7 @@ import pandas as pd
 from sim.domain.errors import ConfigError
 
 TABLES = ("daily", "agents", "shipments", "events")  # recorded by the model
-DERIVED = ("plants",)                                # computed from them
+DERIVED = ("plants", "plants_daily")                # computed from them
 
 
 def _atomic(path: Path, write) -> None:

@@ -3,10 +3,8 @@
 It owns the shipments, their routing to sellers, the moves of their state (reserve, queue,
 approve, dispatch, deliver, close, return), transit times and their noise, arrivals and the
 warm start. Agents and the Ministry change an order only through these operations, and
-tonnes move only through `Ledger.move` (seller stock -> order -> buyer stock).
-
-The interface speaks of orders and firms, not of how they are stored, so that the storage
-can later become columnar arrays without touching the callers.
+tonnes move only through `Ledger.move` (seller stock -> order -> buyer stock). The
+interface speaks of orders and firms, not of their storage (columnar arrays later).
 """
 
 from __future__ import annotations
