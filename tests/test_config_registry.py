@@ -41,7 +41,7 @@ def test_unit_outside_the_vocabulary_is_refused():
 
 def test_docs_parameters_md_is_up_to_date():
     assert DOC.read_text(encoding="utf-8") == markdown(), \
-        "docs/parameters.md is stale: run python -m sim.config.parameters --write"
+        "docs/parameters.md is stale: run magnet-sim docs"
 
 
 def test_parameters_command_lists_every_field(capsys):

@@ -7,7 +7,7 @@ from sim.engine.plan import PLAN, phase_table
 
 def test_model_md_blocks_are_up_to_date():
     text = MODEL_MD.read_text()
-    assert render(text) == text, "run: .venv/bin/python -m sim.cli.docs"
+    assert render(text) == text, "run: .venv/bin/magnet-sim docs"
 
 
 def test_docs_phase_table_is_the_models_plan():

@@ -3,17 +3,20 @@ switches) and of ``README.md`` (the replays' inputs, `sim.experiments.inputs`).
 
 Each block sits between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` and is written
 from the code that owns that knowledge (`sim.engine.plan.PLAN`, `sim.policy.kinds.KINDS`,
-`sim.config.switches.SWITCHES`). ``magnet-sim docs`` rewrites them (``--check``: exit 1
-when any is out of date); a test fails when they are out of date.
+`sim.config.switches.SWITCHES`). ``magnet-sim docs`` rewrites them and
+``docs/parameters.md`` (``--check``: exit 1 when any is out of date); tests fail when they
+are out of date.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 
+from sim.config.parameters import DOC as PARAMETERS_MD
+from sim.config.parameters import markdown as parameters_markdown
 from sim.config.paths import DOCS_DIR, ROOT
 from sim.config.switches import switches_table
+from sim.domain.errors import ConfigError
 from sim.engine.plan import phase_table
 from sim.experiments.ablation_spec import DEFAULT_SPEC, load_spec
 from sim.experiments.inputs import scenario_inputs
@@ -42,17 +45,25 @@ def render(text: str, blocks: dict | None = None) -> str:
     return text
 
 
-def main() -> int:
-    for path, blocks in ((MODEL_MD, BLOCKS), (README_MD, README_BLOCKS)):
+def main(argv: list[str] | None = None) -> int:
+    """``magnet-sim docs [--check]``: regenerate the generated docs (``--check``: change
+    nothing, exit 1 when any is out of date)."""
+    check = list(argv or []) == ["--check"]
+    if argv and not check:
+        raise ConfigError(f"magnet-sim docs: takes only --check, got {' '.join(argv)}")
+    stale = []
+    pages = [(MODEL_MD, lambda text: render(text, BLOCKS)),
+             (README_MD, lambda text: render(text, README_BLOCKS)),
+             (PARAMETERS_MD, lambda _text: parameters_markdown())]
+    for path, make in pages:
         old = path.read_text()
-        new = render(old, blocks)
-        if new != old:
-            path.write_text(new)
-            print(f"updated {path}")
-        else:
+        new = make(old)
+        if new == old:
             print(f"{path} is up to date")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        elif check:
+            stale.append(path)
+            print(f"{path} is out of date")
+        else:
+            path.write_text(new, encoding="utf-8")
+            print(f"updated {path}")
+    return 1 if stale else 0

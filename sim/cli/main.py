@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable
 
 from sim.cli.compose import explain, is_user_error
+from sim.cli.docs import main as docs_main
 from sim.cli.help import LISTS, help_text, list_
 from sim.cli.run import run_command
 from sim.cli.worlds import main as worlds_main
@@ -43,7 +44,7 @@ def _listing(args: list[str]) -> int:
 
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
-    "months": months_main, "worlds": worlds_main, "list": _listing}
+    "months": months_main, "worlds": worlds_main, "list": _listing, "docs": docs_main}
 """Each subcommand and the function that takes its arguments."""
 
 
