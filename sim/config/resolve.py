@@ -21,10 +21,10 @@ from typing import Any
 
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
-from sim.config.registry import check, check_value, spec_of
+from sim.config.registry import check_value, spec_of
 from sim.config.synthetic import synthetic
 from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
-from sim.config.world import WorldConf, is_resolved  # noqa: F401 - re-exported
+from sim.config.world import WorldConf, check_firm_types, is_resolved  # noqa: F401
 from sim.domain.errors import ConfigError, suggest
 
 
@@ -33,7 +33,7 @@ def resolve(world: WorldConf) -> WorldConf:
     ``world`` (changed in place)."""
     if not isinstance(world, WorldConf):
         raise ConfigError(f"world: must be a WorldConf, got {type(world).__name__}")
-    _types(world)  # a wrong type is named before any name or number is used
+    check_firm_types(world)  # a wrong type is named before any name or number is used
     replaced = {k for k in FIRM_KINDS if k in world.firms}
     tables = None
     if replaced != set(FIRM_KINDS) or any(getattr(world, t) is None for t in OTHER_TABLES):
@@ -67,26 +67,9 @@ def resolve(world: WorldConf) -> WorldConf:
         world.automaker_cover_scale = 1.0  # applied: resolving again changes nothing
     if links_from_tables and tables is not None:
         _table_links(world, tables, replaced)
-    _types(world)  # the overrides' values too
+    check_firm_types(world)  # the overrides' values too
     _end_uses(world)
     return world
-
-
-def _types(world: WorldConf) -> None:
-    """The types of ``world``'s fields and of every firm given or added (as the model's
-    checks do first, `sim.engine.checks`), so that resolving never fails on a raw Python
-    error."""
-    check(world, "world", types_only=True)
-    for at, groups in (("world.{key}", world.firms), ("world.add_{key}", world.add)):
-        for key, items in groups.items():
-            kind, where = FIRM_KINDS.get(key), at.format(key=key)
-            if kind is None or not isinstance(items, list):
-                raise ConfigError(f"{where}: not a firm kind's list of firms, got {items!r}")
-            for i, f in enumerate(items):
-                if not isinstance(f, kind.conf):
-                    raise ConfigError(f"{where}[{i}]: must be {kind.conf.__name__} (a "
-                                      f"mapping of its fields), got {f!r}")
-                check(f, f"{where}[{i}]", types_only=True)
 
 
 def _add(world: WorldConf) -> None:

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 from sim.config.border import ChinaElementConf, ContentConf
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import DemandConf, EndUseConf, LinkConf
-from sim.config.registry import coerce, from_mapping, p
+from sim.config.registry import check, coerce, from_mapping, p
 from sim.domain.errors import ConfigError, suggest
 
 
@@ -137,6 +137,23 @@ def is_resolved(world: WorldConf) -> bool:
     return (all(k in world.firms for k in FIRM_KINDS)
             and all(getattr(world, t) is not None for t in _TABLE_FIELDS)
             and not world.add and not world.firm_overrides)
+
+
+def check_firm_types(world: WorldConf) -> None:
+    """The types of ``world``'s fields and of every firm given or added (as the model's
+    checks do first, `sim.engine.checks`), so that resolving never fails on a raw Python
+    error."""
+    check(world, "world", types_only=True)
+    for at, groups in (("world.{key}", world.firms), ("world.add_{key}", world.add)):
+        for key, items in groups.items():
+            kind, where = FIRM_KINDS.get(key), at.format(key=key)
+            if kind is None or not isinstance(items, list):
+                raise ConfigError(f"{where}: not a firm kind's list of firms, got {items!r}")
+            for i, f in enumerate(items):
+                if not isinstance(f, kind.conf):
+                    raise ConfigError(f"{where}[{i}]: must be {kind.conf.__name__} (a "
+                                      f"mapping of its fields), got {f!r}")
+                check(f, f"{where}[{i}]", types_only=True)
 
 
 _TABLE_FIELDS = ("links", "content", "china", "demand", "end_uses")

@@ -15,7 +15,7 @@ from sim.config import FIRM_KINDS, RunConfig
 from sim.config.firm_kinds import keys_with
 from sim.config.firms import hre_shares, ndfeb_need
 from sim.config.registry import DATE_MAX, MAX_DAYS, check, check_date
-from sim.config.world import is_resolved
+from sim.config.world import check_firm_types, is_resolved
 from sim.domain.errors import ConfigError
 from sim.domain.products import RAW
 from sim.policy.kinds import PolicyEvent
@@ -140,15 +140,7 @@ def _validate(cfg: RunConfig) -> tuple[dt.date, dict[str, set[str]]]:
     if not isinstance(cfg, RunConfig):
         raise ConfigError(f"config: must be a RunConfig, got {type(cfg).__name__}")
     check(cfg, types_only=True)  # a wrong type first, so later checks compare numbers
-    for key, items in cfg.world.firms.items():  # (held by kind, beyond the schema's types)
-        kind = FIRM_KINDS.get(key)
-        if kind is None or not isinstance(items, list):
-            raise ConfigError(f"world.{key}: not a firm kind's list of firms, got {items!r}")
-        for i, f in enumerate(items):
-            if not isinstance(f, kind.conf):
-                raise ConfigError(f"world.{key}[{i}]: must be {kind.conf.__name__} (a mapping "
-                                  f"of its fields), got {f!r}")
-            check(f, f"world.{key}[{i}]", types_only=True)
+    check_firm_types(cfg.world)  # (held by kind, beyond the schema's types)
     if cfg.days > MAX_DAYS:
         raise ConfigError(f"days: a run lasts at most {MAX_DAYS} days (100 years), got "
                           f"{cfg.days}")
