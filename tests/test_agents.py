@@ -52,7 +52,7 @@ def test_buyer_orders_toward_target_counting_the_supply_line():
 
 def test_exporter_keeps_working_stock_and_sells_the_rest_at_home():
     m = build(small_world())
-    e = m.of("china_seller").to_list()[0]
+    e = list(m.of("china_seller"))[0]
     e.produce()
     e.sell_home()
     for mat, keep in e.keep.items():
@@ -104,7 +104,7 @@ def test_mine_lifecycle():
                                   construction_start="2025-01-10", construction_days=20,
                                   rampup_days=10)])
     m = build(RunConfig(world=w, days=60))
-    mine = m.by_name.get("M") or m.of("mine").to_list()[0]
+    mine = m.by_name.get("M") or list(m.of("mine"))[0]
     seen = []
     while m.running:
         m.step()
@@ -119,7 +119,7 @@ def test_mine_lifecycle():
 
 def test_orders_wait_in_book_without_stock():
     m = build(small_world())
-    e = m.of("china_seller").to_list()[0]
+    e = list(m.of("china_seller"))[0]
     e.stock["ndfeb"] = 0.0
     s = m.orders.new_order(m.by_name["I"], e, "ndfeb", 5.0, m.date)
     e.book = [s]

@@ -142,7 +142,7 @@ def test_expediting_is_not_paid_where_air_is_no_faster():
     m = build(small_world())
     a = m.by_name["A"]
     a.conf.air_transit_days = 40.0  # slower than sea to the US (30)
-    e = m.of("china_seller").to_list()[0]
+    e = list(m.of("china_seller"))[0]
     s = m.orders.new_order(a, e, "ndfeb", 1.0, m.date)
     m.orders.reserve(s)
     m.orders.approve(s, Decision.NOT_REQUIRED)

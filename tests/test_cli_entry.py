@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 from omegaconf import OmegaConf
 
+import sim
 from sim.cli.compose import safe_name
 from sim.cli.keys import event_ids, resolve_event_key
 from sim.cli.main import main as cli
@@ -144,7 +145,9 @@ def test_sweep_with_a_plus_override(tmp_path, capsys):
     root = tmp_path / "sweep"
     assert cli(["-m", f"hydra.sweep.dir={root}", "hydra/sweeper=sim", "hydra.sweeper.workers=1",
                 "seed=1,2", "+licensing.approval_by_destination.US=0.5", *QUICK]) == 0
-    for job in ("0", "1"):
-        cfg = OmegaConf.load(root / job / ".hydra" / "config.yaml")
-        assert cfg.licensing.approval_by_destination.US == 0.5
+    for job in ("0", "1"):  # lean jobs keep their overrides; the config they compose:
+        overrides = OmegaConf.load(root / job / ".hydra" / "overrides.yaml")
+        assert "++licensing.approval_by_destination.US=0.5" in overrides  # a new map entry
+        cfg = sim.scenario("baseline", *overrides)
+        assert cfg.licensing.approval_by_destination["US"] == 0.5
     capsys.readouterr()

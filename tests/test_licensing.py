@@ -92,13 +92,13 @@ def test_anti_diversion_denies_third_countries():
 
 def test_military_end_use_denied_and_end_use_ban():
     m = build(small_world(events=[EventConf(set="controls", day=0)]))
-    s = m.orders.new_order(m.by_name["A"], m.of("china_seller").to_list()[0], "ndfeb", 1.0, m.date)
+    s = m.orders.new_order(m.by_name["A"], list(m.of("china_seller"))[0], "ndfeb", 1.0, m.date)
     s.end_use = "military"
     assert m.ministry.approval_prob(s) == 0.0
     m2 = build(small_world(events=[
         EventConf(set="deny", day=0, destinations=["US"], end_use="military")]))
     steps(m2, 1)
-    s2 = m2.orders.new_order(m2.by_name["A"], m2.of("china_seller").to_list()[0], "ndfeb",
+    s2 = m2.orders.new_order(m2.by_name["A"], list(m2.of("china_seller"))[0], "ndfeb",
                              1.0, m2.date)
     s2.end_use = "military"
     assert m2.ministry.screen(s2) == "military_end_use_banned"
@@ -110,7 +110,7 @@ def test_relations_shift_approval_odds():
     cfg = small_world(events=[EventConf(set="relations", day=0, destinations=["US"],
                                         level=-1.0, days=10)])
     m = steps(build(cfg), 1)
-    s = m.orders.new_order(m.by_name["A"], m.of("china_seller").to_list()[0], "ndfeb", 1.0, m.date)
+    s = m.orders.new_order(m.by_name["A"], list(m.of("china_seller"))[0], "ndfeb", 1.0, m.date)
     base = m.ministry.conf.approval_default
     assert m.ministry.approval_prob(s) == pytest.approx(
         base * (1 - m.ministry.conf.relations_sensitivity))

@@ -128,7 +128,7 @@ def test_maker_capacity_addition_on_its_date():
     cfg = resolved(RunConfig(days=40))
     cfg.world.makers[0].capacity_additions = {"2025-01-20": {"ndfeb": 10_000.0}}
     m = run_model(cfg, check_every=10)
-    mk = m.of("maker").to_list()[0]
+    mk = list(m.of("maker"))[0]
     assert mk.capacity_tpd["ndfeb"] == pytest.approx((7_500 + 10_000) / 365)
     assert not mk.additions
 

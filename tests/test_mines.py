@@ -23,7 +23,7 @@ def _run(mine: MineConf, days: int = 60, **gov):
 
 def _mine(m):
     """The model's (one) mine."""
-    return m.of("mine").to_list()[0]
+    return list(m.of("mine"))[0]
 
 
 def test_committed_mine_builds_ramps_and_operates():

@@ -34,7 +34,7 @@ def test_releases_never_cross_the_cap(cap):
 def test_an_order_crossing_the_cap_is_cut_to_fit():
     m = build(small_world(days=30, events=[  # in force at set-up
         EventConf(set="quota", date="2024-12-31", materials=["ndfeb"], tonnes_per_year=3.0)]))
-    e = m.of("china_seller").to_list()[0]
+    e = list(m.of("china_seller"))[0]
     s = m.orders.new_order(m.by_name["I"], e, "ndfeb", 5.0, m.date)
     m.by_name["I"].on_order["ndfeb"] += 5.0
     e.book = [s]

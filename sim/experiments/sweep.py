@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -307,6 +308,9 @@ def run_sweep(arguments: list[str], dirs: list[Path] | None = None) -> int:
     todo = [Job(tuple(j), str(root / str(i)), dirs=tuple(str(d) for d in dirs or ()),
                 tables=p.settings["keep"] == "tables")
             for i, j in enumerate(p.jobs) if not done[i]]
+    for job in todo:  # a job of this sweep that failed or was cut short runs again afresh
+        if Path(job.folder).is_dir():
+            shutil.rmtree(job.folder)
     if any(done):
         print(f"resuming: {sum(done)} of {len(p.jobs)} jobs already complete, skipped",
               flush=True)
