@@ -238,12 +238,13 @@ def sections(ev: Evaluation, setup_: Setup, out: Path, title: str,
         "observations": setup_.observed.label,
         "windows": wins or "none given (all observations)",
         "reference window": f"{setup_.reference.text()} (ratios are to the mean of this "
-                            "window, for the runs each and for the observations)"},
-        paragraphs=[fit.__doc__.split("Definitions")[1].split("- **loss**")[0].strip()])]
+                            "window, for the runs each and for the observations)",
+        **fit.DEFINITIONS})]
     for s in setup_.series:
         png = fit_plots.series_plot(s, setup_.observed.values(s), fit.band(ev.series[s]),
                                     setup_.windows()[:-1], out / "plots", title, ev.n,
-                                    unit=observables.parse(s).observable.unit)
+                                    unit=observables.parse(s).observable.unit,
+                                    period=setup_.observed.period(s))
         secs.append(Section(f"{s}", tables=[("errors", errs[errs["series"] == s])],
                             images=[(f"{s}: observations and runs", png)]))
     plants = plant_table(ev)

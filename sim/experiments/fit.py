@@ -28,6 +28,19 @@ import pandas as pd
 
 from sim.domain.errors import ConfigError
 
+DEFINITIONS = {
+    "ratio": "each run's value in a period divided by that run's mean over the reference "
+             "window; the same for the observations",
+    "mae_ratio": "mean over the window's observed periods of |mean of the runs' ratios - "
+                 "observed ratio|",
+    "bias_ratio": "mean of (mean of the runs' ratios - observed ratio): above 0, the model "
+                  "runs high",
+    "mae, bias": "the same in the series' unit, with the runs' mean level",
+    "coverage": "share of the window's observations inside the runs' 10-90% band of levels",
+    "loss (calibration)": "weighted mean over series of mae_ratio on the training window",
+}
+"""The error table's terms in words (the report prints them)."""
+
 BAND = (0.1, 0.9)
 """The model's band: the 10th and 90th percentiles over runs."""
 
