@@ -92,11 +92,27 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
         "status": "ok", "nodes": nodes_meta(model),
         "economics": (economics or cfg.economics).as_dict(),
         "metrics": dataclasses.asdict(cfg.metrics),
+        "calibrated": calibrated(cfg),
     }
     data = RunData(out, out["meta"])
     out["kpis"] = kpis(out, out["meta"])
     out["plants"] = plants_for_file(data.plants)
     return out
+
+
+def calibrated(cfg: RunConfig) -> dict:
+    """The calibration this config carries: its name, source and the values in force at
+    its keys (a value changed after it is shown as it runs); {} when none."""
+    c = cfg.calibrated
+    if not c.name:
+        return {}
+    values = {}
+    for key in c.params:
+        obj = cfg
+        for part in key.split("."):
+            obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+        values[key] = obj
+    return {"name": c.name, "source": c.source, "values": values, "ensemble": c.ensemble}
 
 
 def save(out: dict, folder: str | Path, plots: bool = True) -> Path:
