@@ -245,8 +245,8 @@ class _Parser(argparse.ArgumentParser):
 
 def spec_from(a: argparse.Namespace) -> CalibrationSpec:
     """The spec of a file, or of flags; flags given with a file change its budget only."""
-    files = [t for t in a.targets if "=" not in t]
-    overrides = [t for t in a.targets if "=" in t]
+    overrides = [t for t in a.targets if "=" in t or t.startswith("~")]
+    files = [t for t in a.targets if t not in overrides]
     if len(files) > 1 or (files and overrides):
         raise error("magnet-sim calibrate", "give one spec file or key=value overrides",
                     " ".join(a.targets))

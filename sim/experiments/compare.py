@@ -166,7 +166,7 @@ def error_table(ev: Evaluation, setup_: Setup) -> pd.DataFrame:
     frames = []
     for s in setup_.series:
         e = fit.errors(setup_.observed.values(s), ev.series[s], setup_.windows(),
-                       setup_.reference)
+                       setup_.reference, s)
         e.insert(0, "series", s)
         frames.append(e)
     return pd.concat(frames, ignore_index=True)
@@ -286,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.seeds < 1 or a.first_seed < 0 or (a.workers is not None and a.workers < 1):
         raise error("magnet-sim compare", "--seeds and --workers are at least 1, "
                     "--first-seed at least 0", f"{a.seeds}, {a.workers}, {a.first_seed}")
-    folders = [Path(t) for t in a.targets if "=" not in t]
-    overrides = [t for t in a.targets if "=" in t]
+    overrides = [t for t in a.targets if "=" in t or t.startswith("~")]
+    folders = [Path(t) for t in a.targets if t not in overrides]
     if folders and overrides:
         raise error("magnet-sim compare", "give overrides (a scenario to run) or saved "
                     "folders, not both", " ".join(a.targets))

@@ -104,14 +104,15 @@ def check_windows(train: Window | None, validate: Window | None, reference: Wind
                           "observations may not shape the fit)")
 
 
-def ratios(values: pd.DataFrame | pd.Series, reference: Window) -> pd.DataFrame | pd.Series:
+def ratios(values: pd.DataFrame | pd.Series, reference: Window,
+           what: str = "the series") -> pd.DataFrame | pd.Series:
     """Each column (run) or the series divided by its mean over the reference window."""
     ref = values[reference.mask(values.index)]
     base = ref.mean()
     if np.any(np.asarray(base) <= 0) or np.any(pd.isna(base)):
-        raise ConfigError(f"reference window {reference.text()}: no positive values to take "
-                          "ratios to (a window the series covers with a non-zero mean is "
-                          "needed)")
+        raise ConfigError(f"reference window {reference.text()}: {what} has no positive "
+                          "value there to take ratios to (give --reference a window it "
+                          "covers with a non-zero mean)")
     return values / base
 
 
@@ -125,7 +126,7 @@ def band(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def errors(observed: pd.Series, runs: pd.DataFrame, windows: list[Window],
-           reference: Window) -> pd.DataFrame:
+           reference: Window, name: str | None = None) -> pd.DataFrame:
     """The error table of one series: a row per window (module docstring) with n, MAE and
     bias of ratios, MAE and bias in the series' unit, and coverage by the 10-90% band."""
     obs = observed.dropna()
@@ -135,8 +136,9 @@ def errors(observed: pd.Series, runs: pd.DataFrame, windows: list[Window],
         raise ConfigError(f"observations on {missing[0].date()} are outside the runs (they "
                           f"cover {runs.dropna().index.min()}..{runs.dropna().index.max()}); "
                           "run longer or from an earlier start")
-    m_ratio = ratios(runs, reference).mean(axis=1)
-    y_ratio = ratios(obs, reference)
+    label = f"series {name!r}" if name else "the series"
+    m_ratio = ratios(runs, reference, f"the runs of {label}").mean(axis=1)
+    y_ratio = ratios(obs, reference, f"the observations of {label}")
     b = band(runs)
     rows = []
     for w in windows:
@@ -162,7 +164,7 @@ def loss(observed: dict[str, pd.Series], runs: dict[str, pd.DataFrame], train: W
     total, wsum = 0.0, 0.0
     for name, obs in observed.items():
         w = float((weights or {}).get(name, 1.0))
-        e = errors(obs, runs[name], [train], reference).iloc[0]
+        e = errors(obs, runs[name], [train], reference, name).iloc[0]
         if e["n"] == 0:
             raise ConfigError(f"series {name!r}: no observation in the training window "
                               f"{train.text()}")
