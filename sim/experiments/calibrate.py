@@ -121,6 +121,7 @@ class Calibration:
             if all(v is not None and p.low <= v <= p.high
                    for p, v in zip(self.spec.params, now.values(), strict=True)):
                 study.enqueue_trial(now)
+                study.set_user_attr("first_is_scenario", True)
         return study
 
     def jobs(self, values: dict, seeds: list[int], extra: tuple[str, ...] = ()) -> list[Job]:

@@ -88,7 +88,8 @@ def write(cal, study, members: pd.DataFrame, best: dict, workers: int | None):
     trials = cal.write_trials(study)
     images = [("loss history", fit_plots.loss_history_plot(
         trials[trials["state"] == "COMPLETE"], s.tolerance, plots / "loss_history.png",
-        f"calibration {s.name}: loss per trial"))]
+        f"calibration {s.name}: loss per trial",
+        bool(study.user_attrs.get("first_is_scenario"))))]
     bounds = {p.key: (p.low, p.high) for p in s.params}
     images.append(("the ensemble's spread", fit_plots.spread_plot(
         members, list(bounds), bounds, best, plots / "spread.png", f"calibration {s.name}")))

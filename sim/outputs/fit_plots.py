@@ -56,7 +56,7 @@ def series_plot(name: str, observed: pd.Series, band: pd.DataFrame, windows: lis
 
 
 def loss_history_plot(trials: pd.DataFrame, tolerance: float, path: Path,
-                      title: str) -> Path:
+                      title: str, first_is_scenario: bool = False) -> Path:
     """Each trial's loss, the running best and the ensemble's threshold."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(10, 4.5))
@@ -71,7 +71,7 @@ def loss_history_plot(trials: pd.DataFrame, tolerance: float, path: Path,
     ax.axhline(cut, color="tab:green", ls="--", lw=1,
                label=f"best x (1 + {tolerance:g}): ensemble threshold")
     first = t[t["number"] == t["number"].min()]
-    if len(first):
+    if len(first) and first_is_scenario:
         ax.scatter(first["number"], first["loss"], s=60, marker="*", color="tab:red",
                    zorder=5, label="before calibration (trial 0)")
     ax.set_xlabel("trial")
