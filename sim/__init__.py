@@ -97,6 +97,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
         "status": "ok", "nodes": nodes_meta(model),
         "economics": (economics or cfg.economics).as_dict(),
         "metrics": dataclasses.asdict(cfg.metrics), "changed": changed(cfg),
+        "calibrated": calibrated(cfg),
     }
     note = past_inputs_note(model)
     if note:
@@ -134,6 +135,21 @@ def past_inputs_note(model: SupplyChainModel) -> str | None:
     return (f"the run ends {model.end}, {days:,} days after the scenario's last dated input "
             f"({last[1]} on {last[0]}): nothing is scheduled after that, so the years beyond "
             "show the model's own dynamics, not an input")
+
+
+def calibrated(cfg: RunConfig) -> dict:
+    """The calibration this config carries: its name, source and the values in force at
+    its keys (a value changed after it is shown as it runs); {} when none."""
+    c = cfg.calibrated
+    if not c.name:
+        return {}
+    values = {}
+    for key in c.params:
+        obj = cfg
+        for part in key.split("."):
+            obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+        values[key] = obj
+    return {"name": c.name, "source": c.source, "values": values, "ensemble": c.ensemble}
 
 
 def save(out: dict, folder: str | Path, plots: bool = True, report: bool = True,

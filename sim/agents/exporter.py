@@ -3,6 +3,8 @@ orders, apply for licences, ship."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sim.agents.firm import Seller
 from sim.config import ExporterConf
 from sim.trade.shipments import (
@@ -57,7 +59,8 @@ class ChinaSeller(Seller):
 class Exporter(ChinaSeller):
     """A Chinese magnet maker (JL Mag and peers).
 
-    Produces at capacity; keeps ``working_stock_days`` of output for export orders and sells
+    Produces at capacity, which grows on the dates of ``capacity_additions``; keeps
+    ``working_stock_days`` of output for export orders and sells
     the rest inside China. Each day it takes its open export orders first come, first served:
     an order the Ministry bars is denied; one needing a licence has its tonnes reserved and
     goes to the licence queue; one needing none is reserved and ships today. Orders it has
@@ -69,15 +72,30 @@ class Exporter(ChinaSeller):
 
     def __init__(self, model, conf: ExporterConf, index: int = 0) -> None:
         super().__init__(model, conf.name, conf.country, conf.capacity_tpy)
+        self.conf = conf
+        self.keep: dict[str, float] = {}
+        self.additions = sorted((dt.date.fromisoformat(d), add)
+                                for d, add in conf.capacity_additions.items())
+        while self.additions and self.additions[0][0] <= model.start:
+            self._grow(self.additions.pop(0)[1])  # growth dated before the run: in place
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
             self.bring_in(m, k, "initial")
+
+    def _grow(self, add: dict) -> None:
+        """Dated capacity growth: capacity and the working stock kept grow with it."""
+        for m, tpy in add.items():
+            self.capacity_tpd[m] = self.capacity_tpd.get(m, 0.0) + tpy / 365.0
+            if self.keep:
+                self.keep[m] = self.keep.get(m, 0.0) + self.conf.working_stock_days * tpy / 365.0
 
     def produce(self) -> None:
         """Produce at capacity, drawing each grade's elements (the world's content table)
         from China's balance; with ``border.china_balance`` on, an element that has run out
         there limits the grades that need it."""
         self.produced_today = 0.0
+        while self.additions and self.additions[0][0] <= self.model.date:
+            self._grow(self.additions.pop(0)[1])  # dated capacity growth
         china, limit = self.model.border.china, self.model.cfg.border.china_balance
         for m, c in self.capacity_tpd.items():
             need = self.model.content.get(m, {})

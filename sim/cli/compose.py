@@ -33,7 +33,7 @@ from hydra import initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import HydraException, MissingConfigException
+from hydra.errors import ConfigCompositionException, HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
@@ -171,12 +171,37 @@ def compose_node(overrides: list[str], dirs: list[Path] | None = None,
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(dirs[-1]), version_base="1.3"):
-            return hydra_compose(config_name=config_name, overrides=[*overrides, *extra],
-                                 return_hydra_config=True)
+            try:
+                return hydra_compose(config_name=config_name, overrides=[*overrides, *extra],
+                                     return_hydra_config=True)
+            except ConfigCompositionException as e:
+                again = calibration_form(overrides, str(e))
+                if again is None:
+                    raise
+                return hydra_compose(config_name=config_name, overrides=[*again, *extra],
+                                     return_hydra_config=True)
     except (HydraException, OmegaConfBaseException) as e:  # one line naming what is wrong
         raise ConfigError(explain(e)) from None
     finally:
         GlobalHydra.instance().clear()
+
+
+def calibration_form(overrides: list[str], message: str) -> list[str] | None:
+    """``calibration=NAME`` and ``+calibration=NAME`` mean the same: a scenario that selects
+    a calibration (``/calibration: NAME`` in its defaults) takes the first, any other the
+    second; the form Hydra refused is swapped for the other (None: nothing to swap)."""
+    if "calibration" not in message:
+        return None
+    out, changed = [], False
+    for o in overrides:
+        k, eq, v = o.partition("=")
+        if eq and k == "calibration" and "No match in the defaults list" in message:
+            o, changed = f"+calibration={v}", True
+        elif eq and k == "+calibration" and ("Multiple values" in message
+                                             or "more than once" in message):
+            o, changed = f"calibration={v}", True
+        out.append(o)
+    return out if changed else None
 
 
 def run_node(node: DictConfig) -> DictConfig:

@@ -27,7 +27,7 @@ from sim.config.registry import unwrap
 from sim.config.resolve import resolve
 
 _LEAF_TYPES = (int, float, bool, str)
-STRUCTURAL = ("hydra", "world.tables", "events")
+STRUCTURAL = ("hydra", "world.tables", "events", "world.stock_draw", "world.stock_ranges")
 """Keys whose value changes what is composed or resolved, never set as a leaf."""
 
 

@@ -25,7 +25,7 @@ from sim.experiments.specs import SimSweeperConf
 
 GLOBAL_HEADER = "# @package _global_"
 # groups whose files must carry the _global_ header (their keys are the run's own keys)
-GLOBAL_GROUPS = ("scenario", "experiment")
+GLOBAL_GROUPS = ("scenario", "experiment", "calibration")
 SPECIAL_KEYS = ("defaults", "hydra")
 
 

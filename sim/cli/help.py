@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.config.observed import DATASETS
 from sim.config.parameters import _fmt
 from sim.config.parameters import table as parameter_table
-from sim.config.paths import EXPERIMENTS_DIR, LICENSING_DIR, SCENARIOS_DIR
+from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR, LICENSING_DIR, SCENARIOS_DIR
 from sim.config.switches import SWITCHES
 from sim.domain.errors import ConfigError, suggest
 from sim.kpis import table as kpi_table
+from sim.kpis.observables import table as observable_table
 from sim.policy.kinds import KINDS as EVENT_KINDS
 
 SCENARIOS, LICENSING, EXPERIMENTS = SCENARIOS_DIR, LICENSING_DIR, EXPERIMENTS_DIR
-LISTS = ("scenarios", "licensing", "experiments", "kpis", "parameters", "events", "mechanisms")
+LISTS = ("scenarios", "licensing", "experiments", "kpis", "parameters", "events", "mechanisms",
+         "observables", "calibrations")
 COMMON = ("scenario", "licensing", "seed", "start", "days", "world.automaker_cover_scale",
           "world.automaker_cover_days", "world.transit_jitter_days",
           "border.demand_elasticity", "government.dfars_ban_date",
@@ -81,6 +84,16 @@ def list_(what: str) -> str:
     if what == "mechanisms":
         return _table([(s.name, " ".join(s.off), s.does) for s in SWITCHES],
                       ("switch", "off with", "mechanism"))
+    if what == "observables":
+        t = observable_table()
+        rows = [(r.series, r.unit, r.aggregation, r.description) for r in t.itertuples()]
+        rows += [(f"--observed {k}", "", "data set", d.label) for k, d in DATASETS.items()]
+        return _table(rows, ("series (observed-data files)", "unit", "per period",
+                             "description"))
+    if what == "calibrations":
+        folder = CONFIG_DIR / "calibration"
+        return _table([(p.stem, _about(p)) for p in sorted(folder.glob("*.yaml"))],
+                      ("calibration", "what (calibration=NAME; -m: over its ensemble)"))
     raise ConfigError(f"magnet-sim list: unknown list {what!r}{suggest(what, LISTS)}; "
                       f"choose {', '.join(LISTS)}")
 
@@ -111,6 +124,9 @@ def help_text() -> str:
         "  magnet-sim replot FOLDER [...]                                redraw plots, report",
         "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
         "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
+        "  magnet-sim compare scenario=NAME --observed DATA [--seeds N]  runs vs observations",
+        "  magnet-sim calibrate SPEC | scenario=NAME --observed DATA --params P,Q",
+        "                     --train A:B --validate C:D                 fit and an ensemble",
         "  magnet-sim worlds export|check FOLDER                         world tables",
         "  magnet-sim list " + "|".join(LISTS),
         "  magnet-sim --cfg job [key=value ...]                          the composed config",

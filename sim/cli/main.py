@@ -8,6 +8,9 @@
     magnet-sim replot FOLDER [...]             rebuild a sweep's summary and plots
     magnet-sim ablation [SPEC] [--jobs N]      each replay with each mechanism switched off
     magnet-sim months RUN_FOLDER_OR_SCENARIO   a run month by month (Markdown tables)
+    magnet-sim compare scenario=S --observed F runs beside observed series: plots, errors
+    magnet-sim calibrate scenario=S --observed F --params P,Q --train A:B --validate C:D
+                                               fit uncertain inputs, keep an ensemble
     magnet-sim worlds export|check ...         start or check a folder of world tables
 
 Every user mistake is one line ``error: <where>: <what>, got <value>`` with exit status 2
@@ -30,6 +33,8 @@ from sim.cli.worlds import main as worlds_main
 from sim.domain.errors import ConfigError
 from sim.experiments.ablation import main as ablation_main
 from sim.experiments.buffer import main as buffer_main
+from sim.experiments.calibrate import main as calibrate_main
+from sim.experiments.compare import main as compare_main
 from sim.experiments.months import main as months_main
 from sim.experiments.replot import main as replot_main
 
@@ -44,7 +49,8 @@ def _listing(args: list[str]) -> int:
 
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
-    "months": months_main, "worlds": worlds_main, "list": _listing, "docs": docs_main}
+    "months": months_main, "worlds": worlds_main, "list": _listing, "docs": docs_main,
+    "compare": compare_main, "calibrate": calibrate_main}
 """Each subcommand and the function that takes its arguments."""
 
 

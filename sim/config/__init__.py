@@ -52,7 +52,8 @@ from sim.config.registry import (
     p,
     refuse_unknown_keywords,
 )
-from sim.config.run import MetricsConf, RunConfig
+from sim.config.run import CalibratedConf, MetricsConf, RunConfig
+from sim.config.stocks import StockpileConf, StockRangeConf
 from sim.config.world import WorldConf, accept_kind_keywords
 
 refuse_unknown_keywords(
@@ -60,7 +61,8 @@ refuse_unknown_keywords(
     LinkConf, DemandConf, Tier1Conf, BehaviourConf, BorderConf, ChinaElementConf, ContentConf,
     RawExporterConf,
     WorldConf, DelayConf, LicensingConf, EventConf, GovernmentConf, ChinaPricingConf,
-    MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig)
+    MarketConf, SubstitutionConf, MetricsConf, EconomicsConf, RunConfig, StockpileConf,
+    StockRangeConf, CalibratedConf)
 accept_kind_keywords(WorldConf)  # WorldConf(mines=[...]): a firm kind's list
 
 __all__ = [
@@ -71,5 +73,5 @@ __all__ = [
     "MineConf",
     "RunConfig", "Spec", "SubstitutionConf", "WorldConf", "p", "FIRM_KINDS", "FirmKind",
     "register", "BorderConf", "ChinaElementConf", "ContentConf", "RawExporterConf",
-    "Tier1Conf", "BehaviourConf",
+    "Tier1Conf", "BehaviourConf", "StockpileConf", "StockRangeConf", "CalibratedConf",
 ]

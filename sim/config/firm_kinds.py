@@ -20,7 +20,9 @@ Roles (what the model's phases and checks ask of a kind; `ROLES`):
 - ``exporter``: a Chinese magnet exporter (events name these as ``firms``);
 - ``raw_seller``: a Chinese exporter of raw materials (sells every raw product);
 - ``maker``: a non-Chinese magnet maker (the non-Chinese pool);
-- ``mine``: a non-Chinese mine.
+- ``mine``: a non-Chinese mine;
+- ``state``: a state holder that buys for a stockpile (phase produce) and releases from it
+  (phase receive), as the government does.
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ from sim.config.firms import (
     MineConf,
     Tier1Conf,
 )
+from sim.config.stocks import StockpileConf
 
 ROLES = ("holder", "party", "buyer", "tier1", "seller", "china_seller", "exporter",
-         "raw_seller", "maker", "mine")
+         "raw_seller", "maker", "mine", "state")
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,9 @@ for _row in (
     FirmKind("defense", "defense", DefenseConf, "sim.agents.defense:DefensePrime",
              frozenset({"holder", "party", "buyer"}), "defence primes", index_group="buyers",
              country="abroad", splits_ndfeb=True),
+    FirmKind("stockpiles", "stockpile", StockpileConf, "sim.agents.stockpile:NationalStockpile",
+             frozenset({"holder", "state"}), "national stockpiles of raw materials that "
+             "release to their country's users (Japan's, held by JOGMEC)", country="abroad"),
     FirmKind("tier1s", "tier1", Tier1Conf, "sim.agents.tier1:Tier1",
              frozenset({"holder", "party", "tier1", "seller"}), "tier-1 component makers "
              "between magnet sellers and plants", stage=1, index_group="buyers",

@@ -34,6 +34,11 @@ class ExporterConf:
     working_stock_days: float = p(
         14.0, unit="days", desc="days of output kept as finished stock for export orders; "
         "the rest is sold in China", source="[assumption]", lo=0)
+    capacity_additions: Dict[str, Dict[str, float]] = p(
+        unit="t/yr", desc="dated capacity growth {YYYY-MM-DD: {magnet: t/yr}}",
+        source="the world table's row (2009 world: China's output by year "
+        "[sources: china-ndfeb-2009, world-ndfeb-2010, china-ndfeb-2023])", lo=0,
+        keys=("date", "magnet"), factory=dict)
     note: str = p("", **_NOTE)
 
 

@@ -96,6 +96,11 @@ class LicensingConf:
     customs_holds: bool = p(
         True, unit="-", desc="customs_hold events hold shipments at customs; false: they "
         "are ignored (ablation)", source="[sources: customs-holds]")
+    customs_hold_share: float = p(
+        1.0, unit="0-1", desc="share of the shipments a customs_hold event covers that customs "
+        "holds (inspects); the rest clear as usual", source="customs inspected shipments "
+        "declared as magnets, controlled or not [sources: customs-holds]; the share inspected "
+        "is not reported [assumption]", lo=0, hi=1)
     date_exports_at_clearance: bool = p(
         True, unit="-", desc="Chinese exports count on the day customs clears them (after "
         "customs checks and holds); false: on the day the seller releases them",

@@ -22,6 +22,7 @@ from typing import Any
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
 from sim.config.registry import check_value, spec_of
+from sim.config.stocks import apply_ranges
 from sim.config.synthetic import synthetic
 from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
 from sim.config.world import WorldConf, check_firm_types, is_resolved  # noqa: F401
@@ -39,13 +40,18 @@ def resolve(world: WorldConf) -> WorldConf:
     if replaced != set(FIRM_KINDS) or any(getattr(world, t) is None for t in OTHER_TABLES):
         tables = synthetic(world.synthetic_firms) if world.tables == SYNTHETIC else \
             load(world.tables)
+    filled = set()
     for key in FIRM_KINDS:
         if key not in world.firms:
             world.firms[key] = copy.deepcopy(list(tables.rows.get(key, ())))  # rows are shared
+            filled.add(key)
     links_from_tables = world.links is None
     for t in OTHER_TABLES:
         if getattr(world, t) is None:
             setattr(world, t, copy.deepcopy(list(tables.rows[t])))  # (maps too: deep)
+    _stock_rows(world)
+    if world.stock_ranges and filled:  # structural stocks on the tables' firms, before edits
+        apply_ranges(world.firms, world.stocks or [], world.stock_draw, filled)
     _add(world)
     _unique_names(world, tables)
     _overrides(world)
@@ -70,6 +76,29 @@ def resolve(world: WorldConf) -> WorldConf:
     check_firm_types(world)  # the overrides' values too
     _end_uses(world)
     return world
+
+
+def _stock_rows(world: WorldConf) -> None:
+    """The structural stock ranges name a firm kind and a field of it in days, once each,
+    with low <= high."""
+    seen: set[str] = set()
+    for i, r in enumerate(world.stocks or ()):
+        where = f"world.stocks[{i}] ({r.stock})"
+        kind = FIRM_KINDS.get(r.kind)
+        if kind is None:
+            raise ConfigError(f"{where}.kind: unknown firm kind{suggest(r.kind, FIRM_KINDS)}; "
+                              f"known: {list(FIRM_KINDS)}, got {r.kind!r}")
+        fields = {f.name: f for f in dataclasses.fields(kind.conf)}
+        spec = spec_of(fields[r.field]) if r.field in fields else None
+        if spec is None or spec.unit != "days":
+            days = [n for n, f in fields.items() if spec_of(f) and spec_of(f).unit == "days"]
+            raise ConfigError(f"{where}.field: not a field in days of {kind.conf.__name__}"
+                              f"{suggest(r.field, days)}, got {r.field!r}")
+        if r.low > r.high:
+            raise ConfigError(f"{where}: low must not exceed high, got {r.low} > {r.high}")
+        if r.stock in seen:
+            raise ConfigError(f"{where}.stock: {r.stock!r} given twice")
+        seen.add(r.stock)
 
 
 def _add(world: WorldConf) -> None:

@@ -36,6 +36,23 @@ class MetricsConf:
 
 
 @dataclass
+class CalibratedConf:
+    """Which values of this config a calibration set (`sim.experiments.calibrate`): written
+    by ``magnet-sim calibrate`` into the calibration file (``calibration=NAME``) beside the
+    values, so that a run says what it uses and where the values come from."""
+
+    name: str = p("", unit="-", desc="the calibration (scenarios/calibration/NAME.yaml); "
+                  "empty: none", source="magnet-sim calibrate")
+    source: str = p("", unit="-", desc="calibrated: <data set>, <window>, <loss>",
+                    source="magnet-sim calibrate")
+    params: List[str] = p(unit="-", desc="the keys it set", source="magnet-sim calibrate",
+                          factory=list)
+    ensemble: int = p(0, unit="1", desc="parameter sets in its ensemble "
+                      "(NAME.ensemble.csv; -m calibration=NAME runs over them)",
+                      source="magnet-sim calibrate", lo=0)
+
+
+@dataclass
 class RunConfig:
     """One run: a world, a scenario's events, a licensing regime and a horizon."""
 
@@ -63,6 +80,8 @@ class RunConfig:
     behaviour: BehaviourConf = group(BehaviourConf, "buyer behaviour: switches and values")
     metrics: MetricsConf = group(MetricsConf, "windows of recorded series and KPIs")
     economics: EconomicsConf = group(EconomicsConf, "money: vehicle values, holding cost")
+    calibrated: CalibratedConf = group(CalibratedConf, "the calibration whose values this "
+                                       "config carries (calibration=NAME)")
     plots: bool = p(True, unit="-", desc="draw plots into the run folder",
                     source="[assumption]")
 

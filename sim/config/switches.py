@@ -74,6 +74,11 @@ SWITCHES: tuple[Switch, ...] = (
     Switch("hoarding", ("behaviour.hoarding=false",),
            "buyers raise their cover on signals and on the outside price"),
     Switch("make_up", ("behaviour.makeup=false",), "plants make up lost output with overtime"),
+    Switch("structural_stocks", ("world.stock_ranges=false",),
+           "the stocks between a licence and a production line come from the cited ranges of "
+           "stocks.csv (off: each world table's own per-firm values)"),
+    Switch("national_stockpile", ("world.stockpiles=[]",),
+           "Japan's national stockpile (JOGMEC) releases Dy/Tb oxides to short Japanese users"),
 )
 BY_NAME: dict[str, Switch] = {s.name: s for s in SWITCHES}
 

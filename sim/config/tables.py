@@ -39,6 +39,7 @@ from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import DemandConf, EndUseConf, LinkConf
 from sim.config.reader import MAX_CELL_CHARS, read_text
 from sim.config.registry import check, hints, spec_of, unwrap
+from sim.config.stocks import StockRangeConf
 from sim.domain.errors import ConfigError, suggest
 
 DEFAULT = "2024"
@@ -49,10 +50,13 @@ SYNTHETIC = "synthetic"
 SOURCE = "source"
 OTHER_TABLES: dict[str, type] = {"links": LinkConf, "content": ContentConf,
                                  "china": ChinaElementConf, "demand": DemandConf,
-                                 "end_uses": EndUseConf}
+                                 "end_uses": EndUseConf, "stocks": StockRangeConf}
 """The tables of a world besides one per firm kind: the supply links, the element content
 of magnet grades, China's own balance per element, the demand path and the Dy/Tb-bearing
-share of each application's NdFeB."""
+share of each application's NdFeB, and the structural stock ranges (`sim.config.stocks`:
+one shared table, ``sim/config/data/stocks.csv``, unless a world's folder holds its own)."""
+SHARED = {"stocks.csv": "data/stocks.csv"}
+"""Tables every world shares unless its folder has its own (package data of sim.config)."""
 
 
 def table_classes() -> dict[str, type]:
@@ -77,8 +81,8 @@ def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
                           "folder of tables")
     if tables in VINTAGES:
         root = resources.files("sim.config") / "worlds" / tables
-        return f"world {tables}", {e.name: e.read_text(encoding="utf-8")
-                                   for e in root.iterdir() if e.name.endswith(".csv")}
+        return f"world {tables}", _shared({e.name: e.read_text(encoding="utf-8")
+                                           for e in root.iterdir() if e.name.endswith(".csv")})
     root = Path(tables)
     if not root.is_dir():
         raise ConfigError(f"world.tables: no world vintage or folder {tables!r}; "
@@ -90,7 +94,15 @@ def _folder_files(tables: str) -> tuple[str, dict[str, str]]:
                 raise ConfigError(f"{root}/{entry.name}: unknown table"
                                   f"{suggest(entry.name, known)}; known: {known}")
             files[entry.name] = read_text(entry, "world table")
-    return str(root), files
+    return str(root), _shared(files)
+
+
+def _shared(files: dict[str, str]) -> dict[str, str]:
+    """``files`` with the shared tables (`SHARED`) it lacks."""
+    for name, rel in SHARED.items():
+        if name not in files:
+            files[name] = (resources.files("sim.config") / rel).read_text(encoding="utf-8")
+    return files
 
 
 def _parse(cell: str, typ: Any, where: str) -> Any:

@@ -25,6 +25,7 @@ from sim.config.border import ChinaElementConf, ContentConf
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import DemandConf, EndUseConf, LinkConf
 from sim.config.registry import check, coerce, from_mapping, p
+from sim.config.stocks import StockRangeConf
 from sim.domain.errors import ConfigError, suggest
 
 
@@ -57,6 +58,18 @@ class WorldConf:
     links: Optional[List[LinkConf]] = field(default=None, metadata={
         "group": "supply links (supplier, customer, product, share); null: the links of the "
         "world tables (links.csv)"})
+    stocks: Optional[List[StockRangeConf]] = field(default=None, metadata={
+        "group": "structural stock ranges (stock, firm kind, field, low, high days); null: "
+        "the world tables' stocks.csv, else the shared sim/config/data/stocks.csv"})
+    stock_ranges: bool = p(
+        True, unit="-", desc="set the stocks between a licence and a production line (plants' "
+        "component cover, tier-1s' magnets, non-Chinese makers' magnets and raw Dy/Tb, "
+        "national stockpiles) from the structural ranges of stocks.csv; false: each world "
+        "table's own per-firm values", source="stocks.csv rows cite both ends of each range")
+    stock_draw: Optional[int] = p(
+        None, unit="1", desc="where each structural stock sits in its range: null: the "
+        "middle; an integer: a uniform draw per range seeded by it (ensembles sample them)",
+        source="[assumption]: the middle of a cited range", lo=0)
     demand: Optional[List[DemandConf]] = field(default=None, metadata={
         "group": "demand path steps (date, kind, multiplier); null: the steps of the world "
         "tables (demand.csv; none in the 2024 vintage)"})
@@ -156,7 +169,7 @@ def check_firm_types(world: WorldConf) -> None:
                 check(f, f"{where}[{i}]", types_only=True)
 
 
-_TABLE_FIELDS = ("links", "content", "china", "demand", "end_uses")
+_TABLE_FIELDS = ("links", "content", "china", "demand", "end_uses", "stocks")
 
 
 def _coerce_kinds(given: Any, where: str) -> dict:

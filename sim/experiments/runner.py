@@ -29,6 +29,7 @@ import sim
 from sim.cli.compose import Composed, run_node
 from sim.cli.fast_compose import Composer
 from sim.domain.errors import ConfigError
+from sim.kpis import observables
 from sim.outputs.run_folder import RunFolder
 
 
@@ -43,6 +44,7 @@ class Job:
     plots: bool | None = None  # None: the config's ``plots``
     tables: bool = True  # write every table (False: meta, KPIs, plants and `SERIES` only)
     dirs: tuple[str, ...] = ()  # config search folders (``--config-dir`` first)
+    observables: tuple[tuple[str, str], ...] = ()  # (series, period) computed in the worker
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Result:
     error: str | None = None
     user_error: bool = False
     wall_time_s: float = 0.0
+    series: dict = field(default_factory=dict)  # Job.observables: name -> pd.Series
 
 
 SERIES = ("lost_vehicles", "planned_vehicles", "exports_t", "held_at_customs_t",
@@ -113,8 +116,10 @@ def run_job(job: Job) -> Result:
                 out = sim.run(composed.config, progress=False)
             else:
                 out = execute(composed, job)
+        series = {name: observables.compute(out, name, period)
+                  for name, period in job.observables}
         return Result(job, "ok", out["kpis"], out["meta"],
-                      wall_time_s=time.perf_counter() - t0)
+                      wall_time_s=time.perf_counter() - t0, series=series)
     except ConfigError as e:
         if rf is not None:
             rf.write_failure(str(e))
@@ -167,17 +172,47 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+class Workers:
+    """Worker processes kept across several `run_many` calls (a calibration's rounds), so
+    each pays its start and Hydra's composition once::
+
+        with Workers(2) as w:
+            for round in ...:
+                run_many(jobs, pool=w)
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or cores())
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        if self.workers > 1:
+            self.executor = ProcessPoolExecutor(max_workers=self.workers,
+                                                initializer=_die_with_parent)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=exc[0] is None, cancel_futures=True)
+            self.executor = None
+
+
 def run_many(jobs: Iterable[Job], workers: int | None = None, batch: int | None = None,
-             on_result: Callable[[Result], None] | None = None) -> list[Result]:
+             on_result: Callable[[Result], None] | None = None,
+             pool: Workers | None = None) -> list[Result]:
     """Run ``jobs`` (module docstring); call ``on_result`` as each finishes; return the
-    results in job order. ``workers``: processes (None: the cores; 1: in this process)."""
+    results in job order. ``workers``: processes (None: the cores; 1: in this process);
+    ``pool``: run in these kept `Workers` instead of new processes."""
     jobs = list(jobs)
+    if pool is not None:
+        workers = pool.workers
     workers = min(workers or cores(), max(1, len(jobs)))
     results: list[Result | None] = [None] * len(jobs)
-    if workers <= 1:
+    if workers <= 1 or (pool is not None and pool.executor is None):
         stream: Iterable = ((i, run_job(j)) for i, j in enumerate(jobs))
     else:
-        stream = _pool(batches(list(enumerate(jobs)), workers, batch), workers)
+        stream = _pool(batches(list(enumerate(jobs)), workers, batch), workers,
+                       pool.executor if pool is not None else None)
     for i, r in stream:
         results[i] = r
         if on_result is not None:
@@ -185,9 +220,12 @@ def run_many(jobs: Iterable[Job], workers: int | None = None, batch: int | None 
     return results
 
 
-def _pool(tasks: list[list], workers: int) -> Iterator[tuple[int, Result]]:
-    """Results of ``tasks`` run in ``workers`` processes, as they finish."""
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+def _pool(tasks: list[list], workers: int,
+          kept: ProcessPoolExecutor | None = None) -> Iterator[tuple[int, Result]]:
+    """Results of ``tasks`` run in ``workers`` processes (or the ``kept`` ones), as they
+    finish."""
+    pool = kept or ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    try:
         pending = {pool.submit(batch_results, t) for t in tasks}
         try:
             while pending:
@@ -198,3 +236,6 @@ def _pool(tasks: list[list], workers: int) -> Iterator[tuple[int, Result]]:
             for f in pending:
                 f.cancel()
             raise
+    finally:
+        if kept is None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -9,6 +9,9 @@ join the grid. Before any job starts the specs are parsed, every grid value (and
 sampled range's ends) is composed and validated, and the first job runs for a few days, so a
 value that does not parse or a KPI that does not exist stops the sweep before its first job.
 Events can be addressed by id (``events.embargo.days``); ids become positions.
+``calibration=NAME`` with an ensemble (``scenarios/calibration/NAME.ensemble.csv``) makes
+every job run once per parameter set of the ensemble, each with its own structural stock
+draw (`sim.experiments.ensembles`), so fan charts carry parameter uncertainty.
 
 The sweep folder holds ``sweep.json`` (the job list), ``samples.csv``, ``multirun.yaml``,
 one folder per job (``0/``, ``1/``, ...), ``jobs.csv`` (one line per finished job, written as
@@ -37,6 +40,7 @@ import sim
 from sim.cli.compose import compose_node, compose_run
 from sim.cli.keys import check_shape, key_type, resolve_event_key
 from sim.domain.errors import ConfigError, error, show, suggest
+from sim.experiments.ensembles import files_of, load_ensemble
 from sim.experiments.runner import Job, Result, cores, run_many
 from sim.experiments.sampling import format_value, sample_overrides, sample_table
 from sim.experiments.specs import (
@@ -133,6 +137,15 @@ def plan(arguments: list[str], dirs: list[Path] | None = None) -> Plan:
                         len(grid) * len(rows))
         jobs = [[o for o in g if _key(o) not in {_key(x) for x in r}] + r
                 for g in grid for r in rows]
+    for a in arguments:  # -m calibration=NAME: over its ensemble
+        k, eq, v = a.partition("=")
+        if eq and k.lstrip("+") == "calibration" and not _is_sweep(a) and files_of(v)[1].exists():
+            rows = load_ensemble(v).overrides()
+            if len(jobs) * len(rows) > MAX_JOBS:
+                raise error("sweep", f"jobs x ensemble is more than {MAX_JOBS:,} jobs",
+                            len(jobs) * len(rows))
+            jobs = [[o for o in j if _key(o) not in {_key(x) for x in r}] + r
+                    for j in jobs for r in rows]
     settings = {"backend": backend, "workers": sw.get("workers"), "batch": sw.get("batch"),
                 "address": sw.get("address"), "cluster": sw.get("cluster"),
                 "keep": sw.get("keep", "summary")}
@@ -213,8 +226,8 @@ def _check_keys(values: dict[str, list[str]], sampled: set[str], samples) -> Non
     """Grid keys and values, and sampled names, against the schema."""
     parser = OverridesParser.create()
     for k, vals in values.items():
-        if "/" in k or k.startswith("hydra") or k in ("experiment", "scenario", "licensing",
-                                                      "world") or k in sampled:
+        if "/" in k or k.startswith("hydra") or k in (
+                "experiment", "scenario", "licensing", "world", "calibration") or k in sampled:
             continue  # (a sampled key's values are its draws: checked below as such)
         tp = key_type(k.split("."), "hydra.sweeper.params", k)
         for v in vals:

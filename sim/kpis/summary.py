@@ -124,10 +124,20 @@ def kpi_lines(k: dict) -> list[str]:
     return [f"  {a:<{w}}  {b}" for a, b in rows]
 
 
+def calibration_lines(meta: dict) -> list[str]:
+    """What a calibration set in this run and where the values come from."""
+    c = meta.get("calibrated") or {}
+    if not c.get("name"):
+        return []
+    values = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+                       for k, v in (c.get("values") or {}).items())
+    return [f"  calibrated ({c['name']}): {values}", f"    [{c.get('source', '')}]"]
+
+
 def summary_lines(out: dict) -> list[str]:
     """The whole printed summary of a run (``out``: tables, ``kpis`` and ``meta``)."""
     k = out["kpis"]
-    lines = kpi_lines(k)
+    lines = kpi_lines(k) + calibration_lines(out.get("meta") or {})
     pl = plant_lines(k)
     if pl:
         lines += ["", "plants, by first halt:", *pl]

@@ -25,6 +25,7 @@ from sim.trade.shipments import (
 _MASK64 = (1 << 64) - 1
 _TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
 _HOLD_SALT = 0xC2B2AE3D27D4EB4F  # keyed draws: customs hold days
+_INSPECT_SALT = 0x165667B19E3779F9  # keyed draws: whether customs holds a shipment
 
 
 def splitmix64(x: int) -> int:
@@ -209,13 +210,15 @@ class OrderBook(Routing):
     def customs_days(self, s: Shipment) -> int:
         """Days a Chinese export spends at customs: the destination's customs checks
         (``customs_checks`` events) plus, while a ``customs_hold`` event covers its product
-        and destination, a whole number of days drawn uniformly in [min, max] with a hash
-        keyed by the order (`order_uniform`), so it is the same under every policy."""
-        rules = self.model.ministry.rules
+        and destination, a whole number of days drawn uniformly in [min, max] for the share
+        ``customs_hold_share`` of shipments it holds, both drawn with a hash keyed by the
+        order (`order_uniform`), so they are the same under every policy."""
+        rules, conf = self.model.ministry.rules, self.model.ministry.conf
         days = rules.customs_delay(s.buyer_country)
         hold = (rules.customs_hold(s.material, s.buyer_country)
-                if self.model.ministry.conf.customs_holds else None)
-        if hold is not None:
+                if conf.customs_holds else None)
+        if hold is not None and (conf.customs_hold_share >= 1.0 or self.order_uniform(
+                s, _INSPECT_SALT) < conf.customs_hold_share):
             lo, hi = hold
             days += lo + min(hi - lo, int(self.order_uniform(s, _HOLD_SALT) * (hi - lo + 1)))
         return days
