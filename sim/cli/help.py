@@ -109,6 +109,8 @@ def help_text() -> str:
         "  magnet-sim ablation [SPEC] [--out DIR] [--jobs N] [key=value]  ablation tables",
         "  magnet-sim months RUN_FOLDER_OR_SCENARIO [key=value ...]      month by month",
         "  magnet-sim worlds export|check FOLDER                         world tables",
+        "  magnet-sim discover SWEEP_DIR --kpi K --threshold X           PRIM boxes",
+        "  magnet-sim dashboard [--port N] [--open FOLDER]               the browser page",
         "  magnet-sim list " + "|".join(LISTS),
         "  magnet-sim --cfg job [key=value ...]                          the composed config",
         "",

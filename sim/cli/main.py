@@ -9,6 +9,7 @@
     magnet-sim ablation [SPEC] [--jobs N]      each replay with each mechanism switched off
     magnet-sim months RUN_FOLDER_OR_SCENARIO   a run month by month (Markdown tables)
     magnet-sim worlds export|check ...         start or check a folder of world tables
+    magnet-sim discover SWEEP_DIR --kpi K --threshold X   PRIM scenario discovery
 
 Every user mistake is one line ``error: <where>: <what>, got <value>`` with exit status 2
 and no traceback (``SIM_DEBUG=1`` prints the traceback too); a sweep with failed jobs exits
@@ -29,6 +30,7 @@ from sim.cli.worlds import main as worlds_main
 from sim.domain.errors import ConfigError
 from sim.experiments.ablation import main as ablation_main
 from sim.experiments.buffer import main as buffer_main
+from sim.experiments.discovery import main as discover_main
 from sim.experiments.months import main as months_main
 from sim.experiments.replot import main as replot_main
 
@@ -43,7 +45,8 @@ def _listing(args: list[str]) -> int:
 
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
-    "months": months_main, "worlds": worlds_main, "list": _listing}
+    "months": months_main, "worlds": worlds_main, "discover": discover_main,
+    "list": _listing}
 """Each subcommand and the function that takes its arguments."""
 
 
