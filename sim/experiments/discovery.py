@@ -182,46 +182,77 @@ def _prim():
     return prim
 
 
-def _pick(traj: pd.DataFrame, cases: int, min_coverage: float) -> int:
-    """The densest step covering at least ``min_coverage`` of ``cases`` (fewer restricted
-    inputs, then the earlier step, on ties)."""
-    cover = traj["k"].astype(float) / max(cases, 1)
-    ok = traj[cover >= min_coverage - 1e-12]
-    if ok.empty:
-        ok = traj.iloc[:1]
-    best = ok.sort_values(["density", "res_dim", "id"], ascending=[False, True, True])
-    return int(best.index[0])
-
-
-def _restricted(lims: pd.DataFrame, init: pd.DataFrame) -> list[str]:
-    return [c for c in init.columns if not _same(lims[c], init[c])]
-
-
-def _same(a: pd.Series, b: pd.Series) -> bool:
-    return all((x == y) if not isinstance(x, float) else np.isclose(x, y)
-               for x, y in zip(a, b, strict=True))
-
-
-def _qp(box, name: str) -> list[float]:
-    return [float(q) for q in box.p_values[box._cur_box].get(name, [-1, -1])]
-
-
-def _drop_side(p, box, name: str, side: int) -> None:
-    """Widen the current box's ``side`` (0 low, 1 high; a category set: both) of input
-    ``name`` to the whole range, as the next step of its trajectory."""
-    lim = box.box_lim.copy()
-    numeric = pd.api.types.is_numeric_dtype(p.box_init[name])
-    for s in ((side,) if numeric else (0, 1)):
-        lim.at[s, name] = p.box_init.at[s, name]
-    rest = p.yi_remaining
-    xs = p.x.loc[rest]
-    inside = np.ones(len(rest), dtype=bool)
-    for c in lim.columns:
-        if pd.api.types.is_numeric_dtype(p.box_init[c]):
-            inside &= ((xs[c] >= lim.at[0, c]) & (xs[c] <= lim.at[1, c])).to_numpy()
+def _inside(x: pd.DataFrame, lims: pd.DataFrame, init: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``x`` lie in the box ``lims`` (rows 0/1: low/high; a category set)."""
+    inside = np.ones(len(x), dtype=bool)
+    for c in lims.columns:
+        if pd.api.types.is_numeric_dtype(init[c]):
+            inside &= ((x[c] >= lims.at[0, c]) & (x[c] <= lims.at[1, c])).to_numpy()
         else:
-            inside &= xs[c].isin(list(lim.at[0, c])).to_numpy()
-    box.update(lim, rest[inside])
+            inside &= x[c].isin(list(lims.at[0, c])).to_numpy()
+    return inside
+
+
+def _sides(lims: pd.DataFrame, init: pd.DataFrame) -> list[tuple[str, int]]:
+    """The restricted sides of a box: (input, 0 low | 1 high); a category set: side 0."""
+    out = []
+    for c in init.columns:
+        if pd.api.types.is_numeric_dtype(init[c]):
+            out += [(c, s) for s in (0, 1) if not np.isclose(lims.at[s, c], init.at[s, c])]
+        elif set(lims.at[0, c]) != set(init.at[0, c]):
+            out.append((c, 0))
+    return out
+
+
+def _widen(lims: pd.DataFrame, init: pd.DataFrame, name: str, side: int) -> pd.DataFrame:
+    out = lims.copy()
+    for s in ((side,) if pd.api.types.is_numeric_dtype(init[name]) else (0, 1)):
+        out.at[s, name] = init.at[s, name]
+    return out
+
+
+def quasi_p(x, y, lims, init) -> dict[tuple[str, int], float]:
+    """Each restricted side's quasi-p value (Bryant and Lempert 2010, as EMA computes
+    it): the chance of the box's cases among its runs if that side were not restricted
+    (one-sided binomial test against the density of the box with the side widened)."""
+    from scipy.stats import binomtest
+    inside = _inside(x, lims, init)
+    n, k = int(inside.sum()), int(y[inside].sum())
+    out = {}
+    for name, side in _sides(lims, init):
+        wide = _inside(x, _widen(lims, init, name, side), init)
+        out[(name, side)] = float(binomtest(k, n, float(y[wide].mean()),
+                                            alternative="greater").pvalue) if n else 1.0
+    return out
+
+
+def _prune(x, y, lims, init, max_p: float) -> tuple[pd.DataFrame, dict]:
+    """Widen, least significant first, every side whose quasi-p value is above ``max_p``."""
+    while True:
+        qp = quasi_p(x, y, lims, init)
+        worst = max(qp, key=qp.get) if qp else None
+        if worst is None or qp[worst] <= max_p:
+            return lims, qp
+        lims = _widen(lims, init, *worst)
+
+
+def _best(x, y, box, init, spec: Discovery) -> tuple[int, pd.DataFrame, dict]:
+    """Of the trajectory's steps covering at least ``min_coverage`` of the cases, each
+    with its chance restrictions dropped: the densest (then fewer restricted inputs, then
+    higher coverage). Returns (step, limits, quasi-p values)."""
+    traj = box.peeling_trajectory
+    cases = int(y.sum())
+    best, key = None, None
+    for i in traj.index:
+        if traj.at[i, "k"] < spec.min_coverage * cases - 1e-9:
+            continue
+        lims, qp = _prune(x, y, box.box_lims[i], init, spec.max_p)
+        inside = _inside(x, lims, init)
+        k = (float(y[inside].mean()) if inside.any() else 0.0,
+             -len({n for n, _ in qp}), float(y[inside].sum()))
+        if key is None or k > key:
+            best, key = (int(i), lims, qp), k
+    return best if best is not None else (0, box.box_lims[0], {})
 
 
 def discover(x: pd.DataFrame, y: np.ndarray, spec: Discovery) -> list[Box]:
@@ -230,35 +261,31 @@ def discover(x: pd.DataFrame, y: np.ndarray, spec: Discovery) -> list[Box]:
         return []
     prim = _prim()
     p = prim.Prim(x, y.astype(int), peel_alpha=spec.peel_alpha)
-    total = int(y.sum())
+    init, total = p.box_init, int(y.sum())
     boxes: list[Box] = []
     for number in range(1, spec.boxes + 1):
-        remaining = total - sum(b.cases for b in boxes)  # cases no earlier box holds
-        if number > 1 and remaining < max(3, 0.05 * total):
-            break
+        if number > 1 and total - sum(b.cases for b in boxes) < max(3, 0.05 * total):
+            break  # too few cases left outside the boxes found
         box = p.find_box()
         if box is None:
             break
-        traj = box.peeling_trajectory
-        chosen = _pick(traj, int(traj["k"].iloc[0]), spec.min_coverage)
-        box.select(chosen)
-        while True:  # drop restrictions that chance could explain, least significant first
-            weak = [(q, name, side) for name, qs in box.p_values[box._cur_box].items()
-                    for side, q in enumerate(qs) if q is not None and q > spec.max_p]
-            if not weak:
-                break
-            _drop_side(p, box, *max(weak)[1:])
-        names = _restricted(box.box_lim, p.box_init)
-        base = float(traj["density"].iloc[0])
-        if not names or box.density <= base:
+        traj = box.peeling_trajectory.copy()
+        rest = p.yi_remaining  # the runs this box was peeled from
+        xr, yr = p.x.loc[rest].reset_index(drop=True), p.y[rest].astype(bool)
+        chosen, lims, qp = _best(xr, yr, box, init, spec)
+        inside = _inside(xr, lims, init)
+        names = list(dict.fromkeys(n for n, _ in qp))
+        if not names or yr[inside].mean() <= yr.mean():
             break  # nothing to say beyond the runs' base rate
-        lims = {c: (next(iter(box.box_lim[c])) if not pd.api.types.is_numeric_dtype(
-            box.box_lim[c]) else (float(box.box_lim[c].iloc[0]), float(box.box_lim[c].iloc[1])))
-            for c in p.box_init.columns}
-        stats = box.peeling_trajectory.iloc[box._cur_box]
-        boxes.append(Box(number, lims, names, {n: _qp(box, n) for n in names},
-                         float(box.coverage), float(box.density), float(box.mass),
-                         int(stats["n"]), int(stats["k"]), traj.copy(), chosen))
+        box.update(lims, rest[inside])  # the next box starts from the runs left outside
+        limits = {c: (set(lims.at[0, c]) if not pd.api.types.is_numeric_dtype(init[c]) else
+                      (float(lims.at[0, c]), float(lims.at[1, c]))) for c in init.columns}
+        boxes.append(Box(number, limits, names,
+                         {n: [qp.get((n, 0), -1.0), qp.get((n, 1), -1.0)] for n in names},
+                         coverage=float(yr[inside].sum()) / total,
+                         density=float(yr[inside].mean()), mass=float(inside.sum()) / len(y),
+                         runs=int(inside.sum()), cases=int(yr[inside].sum()),
+                         trajectory=traj, chosen=chosen))
     return boxes
 
 
