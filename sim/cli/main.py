@@ -10,6 +10,7 @@
     magnet-sim months RUN_FOLDER_OR_SCENARIO   a run month by month (Markdown tables)
     magnet-sim worlds export|check ...         start or check a folder of world tables
     magnet-sim discover SWEEP_DIR --kpi K --threshold X   PRIM scenario discovery
+    magnet-sim dashboard [--port N] [--open FOLDER]       the page in the browser
 
 Every user mistake is one line ``error: <where>: <what>, got <value>`` with exit status 2
 and no traceback (``SIM_DEBUG=1`` prints the traceback too); a sweep with failed jobs exits
@@ -33,6 +34,7 @@ from sim.experiments.buffer import main as buffer_main
 from sim.experiments.discovery import main as discover_main
 from sim.experiments.months import main as months_main
 from sim.experiments.replot import main as replot_main
+from sim.outputs.dashboard.server import main as dashboard_main
 
 
 def _listing(args: list[str]) -> int:
@@ -46,7 +48,7 @@ def _listing(args: list[str]) -> int:
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
     "months": months_main, "worlds": worlds_main, "discover": discover_main,
-    "list": _listing}
+    "dashboard": dashboard_main, "list": _listing}
 """Each subcommand and the function that takes its arguments."""
 
 

@@ -188,8 +188,8 @@ def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str
                 group == "experiment" and f.parent == experiments)
             check_file(f, group, needs_header)
     if needs_compose:
-        cfg = _composed(dirs, config_name,
-                        [t for j, t in enumerate(texts) if j not in needs_compose])
+        cfg = _composed(dirs, config_name,  # as rewritten: new map entries with ++
+                        [t for j, t in enumerate(rewritten) if j not in needs_compose])
         events = list(cfg.get("events") or [])
         for i in needs_compose:
             k, _, v = texts[i].partition("=")
