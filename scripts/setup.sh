@@ -36,3 +36,22 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# The dashboard's browser tests (tests/test_dashboard_browser.py) drive Debian's Chromium
+# through Playwright (PyPI's playwright, pointed at it: `playwright install` is not needed).
+# Installed here when missing and this runs as root with apt-get (as CI does); otherwise
+# the browser tests fail and say how to install it.
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${SIM_CHROMIUM:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium (apt-get) for the dashboard's browser tests"
+    if ! { apt-get install -y -q chromium >/dev/null 2>&1 ||
+           { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null; }; }
+    then
+      echo "setup: could not install chromium; the browser tests will fail until it is" \
+           "installed (apt-get install chromium, or SIM_CHROMIUM=/path/to/chromium)" >&2
+    fi
+  else
+    echo "setup: chromium not found; the dashboard's browser tests need it" \
+         "(sudo apt-get install chromium, or SIM_CHROMIUM=/path/to/chromium)" >&2
+  fi
+fi

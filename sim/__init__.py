@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -76,19 +77,25 @@ def _text(v) -> str:
 
 
 def run(cfg: RunConfig, economics: EconomicsConf | None = None,
-        progress: bool | None = None) -> dict:
+        progress: bool | None = None,
+        on_day: Callable[[int, int], None] | None = None) -> dict:
     """Simulate ``cfg``; return its tables (with ``plants``), ``kpis`` and ``meta``.
 
     ``economics`` sets vehicle values and the holding-cost rate of the money KPIs.
     ``progress``: a tqdm bar (None: only on a terminal, and only after 2 seconds).
+    ``on_day(done, total)`` is called after each simulated day (the dashboard's progress).
     """
     t0 = time.perf_counter()
     model = build(cfg)
     with tqdm(total=cfg.days, unit="day", desc=cfg.scenario_name, leave=False, delay=2,
               disable=None if progress is None else not progress) as bar:
+        done = 0
         while model.running:
             model.step()
             bar.update()
+            done += 1
+            if on_day is not None:
+                on_day(done, cfg.days)
     out = model.tables()
     out["meta"] = {
         "version": __version__, "scenario": cfg.scenario_name, "seed": cfg.seed,

@@ -25,6 +25,8 @@ SP = "hydra.sweeper.samples.params"
 EVB = ["-m", "experiment=embargo_vs_buffer", *SWEEP_SMALL]
 LP = ["-m", "experiment=licensing_policies", "seed=1", *SWEEP_SMALL]
 GRID = ["-m", "hydra/sweeper=sim", *SWEEP_SMALL]
+DISC = ["-m", "experiment=discovery", "hydra.sweeper.samples.n=2", *SWEEP_SMALL]
+DS = "hydra.sweeper.compare.discovery"
 
 
 def _c(id_, args, expect, files=None):
@@ -279,6 +281,15 @@ CASES = [
        ["grid", "days"]),
     _c("compare_grid_length", [*EVB, "hydra.sweeper.compare.grid=[events.0.days]"],
        ["grid"]),
+    _c("discovery_unknown_key", [*DISC, f"+{DS}.treshold=0.1"], ["treshold", "threshold"]),
+    _c("discovery_kpi_unknown", [*DISC, f"{DS}.kpi=lost_vehicle_shar"],
+       ["discovery.kpi", "lost_vehicle_shar", "lost_vehicle_share"]),
+    _c("discovery_threshold_text", [*DISC, f"{DS}.threshold=high"], ["threshold", "high"]),
+    _c("discovery_direction", [*DISC, f"{DS}.direction=up"], ["direction", "up"]),
+    _c("discovery_min_coverage", [*DISC, f"{DS}.min_coverage=1.5"], ["min_coverage", "1.5"]),
+    _c("discovery_boxes_zero", [*DISC, f"{DS}.boxes=0"], ["boxes", "0"]),
+    _c("discovery_inputs_not_swept", [*DISC, f"{DS}.inputs=[days]"], ["inputs", "days"]),
+    _c("discovery_not_mapping", [*DISC, f"{DS}=5"], ["discovery", "5"]),
 ]
 
 # Cases also run as a subprocess (``python -m sim``), end to end.

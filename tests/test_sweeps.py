@@ -29,6 +29,7 @@ SMALL = {
     "embargo_vs_buffer": ['hydra.sweeper.params={events.embargo.days:"30,90",'
                           'world.automaker_cover_days:"15,60"}', "days=40"],
     "monte_carlo": ["hydra.sweeper.samples.n=3", "days=40"],
+    "discovery": ["hydra.sweeper.samples.n=3", "days=40"],  # PRIM itself: test_discovery
     "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
     "buffer_needed": ['hydra.sweeper.params={world.automaker_cover_days:"5,90",seed:"1,2"}',
                       "scenario=embargo_us", "days=200",
@@ -82,6 +83,10 @@ def test_experiment_runs_and_summarizes(tmp_path, name):
         assert b["cover_days"] == 90 and b["verify_seeds"] == [2]
         assert b["carrying_cost_usd_per_yr"] > 0
         assert "buffer needed: 90 days" in r.stdout
+    if name == "discovery":  # 40 days lose nothing: PRIM says so and writes empty boxes
+        assert "no run is a case of interest" in r.stdout
+        assert pd.read_csv(root / "prim_boxes.csv").empty
+        assert s["param.world.automaker_cover_days"].nunique() == 3
     if name == "sensitivity":
         x = pd.read_csv(root / "sensitivity.csv")
         assert {"parameter", "kpi", "mu_star"} <= set(x) and len(x) >= 5

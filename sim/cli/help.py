@@ -128,6 +128,8 @@ def help_text() -> str:
         "  magnet-sim calibrate SPEC | scenario=NAME --observed DATA --params P,Q",
         "                     --train A:B --validate C:D                 fit and an ensemble",
         "  magnet-sim worlds export|check FOLDER                         world tables",
+        "  magnet-sim discover SWEEP_DIR --kpi K --threshold X           PRIM boxes",
+        "  magnet-sim dashboard [--port N] [--open FOLDER]               the browser page",
         "  magnet-sim list " + "|".join(LISTS),
         "  magnet-sim --cfg job [key=value ...]                          the composed config",
         "  (plots=false: no plots; every run writes report.html, plants.csv and kpis.csv)",

@@ -12,6 +12,8 @@
     magnet-sim calibrate scenario=S --observed F --params P,Q --train A:B --validate C:D
                                                fit uncertain inputs, keep an ensemble
     magnet-sim worlds export|check ...         start or check a folder of world tables
+    magnet-sim discover SWEEP_DIR --kpi K --threshold X   PRIM scenario discovery
+    magnet-sim dashboard [--port N] [--open FOLDER]       the page in the browser
 
 Every user mistake is one line ``error: <where>: <what>, got <value>`` with exit status 2
 and no traceback (``SIM_DEBUG=1`` prints the traceback too); a sweep with failed jobs exits
@@ -35,8 +37,10 @@ from sim.experiments.ablation import main as ablation_main
 from sim.experiments.buffer import main as buffer_main
 from sim.experiments.calibrate import main as calibrate_main
 from sim.experiments.compare import main as compare_main
+from sim.experiments.discovery import main as discover_main
 from sim.experiments.months import main as months_main
 from sim.experiments.replot import main as replot_main
+from sim.outputs.dashboard.server import main as dashboard_main
 
 
 def _listing(args: list[str]) -> int:
@@ -50,7 +54,8 @@ def _listing(args: list[str]) -> int:
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "buffer": buffer_main, "replot": replot_main, "ablation": ablation_main,
     "months": months_main, "worlds": worlds_main, "list": _listing, "docs": docs_main,
-    "compare": compare_main, "calibrate": calibrate_main}
+    "compare": compare_main, "calibrate": calibrate_main, "discover": discover_main,
+    "dashboard": dashboard_main}
 """Each subcommand and the function that takes its arguments."""
 
 

@@ -193,9 +193,9 @@ def preflight(args: argparse.Namespace, config_name: str = "config") -> list[str
                 group == "experiment" and f.parent == experiments)
             check_file(f, group, needs_header)
     if needs_compose:
-        cfg = _composed(dirs, config_name,  # sweep values (a,b,c) cannot compose one run
-                        [t for j, t in enumerate(texts) if j not in needs_compose
-                         and not _sweeps(t)])
+        cfg = _composed(dirs, config_name,  # as rewritten (new map entries with ++); sweep
+                        [t for j, t in enumerate(rewritten)  # values (a,b,c) cannot compose one run
+                         if j not in needs_compose and not _sweeps(t)])
         events = list(cfg.get("events") or [])
         for i in needs_compose:
             k, _, v = texts[i].partition("=")

@@ -1,5 +1,7 @@
-"""Drawing a sweep's samples: Monte Carlo draws and SALib (Sobol, Morris) samples as a
-table of one row per job, and the job overrides it makes.
+"""Drawing a sweep's samples: Monte Carlo draws, Latin hypercube draws (scipy's
+`scipy.stats.qmc.LatinHypercube`, each column mapped through its distribution's inverse
+CDF, so every parameter's range is covered evenly with few jobs) and SALib (Sobol, Morris)
+samples as a table of one row per job, and the job overrides it makes.
 
 The ``samples`` node is checked and typed by `sim.sweep_specs.parse_samples` first. Every
 job gets explicit overrides (``key=value``), so its ``.hydra/overrides.yaml`` says exactly
@@ -12,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
+from scipy.stats import qmc
 
 from sim.experiments.specs import DISTS, parse_samples, plain
 
@@ -34,6 +38,28 @@ def _draw(rng: np.random.Generator, spec: dict, n: int) -> np.ndarray | list:
     raise ValueError(f"unknown distribution {d!r} (one of {', '.join(DISTS)})")
 
 
+def _inverse_cdf(spec: dict, u: np.ndarray) -> np.ndarray | list:
+    """Values of a distribution at quantiles ``u`` in [0, 1) (a Latin hypercube column)."""
+    d = spec.get("dist", "uniform")
+    if d == "uniform":
+        return spec["low"] + u * (spec["high"] - spec["low"])
+    if d == "triangular":
+        width = spec["high"] - spec["low"]
+        return stats.triang.ppf(u, (spec["mode"] - spec["low"]) / width, spec["low"], width)
+    if d == "normal":
+        x = stats.norm.ppf(u, spec["mean"], spec["sd"])
+        return np.clip(x, spec.get("low", -np.inf), spec.get("high", np.inf))
+    if d == "lognormal":
+        x = stats.lognorm.ppf(u, spec["sigma"], scale=np.exp(spec["mu"]))
+        return np.clip(x, spec.get("low", 0.0), spec.get("high", np.inf))
+    if d == "choice":
+        values = spec["values"]
+        return [values[min(int(q * len(values)), len(values) - 1)] for q in u]
+    if d == "fixed":
+        return [spec["value"]] * len(u)
+    raise ValueError(f"unknown distribution {d!r} (one of {', '.join(DISTS)})")
+
+
 def bounds(spec: dict) -> list[float]:
     """A parameter's range for SALib: ``low``/``high`` (any dist)."""
     return [float(spec["low"]), float(spec["high"])]
@@ -53,6 +79,11 @@ def sample_table(samples: dict) -> pd.DataFrame:
         n = int(samples["n"])
         cols = {k: _draw(rng, dict(params[k]), n) for k in names}
         df = pd.DataFrame(cols)
+    elif method == "latin_hypercube":
+        n = int(samples["n"])
+        u = qmc.LatinHypercube(len(names), rng=np.random.default_rng(seed)).random(n)
+        df = pd.DataFrame({k: _inverse_cdf(dict(params[k]), u[:, j])
+                           for j, k in enumerate(names)})
     elif method in ("sobol", "morris"):
         problem = salib_problem(params)
         if method == "sobol":
@@ -64,7 +95,8 @@ def sample_table(samples: dict) -> pd.DataFrame:
                               num_levels=int(samples.get("levels", 4)), seed=seed)
         df = pd.DataFrame(x, columns=names)
     else:
-        raise ValueError(f"unknown sampling method {method!r} (monte_carlo | sobol | morris)")
+        raise ValueError(f"unknown sampling method {method!r} (monte_carlo | latin_hypercube "
+                         "| sobol | morris)")
     for k in names:  # integer-typed parameters stay integers
         if dict(params[k]).get("integer"):
             df[k] = df[k].round().astype(int)

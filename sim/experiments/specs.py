@@ -8,8 +8,8 @@ An experiment (``experiments/*.yaml``) selects ``hydra/sweeper: sim``, whose con
 - ``samples``: parameters drawn per job instead of a grid (see `sim.sampling`)::
 
       samples:
-        method: monte_carlo        # monte_carlo | sobol | morris
-        n: 100                     # MC: jobs; sobol: base N (2^k); morris: trajectories
+        method: monte_carlo        # monte_carlo | latin_hypercube | sobol | morris
+        n: 100                     # MC, LHS: jobs; sobol: base N (2^k); morris: trajectories
         seed: 0                    # seed of the sampling itself
         seeds: per_job             # per_job: job i runs seed=first_seed+i; fixed: the config's
         first_seed: 1
@@ -18,7 +18,8 @@ An experiment (``experiments/*.yaml``) selects ``hydra/sweeper: sim``, whose con
           market.scarcity_elasticity: {dist: triangular, low: 1.5, mode: 3, high: 5}
 
 - ``compare``: what the aggregation compares (see `sim.sweep`): ``kpis``, ``variant``,
-  ``reference``, ``grid``, ``buffer``.
+  ``reference``, ``grid``, ``buffer``, ``discovery`` (PRIM scenario discovery on a KPI
+  threshold, `Discovery`, `sim.experiments.discovery`).
 
 Strict: both specs are parsed into typed records (`Samples`, `Dist`, `Compare`); unknown
 keys, unknown distributions or methods, ``low >= high``, a mode outside, ``sd <= 0``, empty
@@ -40,7 +41,8 @@ from omegaconf import OmegaConf
 from sim.domain.errors import error, show, suggest
 
 DISTS = ("uniform", "triangular", "normal", "lognormal", "choice", "fixed")
-METHODS = ("monte_carlo", "sobol", "morris")
+METHODS = ("monte_carlo", "latin_hypercube", "sobol", "morris")
+DRAWN = ("monte_carlo", "latin_hypercube")  # methods that draw from each distribution
 SEEDS = ("per_job", "fixed")
 # the keys each distribution needs, and the optional ones it takes
 DIST_NEEDS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
@@ -154,6 +156,66 @@ class Compare:
     reference: Any = None
     grid: tuple | None = None
     buffer: dict | None = None  # {share, search_seeds}: sim.buffer.from_grid
+    discovery: dict | None = None  # `Discovery` as a dict: sim.experiments.discovery
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What PRIM looks for (``compare.discovery``, or ``magnet-sim discover``'s flags): the
+    runs whose ``kpi`` is ``above`` (or ``below``) ``threshold`` are the cases of interest;
+    ``inputs`` (default: every sampled parameter) are the candidate dimensions; the box
+    kept from each peeling trajectory is the densest one with at least ``min_coverage`` of
+    the cases; ``boxes`` boxes are looked for in turn; a restriction whose quasi-p value
+    is above ``max_p`` is dropped (it is not distinguishable from chance)."""
+
+    kpi: str
+    threshold: float
+    direction: str = "above"
+    inputs: tuple | None = None
+    min_coverage: float = 0.8
+    boxes: int = 1
+    max_p: float = 0.05
+    peel_alpha: float = 0.05
+
+    def as_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+def parse_discovery(raw: Any, where: str = "hydra.sweeper.compare.discovery") -> Discovery:
+    """The ``discovery`` node as `Discovery`: unknown keys, a missing KPI or threshold,
+    shares outside (0, 1] and so on are refused naming the key."""
+    raw = plain(raw)
+    if not isinstance(raw, dict):
+        raise error(where, "expected a mapping, e.g. {kpi: lost_vehicle_share, threshold: "
+                    "0.02}", show(raw))
+    _keys(raw, Discovery.__dataclass_fields__, where)
+    for k in ("kpi", "threshold"):
+        if raw.get(k) is None:
+            raise error(where, f"needs {k!r} (e.g. {{kpi: lost_vehicle_share, threshold: "
+                        "0.02}})", show(raw))
+    if not isinstance(raw["kpi"], str) or not raw["kpi"]:
+        raise error(f"{where}.kpi", "expected a KPI name", show(raw["kpi"]))
+    direction = raw.get("direction", "above")
+    if direction not in ("above", "below"):
+        raise error(f"{where}.direction", f"must be above or below"
+                    f"{suggest(direction, ('above', 'below'))}", show(direction))
+    inputs = raw.get("inputs")
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    if inputs is not None and (not isinstance(inputs, list) or not inputs or not all(
+            isinstance(x, str) and x for x in inputs)):
+        raise error(f"{where}.inputs", "expected a list of parameter names", show(inputs))
+    shares = {}
+    for k, top in (("min_coverage", 1), ("max_p", 1), ("peel_alpha", 0.5)):
+        v = _num(raw.get(k, Discovery.__dataclass_fields__[k].default), f"{where}.{k}")
+        if not 0 < v <= top:
+            raise error(f"{where}.{k}", f"must lie in (0, {top}]", v)
+        shares[k] = float(v)
+    return Discovery(kpi=raw["kpi"], threshold=float(_num(raw["threshold"],
+                                                          f"{where}.threshold")),
+                     direction=direction, inputs=tuple(inputs) if inputs else None,
+                     boxes=_int(raw.get("boxes", 1), f"{where}.boxes", low=1), **shares)
 
 
 def _keys(node: dict, allowed, where: str) -> None:
@@ -222,7 +284,7 @@ def parse_dist(spec: Any, where: str, method: str = "monte_carlo") -> Dist:
                         f"{', '.join(sorted(extra))}", show(spec))
     for k in need:
         if k not in spec or spec[k] is None:
-            raise error(where, f"a {d if method == 'monte_carlo' else method} parameter "
+            raise error(where, f"a {d if method in DRAWN else method} parameter "
                         f"needs {k!r}", show(spec))
     vals = {k: _num(spec[k], f"{where}.{k}") for k in ("low", "high", "mode", "mean", "sd",
                                                       "mu", "sigma") if spec.get(k) is not None}
@@ -238,7 +300,7 @@ def parse_dist(spec: Any, where: str, method: str = "monte_carlo") -> Dist:
         if k in vals and vals[k] <= 0 and k in need:
             raise error(f"{where}.{k}", "must be > 0", vals[k])
     values = spec.get("values")
-    if d == "choice" and method == "monte_carlo":
+    if d == "choice" and method in DRAWN:
         if not isinstance(values, list) or not values:
             raise error(f"{where}.values", "a choice needs a non-empty list of values",
                         show(values))
@@ -290,7 +352,8 @@ def parse_compare(raw: Any, where: str = "hydra.sweeper.compare") -> Compare:
     if raw is None:
         return Compare()
     if not isinstance(raw, dict):
-        raise error(where, "expected a mapping (kpis, variant, reference, grid, buffer)",
+        raise error(where, "expected a mapping (kpis, variant, reference, grid, buffer, "
+                    "discovery)",
                     show(raw))
     _keys(raw, Compare.__dataclass_fields__, where)
     kpis = raw.get("kpis")
@@ -322,7 +385,10 @@ def parse_compare(raw: Any, where: str = "hydra.sweeper.compare") -> Compare:
         if n is not None and not (isinstance(n, int) and n >= 1):
             raise error(f"{where}.buffer.search_seeds", "expected a whole number >= 1",
                         show(n))
+    discovery = raw.get("discovery")
+    if discovery is not None:
+        discovery = parse_discovery(discovery, f"{where}.discovery").as_dict()
     return Compare(kpis=tuple(kpis) if kpis is not None else None, variant=variant,
                    reference=raw.get("reference"), grid=tuple(grid) if grid else None,
-                   buffer=buffer)
+                   buffer=buffer, discovery=discovery)
 

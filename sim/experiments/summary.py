@@ -4,11 +4,13 @@ When a sweep ends (`sim.experiments.sweep.run_sweep`), `aggregate` collects its 
 into ``summary.parquet`` / ``summary.csv`` (one row per job: folder, overrides,
 seed, status, error, KPIs flattened as ``price_peak_ratio.ndfeb``), writes paired
 differences against the reference variant (``comparison.csv``), sensitivity indices
-(``sensitivity.csv``) when the sweep sampled for them, and the plots of `sim.sweep_plots`.
+(``sensitivity.csv``) when the sweep sampled for them, the plots of `sim.sweep_plots`, and,
+when ``compare.discovery`` asks, PRIM's boxes (`sim.experiments.discovery`).
 `aggregate` does the same for any folder or list of run folders (``python -m sim.replot``).
 
 What to compare comes from the sweeper's ``compare`` node (see ``experiments/*.yaml``):
-``kpis``, ``variant`` (the override naming a variant), ``reference`` and ``grid`` (x, y).
+``kpis``, ``variant`` (the override naming a variant), ``reference``, ``grid`` (x, y),
+``buffer`` and ``discovery``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from omegaconf import OmegaConf
 
 from sim.cli.keys import resolve_event_key
 from sim.domain.errors import ConfigError
+from sim.experiments import discovery
 from sim.experiments import plots as sweep_plots
 from sim.experiments.buffer import from_grid, grid_lines
 from sim.experiments.design import design_lines, scenario_of
 from sim.experiments.headline import headline_lines, headline_tables
 from sim.experiments.sampling import salib_problem
+from sim.experiments.specs import parse_discovery
 from sim.experiments.sweep_report import sweep_sections
 from sim.kpis import check_names
 from sim.outputs.report import write_report
@@ -266,6 +270,8 @@ def aggregate(folders: list[Path], out: Path, compare: dict | None = None,
                                        buffer=buffer, ctx=ctx)
         for name, why in skipped.items():
             print(f"plot {name} skipped: {why}", flush=True)
+    if compare.get("discovery"):  # after the summary it reads
+        discovery.run(out, parse_discovery(compare["discovery"]), df, plots=plots)
     n_bad = int((df["status"] != "ok").sum())
     print(f"summary: {len(df)} jobs ({len(df) - n_bad} ok, {n_bad} failed) -> "
           f"{out / 'summary.csv'}", flush=True)

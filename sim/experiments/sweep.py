@@ -123,9 +123,13 @@ def plan(arguments: list[str], dirs: list[Path] | None = None) -> Plan:
         samples = {**plain(sw["samples"]), "params": {_positions(k, events): d.as_dict()
                                                       for k, d in spec.params.items()}}
     compare = parse_compare(sw.get("compare"))
+    found = compare.discovery
+    if found and found.get("inputs"):  # inputs by event id, as the samples' columns
+        found = {**found, "inputs": [_positions(k, events) for k in found["inputs"]]}
     compare = dataclasses.replace(
         compare, variant=_positions(compare.variant, events) if compare.variant else None,
-        grid=tuple(_positions(g, events) for g in compare.grid) if compare.grid else None)
+        grid=tuple(_positions(g, events) for g in compare.grid) if compare.grid else None,
+        discovery=found)
     grid = _grid(params, arguments)
     table = None
     jobs = grid
@@ -220,6 +224,14 @@ def precheck(p: Plan, dirs: list[Path] | None = None) -> None:
         for k in c.kpis:
             if k not in names:
                 raise error(f"{where}.kpis", f"unknown KPI {k!r}{suggest(k, names)}", k)
+    if c.discovery:
+        k = c.discovery["kpi"]
+        if kpis is not None and k not in kpis:
+            raise error(f"{where}.discovery.kpi", f"unknown KPI {k!r}{suggest(k, kpis)}", k)
+        for name in c.discovery.get("inputs") or ():
+            if name not in swept:
+                raise error(f"{where}.discovery.inputs", f"{name!r} is not swept"
+                            f"{suggest(name, swept, listing=True)}", name)
 
 
 def _check_keys(values: dict[str, list[str]], sampled: set[str], samples) -> None:
