@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.cli.overrides import check_overrides, explain, is_user_error
+from sim.cli.compose import explain, is_user_error
+from sim.cli.overrides import check_overrides
 from sim.domain.errors import ConfigError, error
 from sim.experiments.discovery import read_summary
 from sim.experiments.runner import composer
