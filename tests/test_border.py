@@ -238,8 +238,10 @@ def test_traders_buy_on_rising_prices_sell_after_the_turn_and_conserve_tonnes():
     held = [{**ev[0], "anti_diversion": ["NL"]}]
     blocked = run_model(raw_world(days=300, events=held))
     assert not any(s.buyer == "outside traders" and s.delivered_on is not None
-                   and s.ordered_on >= dt.date(2025, 2, 1) for s in blocked.shipments), \
-        "an anti-diversion rule naming the traders' country stops their purchases"
+                   and dt.date(2025, 2, 1) <= s.ordered_on < dt.date(2025, 7, 1)
+                   for s in blocked.shipments), \
+        "an anti-diversion rule naming the traders' country stops their purchases while " \
+        "the embargo lasts"
 
 
 def test_chinas_state_reserve_buys_when_the_inside_price_falls_and_holds_it_up():

@@ -167,11 +167,12 @@ def test_switched_off_nothing_changes():
                                   dict(makeup_capacity=0.2, expedite_below_days=15.0)])
 def test_tonnes_conserved_with_both_behaviours(auto):
     m = run_model(_world(days=150, **auto), check_every=1)
-    rows = [r for r in m.recorder.agent_rows if r["agent"] == "A"]
+    agents = m.tables()["agents"]
+    rows = agents[agents["agent"] == "A"]
     if auto.get("expedite_below_days"):
         assert any(s.expedited for s in m.shipments)
     else:
-        assert sum(r["made_up"] for r in rows) > 0
+        assert rows["made_up"].sum() > 0
 
 
 # ------------------------------------------------------------------ behaviour switches

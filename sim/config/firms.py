@@ -1,8 +1,6 @@
-"""Firm configs: one dataclass per firm kind, each field declared in the registry.
-
-The default world's firms are data (``sim/worlds/2024/*.csv``, read by `sim.worlds`);
-these classes are their schema. `FIRM_KINDS` maps each firm list of ``world`` to its
-class: adding a firm kind is one entry there (plus its agent in ``sim/agents``).
+"""Firm configs: one dataclass per firm kind, each field declared in the registry. The
+worlds' firms are data (``sim/config/worlds/<vintage>/*.csv``); these classes are their
+schema, and `sim.config.firm_kinds` declares each kind once around its class.
 """
 
 # ruff: noqa: UP006, UP035, UP045  (OmegaConf structured configs need typing generics)

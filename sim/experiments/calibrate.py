@@ -165,6 +165,7 @@ class Calibration:
                                                                    trials - done))]
                 todo = [j for t in asked for j in self.jobs(t.params, seeds)]
                 results = self.run(todo, pool)
+                failed = []
                 for i, t in enumerate(asked):
                     mine = results[i * len(seeds):(i + 1) * len(seeds)]
                     try:
@@ -172,11 +173,16 @@ class Calibration:
                     except ConfigError as e:
                         t.set_user_attr("error", str(e)[:300])
                         study.tell(t, state=states.FAIL)
+                        failed.append(str(e))
                         continue
                     t.set_user_attr("validation_mae_ratio", val)
                     study.tell(t, loss)
                     done += 1
                     bar.update()
+                if len(failed) == len(asked):  # a whole round failed: it would not stop
+                    self.write_trials(study)
+                    raise ConfigError(f"every candidate of a round failed; the first: "
+                                      f"{failed[0]}")
                 bar.set_postfix(best=f"{study.best_value:.4f}" if any(
                     x.state == states.COMPLETE for x in study.trials) else "-")
                 self.write_trials(study)

@@ -130,6 +130,10 @@ def errors(observed: pd.Series, runs: pd.DataFrame, windows: list[Window],
     """The error table of one series: a row per window (module docstring) with n, MAE and
     bias of ratios, MAE and bias in the series' unit, and coverage by the 10-90% band."""
     obs = observed.dropna()
+    used = reference.mask(obs.index)  # only the windows' and the reference's observations
+    for w in windows:
+        used = used | w.mask(obs.index)
+    obs = obs[used]
     runs = runs.reindex(obs.index)
     missing = runs.index[runs.isna().all(axis=1)]
     if len(missing):
