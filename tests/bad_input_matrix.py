@@ -30,6 +30,10 @@ BOMB = H + 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
                                                                   strict=False))
 FIFO = object()  # a named pipe instead of a file
 BIG = b"x" * 21_000_000
+OBS = ["compare", "scenario=baseline", "days=40", "--seeds", "1", "--workers", "1",
+       "--observed", "{tmp}/obs.csv", "--out", "{tmp}/results/compare"]
+OH = "date,series,value,unit,source\n"
+OK = "2025-01-01,cn_magnet_exports_t,6357,t,customs\n"
 
 
 def _c(source, kind, id_, run, expect, files=None):
@@ -151,6 +155,24 @@ CASES = [
                                                          "Detroit-B"],
        {"world/": [_edit("automakers.csv", "Detroit-A,US,", "Detroit-B,US,")]}),
     # ------------------------------------------------------------------- the Python API
+    # ------------------------------------------------------------------- observed data
+    _c("observed data", "type", "obs_value_text", OBS, ["obs.csv:2", "value", "lots"],
+       {"obs.csv": OH + "2025-01-01,cn_magnet_exports_t,lots,t,customs\n"}),
+    _c("observed data", "range", "obs_negative", OBS, ["obs.csv:2", "not be negative"],
+       {"obs.csv": OH + "2025-01-01,cn_magnet_exports_t,-5,t,customs\n"}),
+    _c("observed data", "unknown key", "obs_column", OBS, ["obs.csv:1", "valu"],
+       {"obs.csv": "date,series,valu,unit,source\n" + OK}),
+    _c("observed data", "unknown name", "obs_series", OBS, ["obs.csv:2", "cn_magnet_export_t"],
+       {"obs.csv": OH + "2025-01-01,cn_magnet_export_t,6357,t,customs\n"}),
+    _c("observed data", "contradiction", "obs_unit", OBS, ["obs.csv:2", "unit", "kg"],
+       {"obs.csv": OH + "2025-01-01,cn_magnet_exports_t,6357,kg,customs\n"}),
+    _c("observed data", "size", "obs_big", OBS, ["obs.csv", "20,000,000"], {"obs.csv": BIG}),
+    _c("observed data", "encoding", "obs_utf16", OBS, ["obs.csv", "UTF-16"],
+       {"obs.csv": (OH + OK).encode("utf-16")}),
+    _c("observed data", "file type", "obs_fifo", OBS, ["obs.csv", "not a regular file"],
+       {"obs.csv": FIFO}),
+    _c("observed data", "collision", "obs_twice", OBS, ["obs.csv:3", "twice"],
+       {"obs.csv": OH + OK + OK}),
     _c("python api", "type", "api_days_text", lambda t: sim.run(RunConfig(days="x")),
        ["days", "integer"]),
     _c("python api", "range", "api_seed", lambda t: sim.validate(RunConfig(seed=-1)),
