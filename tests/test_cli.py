@@ -19,7 +19,7 @@ def cli(tmp_path, *args):
 
 
 def test_run_writes_the_run_folder(tmp_path):
-    r = cli(tmp_path, "scenario=embargo_us", "days=150")
+    r = cli(tmp_path, "scenario=embargo_us", "days=150", "world.stock_ranges=false")
     assert r.returncode == 0, r.stderr
     run = tmp_path / "run"
     for f in ("meta.json", "daily.parquet", "agents.parquet", "shipments.parquet",

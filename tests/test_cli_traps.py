@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 import sim
 from sim.cli.compose import compose_run
@@ -112,7 +113,10 @@ def test_events_on_the_command_line_are_added_and_the_run_says_so(tmp_path, caps
 
 def test_scenario_loads_a_scenario_and_scenario_name_is_only_a_label():
     named = sim.scenario("controls_2025", days=30)
-    assert len(named.events) == 20 and named.licensing.approval_default == 0.8
+    calibrated = yaml.safe_load((ROOT / "scenarios/calibration/controls_2025.yaml").read_text())
+    assert len(named.events) == 20  # its events, and its calibration's values
+    assert named.licensing.approval_default == calibrated["licensing"]["approval_default"]
+    assert named.calibrated.name == "controls_2025"
     label = RunConfig(scenario_name="controls_2025")
     assert label.events == [] and label.licensing.approval_default == 1.0
     desc = next(r.desc for r in table() if r.path == "scenario_name")

@@ -58,7 +58,10 @@ def test_parameters_command_lists_every_field(capsys):
 def test_hidden_constants_default_to_todays_values():
     c = resolved(RunConfig())
     assert c.world.automakers[0].lead_smoothing == 0.25
-    assert c.world.makers[0].oxide_cover_days == 30.0
+    assert c.world.makers[0].oxide_cover_days == 60.0  # middle of stocks.csv's maker_raw 30-90
+    own = RunConfig()
+    own.world.stock_ranges = False  # the world table's own value
+    assert resolved(own).world.makers[0].oxide_cover_days == 30.0
     assert c.metrics.end_window_days == 90
     assert c.metrics.supply_share_window_days == 30.0
     assert c.world.routing_snap_share == 0.99
@@ -255,6 +258,7 @@ def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
     )
     from sim.config.firms import EndUseConf
     from sim.config.registry import hints, unwrap
+    from sim.config.stocks import StockRangeConf
     th = hints(WorldConf)
     lists = {}
     for f in dataclasses.fields(WorldConf):
@@ -262,7 +266,8 @@ def test_world_declares_a_list_and_an_add_list_for_every_firm_kind():
         if typing.get_origin(typ) is list:
             lists[f.name] = typing.get_args(typ)[0]
     assert lists == {"links": LinkConf, "demand": DemandConf, "content": ContentConf,
-                     "china": ChinaElementConf, "end_uses": EndUseConf}
+                     "china": ChinaElementConf, "end_uses": EndUseConf,
+                     "stocks": StockRangeConf}
     for key, kind in FIRM_KINDS.items():
         for w in (WorldConf(**{key: [{"name": "X"}], f"add_{key}": [{"name": "Y"}]}),
                   RunConfig(world={key: [{"name": "X"}], f"add_{key}": [{"name": "Y"}]}).world):

@@ -108,20 +108,20 @@ def test_text_from_the_page_is_data_never_an_override():
 
 def test_variant_beside_a_cached_baseline_with_common_random_numbers():
     r, seen = Runner(), []
-    short = dict(scenario="embargo_us", days=200, seed=3)
+    short = dict(scenario="embargo_us", days=365, seed=3)
     first = r.run(Levers(**short), lambda what, share: seen.append((what, share)))
     assert first.same and first.variant is first.baseline and not first.baseline_cached
     assert seen[-1] == ("drawing", 1.0) and seen[1][1] <= seen[-2][1]
-    second = r.run(Levers(**short, embargo_days=60))
+    second = r.run(Levers(**short, embargo_days=300))
     assert second.baseline_cached and second.baseline is first.baseline
-    assert second.overrides[-1] == "events.0.days=60"
+    assert second.overrides[-1] == "events.0.days=300"
     v, b = second.variant["daily"], second.baseline["daily"]
-    assert v["lost_vehicles"].sum() < b["lost_vehicles"].sum()
-    # same seed, same draws: identical until the shorter embargo ends (day 30 + 60)
+    assert v["lost_vehicles"].sum() > b["lost_vehicles"].sum()  # a longer embargo
+    # same seed, same draws: identical until the scenario's embargo ends (day 30 + 180)
     cols = ["buyer_stock_ndfeb_t", "price_ndfeb_ex_cn", "planned_vehicles"]
-    pd.testing.assert_frame_equal(v[cols].iloc[:85], b[cols].iloc[:85])
-    assert not v[cols].iloc[90:].equals(b[cols].iloc[90:])
-    other_seed = r.run(Levers(scenario="embargo_us", days=200, seed=4))
+    pd.testing.assert_frame_equal(v[cols].iloc[:205], b[cols].iloc[:205])
+    assert not v[cols].iloc[210:].equals(b[cols].iloc[210:])
+    other_seed = r.run(Levers(scenario="embargo_us", days=60, seed=4))
     assert not other_seed.baseline_cached
 
 

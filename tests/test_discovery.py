@@ -1,7 +1,7 @@
 """Scenario discovery on the model itself: a Latin hypercube over an embargo's length, the
 plants' cover and three inputs that do not drive lost output (transit jitter, the price
-response to scarcity, the pace of substitution), PRIM on lost_vehicle_share > 2%: the
-first box restricts the embargo's length from below and the cover from above, and nothing
+elasticity of demand outside China, the pace of substitution), PRIM on lost_vehicle_share >
+2%: the first box restricts the embargo's length from below and the cover from above, and nothing
 else. Also: the Latin hypercube's strata, the strict discovery spec, ``magnet-sim
 discover`` on a finished sweep and its bad inputs."""
 
@@ -24,12 +24,15 @@ from sim.experiments.specs import parse_discovery
 from .helpers import ROOT
 
 DRIVERS = {"events.0.days", "world.automaker_cover_days"}
-INERT = {"world.transit_jitter_days", "market.scarcity_elasticity",
+INERT = {"world.transit_jitter_days", "border.demand_elasticity",
          "substitution.rate_per_year"}
 P = "hydra.sweeper.samples.params"
 # the experiment shrunk: 48 runs of 240 days; an embargo from day 30 of 30-210 days and a
-# cover of 5-120 days, so that both drivers can decide a run within the horizon
+# cover of 5-120 days, so that both drivers can decide a run within the horizon; the
+# world's own per-firm stocks (world.stock_ranges=false), not the structural ranges, which
+# carry plants through about eight months and would need runs twice as long
 SMALL = ["hydra.sweeper.samples.n=48", "days=240", f"{P}.events.embargo.days.high=210",
+         "world.stock_ranges=false",
          f"{P}.world.automaker_cover_days.low=5", f"{P}.world.automaker_cover_days.high=120"]
 
 

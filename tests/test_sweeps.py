@@ -32,7 +32,7 @@ SMALL = {
     "discovery": ["hydra.sweeper.samples.n=3", "days=40"],  # PRIM itself: test_discovery
     "sensitivity": ["hydra.sweeper.samples.n=2", "days=40"],
     "buffer_needed": ['hydra.sweeper.params={world.automaker_cover_days:"5,90",seed:"1,2"}',
-                      "scenario=embargo_us", "days=200",
+                      "scenario=embargo_us", "days=200", "world.stock_ranges=false",
                       "hydra.sweeper.compare.buffer.search_seeds=1"],
 }
 

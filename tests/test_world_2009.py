@@ -121,11 +121,12 @@ def test_mines_are_projects_with_dates(w09):
     assert lynas.capacity_tpy == pytest.approx(LAMP_REO * MT_WELD_NDPR, rel=1e-4)
     assert mp.capacity_tpy == pytest.approx(PHOENIX_REO * MOUNTAIN_PASS_NDPR)
     first_feed = dt.date(2009, 1, 1) + dt.timedelta(days=lynas.construction_days)
-    assert first_feed == dt.date(2012, 11, 30)  # late 2012
+    assert first_feed == dt.date(2011, 9, 30)  # Q3 2011, as announced in December 2010
     assert mp.construction_start == "2010-07-29"  # the IPO (Jul 2010) funds the restart
     start_up = dt.date(2010, 7, 29) + dt.timedelta(days=mp.construction_days)
-    assert start_up == dt.date(2012, 2, 1)
-    assert start_up + dt.timedelta(days=mp.rampup_days) == dt.date(2012, 9, 30)
+    assert start_up == dt.date(2012, 5, 3)
+    # full rate by the Dec 2012 Phase 1 deadline set at the 2010 launch
+    assert start_up + dt.timedelta(days=mp.rampup_days) == dt.date(2012, 12, 31)
 
 
 def test_demand_path_is_oica_world_output_over_2009(w09):

@@ -98,7 +98,8 @@ class SubstitutionConf:
                       "years [sources: redesign-lag], hence the slow rate [assumption: days]",
                       lo=0)
     rate_per_year: float = p(0.1, unit="1/yr", desc="largest yearly shift of demand",
-                             source="[assumption]", lo=0)
+                             source="[assumption]", lo=0, acts_in="scenario=controls_2025 "
+                             "days=400 substitution.rate_per_year=0.5")
     max_share: float = p(0.3, unit="0-1", desc="cap on the substituted share",
                          source="[assumption]", lo=0, hi=1)
     recycled_tpd: float = p(

@@ -21,7 +21,7 @@ from typing import Any
 
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
-from sim.config.registry import check_value, spec_of
+from sim.config.registry import check, check_value, spec_of
 from sim.config.stocks import apply_ranges
 from sim.config.synthetic import synthetic
 from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
@@ -83,6 +83,7 @@ def _stock_rows(world: WorldConf) -> None:
     with low <= high."""
     seen: set[str] = set()
     for i, r in enumerate(world.stocks or ()):
+        check(r, f"world.stocks[{i}]")  # the fields' own bounds first
         where = f"world.stocks[{i}] ({r.stock})"
         kind = FIRM_KINDS.get(r.kind)
         if kind is None:
