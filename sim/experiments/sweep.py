@@ -37,11 +37,11 @@ from omegaconf import OmegaConf, open_dict, read_write
 from tqdm.auto import tqdm
 
 import sim
-from sim.cli.compose import compose_node, compose_run
+from sim.cli.compose import compose_node
 from sim.cli.keys import check_shape, key_type, resolve_event_key
 from sim.domain.errors import ConfigError, error, show, suggest
 from sim.experiments.ensembles import files_of, load_ensemble
-from sim.experiments.runner import Job, Result, cores, run_many
+from sim.experiments.runner import Job, Result, composer, cores, run_many
 from sim.experiments.sampling import format_value, sample_overrides, sample_table
 from sim.experiments.specs import (
     MAX_JOBS,
@@ -251,11 +251,17 @@ def _check_keys(values: dict[str, list[str]], sampled: set[str], samples) -> Non
             check_shape(v, tp, k, "hydra.sweeper.samples.params")
 
 
+def _compose(overrides: list[str], dirs) -> Any:
+    """A job's config as its worker composes it (`runner.composer`: Hydra's work cached,
+    so probing every sampled range end costs one composition, not one each)."""
+    return composer(tuple(str(d) for d in dirs or ()))(list(overrides)).config
+
+
 def _probe(overrides: list[str], where: str, dirs, run: bool) -> list | None:
     """Compose one job's config and validate it; ``run``: simulate a few days and return
     the flat KPI names."""
     try:
-        cfg = compose_run(overrides, dirs).config
+        cfg = _compose(overrides, dirs)
         sim.validate(cfg)
         if not run:
             return None
@@ -271,7 +277,7 @@ def estimate(p: Plan, n: int, dirs: list[Path] | None = None, probe_days: int = 
     if not n:
         return "nothing to run"
     t0 = time.perf_counter()
-    cfg = compose_run(list(p.jobs[0]), dirs).config  # each job composes its config too
+    cfg = _compose(list(p.jobs[0]), dirs)  # each job composes its config too
     model = sim.build(dataclasses.replace(cfg, plots=False))
     t1 = time.perf_counter()
     steps = min(probe_days, int(cfg.days))
