@@ -238,3 +238,20 @@ def test_held_cover_cost_grows_with_the_cover_held():
                        progress=False)["kpis"]["plant_stock_carrying_cost_usd_per_yr"]
             for c in (30, 90)}
     assert cost[30] > 0 and cost[90] == pytest.approx(3 * cost[30], rel=1e-6)
+
+
+def test_exports_by_destination_plot_shows_what_customs_counts(c25, captured, tmp_path):
+    """The stacked exports plot holds exactly the exports of the daily ``exports_t``
+    (customs-dated, no home sales to tier-1s in China, no tier-1 components): its bands
+    sum to the daily series' total and no band is China itself."""
+    from sim.kpis.supply import is_cn_export, monthly_exports
+    s = c25["shipments"]
+    home = s[(s["seller_country"] == "CN") & (s["buyer_country"] == "CN")]
+    assert home["tonnes"].sum() > 0  # the case this guards: China sells to its tier-1s
+    assert not is_cn_export(s)[home.index].any() and not is_cn_export(s)[s["component"]].any()
+    m = monthly_exports(c25)
+    assert "CN" not in m.columns
+    assert m.to_numpy().sum() == pytest.approx(c25["daily"]["exports_t"].sum(), rel=1e-9)
+    plots.exports(c25, tmp_path / "exports.png", "controls_2025")
+    labels = {t.get_text() for leg in captured[-1].legends for t in leg.get_texts()}
+    assert "CN" not in labels and {"US", "DE", "JP"} <= labels

@@ -34,6 +34,7 @@ from sim.cli.overrides import check_overrides
 from sim.domain.errors import ConfigError, error
 from sim.domain.products import PRODUCTS
 from sim.domain.vocab import NODE_KINDS
+from sim.kpis.supply import export_date, is_cn_export
 from sim.outputs.run_folder import RunFolder
 
 EPS = 1e-9
@@ -41,18 +42,13 @@ SECTIONS = ("exports by product (t)", "exports by destination (t)",
             "prices (USD/kg, monthly mean)", "licence queue", "halts and events")
 
 
-def export_date_column(shipments: pd.DataFrame) -> str:
-    """The date exports are counted on: customs clearance if recorded, else shipping."""
-    return "cleared_on" if "cleared_on" in shipments.columns else "shipped_on"
-
-
 def chinese_exports(tables: dict) -> pd.DataFrame:
-    """The shipments China exported within the run, with a ``month`` column."""
+    """The shipments China exported within the run (`sim.kpis.supply.is_cn_export`, dated
+    by `export_date`), with a ``month`` column."""
     s, d = tables["shipments"], tables["daily"]
-    col = export_date_column(s)
-    when = pd.to_datetime(s[col])
+    when = pd.to_datetime(export_date(s))
     start, end = pd.to_datetime(d["date"]).min(), pd.to_datetime(d["date"]).max()
-    keep = (s["seller_country"] == "CN") & when.between(start, end)
+    keep = is_cn_export(s) & when.between(start, end)
     out = s[keep].copy()
     out["month"] = when[keep].dt.to_period("M").astype(str)
     return out

@@ -67,12 +67,39 @@ def _approval(r: RunData) -> float | None:
                if len(lic.dropna(subset=["decided_on"])) else np.nan)
 
 
+def is_cn_export(s):
+    """Which shipments are Chinese exports as China's customs counts them (the rule of
+    `OrderBook.dispatch`): sold by a Chinese seller to a buyer outside China, and not a
+    tier-1's components (a Chinese exporter's sale to a tier-1 in China is a home sale)."""
+    out = (s["seller_country"] == "CN") & (s["buyer_country"] != "CN")
+    if "component" in s.columns:
+        out &= ~s["component"].astype(bool)
+    return out
+
+
+def export_date(s):
+    """The day an export counts: customs clearance when the table has it (as China's
+    customs statistics date exports), else the shipping day."""
+    return s["cleared_on"] if "cleared_on" in s.columns else s["shipped_on"]
+
+
+def monthly_exports(tables: dict):
+    """Chinese magnet exports per month (rows, month starts) and destination (columns,
+    largest first) in tonnes: the exports the daily ``exports_t`` counts, by month."""
+    s, d = tables["shipments"], tables["daily"]["date"]
+    when = export_date(s)
+    cn = s[is_cn_export(s) & when.between(d.min(), d.max()) & s["material"].isin(MAGNETS)]
+    m = (cn.assign(month=when[cn.index].dt.to_period("M").dt.to_timestamp())
+         .pivot_table(index="month", columns="buyer_country", values="tonnes",
+                      aggfunc="sum", fill_value=0.0))
+    return m[m.sum().sort_values(ascending=False).index]
+
+
 def _cn_shipped(r: RunData, products=MAGNETS):
-    """Chinese exports of ``products`` that left China in the run (dated at customs
-    clearance when the table has it, as China's customs statistics date them)."""
+    """Chinese exports of ``products`` that left China in the run (`is_cn_export`, dated
+    by `export_date`)."""
     s = r.shipments
-    when = s["cleared_on"] if "cleared_on" in s else s["shipped_on"]
-    return s[when.between(r.start, r.end) & (s["seller_country"] == "CN")
+    return s[export_date(s).between(r.start, r.end) & is_cn_export(s)
              & s["material"].isin(products)]
 
 
@@ -135,7 +162,7 @@ def _held(r: RunData) -> dict:
     s = r.shipments
     if "held_days" not in s.columns:  # a run saved before exports were held at customs
         return {}
-    export = (s["seller_country"] == "CN") & (s["buyer_country"] != "CN") & ~s["component"]
+    export = is_cn_export(s)
     still = (s["status"] == "in_transit") & s["cleared_on"].isna() & export
     held = s[(s["held_days"] > 0) | still]
     return {k: round(float(v), 1) for k, v in

@@ -14,6 +14,7 @@ from pathlib import Path
 import matplotlib
 
 from sim.kpis.nodes import episodes
+from sim.kpis.supply import monthly_exports
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -89,22 +90,15 @@ def inventory(tables: dict, path: Path, title: str) -> None:
 
 
 def exports(tables: dict, path: Path, title: str) -> None:
-    """Monthly Chinese magnet exports by destination (stacked)."""
-    s = tables["shipments"]
-    start, end = tables["daily"]["date"].min(), tables["daily"]["date"].max()
-    cn = s[(s["seller_country"] == "CN") & s["shipped_on"].between(start, end)
-           & s["material"].isin(MAGNETS)]
-    if cn.empty:
-        raise Skip("no Chinese exports shipped in the run")
+    """Monthly Chinese magnet exports by destination (stacked; `monthly_exports`)."""
+    m = monthly_exports(tables)
+    if m.empty:
+        raise Skip("no Chinese magnet exports cleared customs in the run")
     fig, strip, (ax,), rows, start, end = new_figure(
-        tables, 6.5, [1.0], title, "Chinese magnet exports by destination (t per month)",
-        legend_lines=3)
-    m = (cn.assign(month=cn["shipped_on"].dt.to_period("M").dt.to_timestamp())
-         .pivot_table(index="month", columns="buyer_country", values="tonnes",
-                      aggfunc="sum", fill_value=0.0))
-    m = m[m.sum().sort_values(ascending=False).index]
+        tables, 6.5, [1.0], title, "Chinese magnet exports by destination (t per month, "
+        "dated at customs clearance)", legend_lines=3)
     ax.stackplot(m.index, m.T.values, labels=m.columns, step="post", alpha=0.85)
-    ax.set_ylabel("t shipped per month")
+    ax.set_ylabel("t exported per month")
     ax.set_ylim(bottom=0)
     thousands_axis(ax)
     side_legend(fig, ax, "destination (largest first)", ncol=3)

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from sim.domain.products import MAGNETS  # noqa: E402
 from sim.kpis.nodes import episodes  # noqa: E402
+from sim.kpis.supply import monthly_exports  # noqa: E402
 
 HALT = "#d62728"
 BASE = "0.55"
@@ -105,12 +106,7 @@ def _monthly_exports(out: dict) -> pd.DataFrame:
     s = out.get("shipments")
     if s is None or s.empty:
         return pd.DataFrame()
-    d = out["daily"]["date"]
-    cn = s[(s["seller_country"] == "CN") & s["shipped_on"].between(d.min(), d.max())
-           & s["material"].isin(MAGNETS)]
-    return (cn.assign(month=cn["shipped_on"].dt.to_period("M").dt.to_timestamp())
-            .pivot_table(index="month", columns="buyer_country", values="tonnes",
-                         aggfunc="sum", fill_value=0.0))
+    return monthly_exports(out)
 
 
 def exports(var: dict, base: dict | None) -> Figure:
