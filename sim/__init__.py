@@ -110,7 +110,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     if note:
         out["meta"]["notes"] = [note]
     data = RunData(out, out["meta"])
-    out["kpis"] = kpis(out, out["meta"])
+    out["kpis"] = kpis(out, out["meta"], data)
     out["plants"] = plants_for_file(data.plants)
     out["plants_daily"] = plants_daily(out["agents"])
     return out

@@ -137,14 +137,20 @@ class Recorder:
             self.agent_rows[i].append(tuple(r.values()))
 
     def _agents_table(self) -> pd.DataFrame:
-        """One row per agent per day, day by day in record order (built agent by agent)."""
-        n = len(self.dates)
+        """One row per agent per day, day by day in record order (built one frame per set
+        of columns: agents of a kind share theirs, so a world of thousands of firms makes
+        a handful of frames, not one each)."""
+        n, k = len(self.dates), len(self.agent_cols)
+        groups: dict[tuple, list[int]] = {}
+        for rank, cols in enumerate(self.agent_cols):
+            groups.setdefault(cols, []).append(rank)
         parts = []
-        for rank, (cols, rows) in enumerate(zip(self.agent_cols, self.agent_rows,
-                                                  strict=True)):
+        for cols, ranks in groups.items():  # in order of first appearance: the columns' order
+            rows = [r for rank in ranks for r in self.agent_rows[rank]]
             df = pd.DataFrame.from_records(rows, columns=cols)
-            df.insert(0, "date", self.dates)
-            df["_row"] = np.arange(n) * len(self.agent_cols) + rank
+            df.insert(0, "date", self.dates * len(ranks))
+            df["_row"] = np.concatenate([np.arange(n) * k + rank for rank in ranks]) \
+                if ranks else np.zeros(0, dtype=int)
             parts.append(df)
         if not parts:
             return pd.DataFrame(columns=["date"])

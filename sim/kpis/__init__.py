@@ -30,9 +30,10 @@ MODULES = (supply, markets, plants)
 """The modules whose decorated functions register the KPIs, in the order of ``kpis.json``."""
 
 
-def kpis(tables: dict, meta: dict | None = None) -> dict:
-    """Every registered KPI of a run, in registry order."""
-    r = RunData(tables, meta)
+def kpis(tables: dict, meta: dict | None = None, data: RunData | None = None) -> dict:
+    """Every registered KPI of a run, in registry order (``data``: the run's `RunData`
+    when the caller has one already, so its derived tables are computed once)."""
+    r = data if data is not None else RunData(tables, meta)
     return {k.name: k.fn(r) for k in REGISTRY.values()}
 
 
