@@ -43,7 +43,16 @@ def test_bad_input_in_process(case, tmp_path, capsys, monkeypatch):
     assert not list((tmp_path / "sweep").glob("*/daily.parquet"))  # no job ran
 
 
-@pytest.mark.parametrize("name", SUBPROCESS)
+# End to end in the default run: a scenario file, a sweep without -m and a grid sweep; the
+# others (a plain run's override, a sampled sweep's spec) with -m slow, since
+# tests/test_cli.py runs a plain run's bad override end to end and every case runs in-process
+# above.
+DEFAULT_SUBPROCESS = ("yaml_indent", "experiment_without_m", "grid_bad_value")
+
+
+@pytest.mark.parametrize("name", [n if n in DEFAULT_SUBPROCESS else
+                                  pytest.param(n, marks=pytest.mark.slow)
+                                  for n in SUBPROCESS])
 def test_bad_input_subprocess(name, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("SIM_DEBUG", None)

@@ -44,12 +44,19 @@ def test_run_writes_the_run_folder(tmp_path):
         assert col in a.columns
 
 
+# A process each: two in the default run (an unknown key refused while composing, a bad
+# country refused by validation); the rest with -m slow. Every one of them is also a case of
+# the in-process corpus (tests/bad_inputs.py: unknown_key, days_not_int, scenario_unknown,
+# approval_above_one, start_bad_month, transit_country_bad).
+SLOW = pytest.mark.slow
+
+
 @pytest.mark.parametrize("args, names", [
     (["no_such_key=1"], "no_such_key"),
-    (["days=abc"], "days"),
-    (["scenario=atlantis"], "atlantis"),
-    (["licensing.approval_default=2"], "licensing.approval_default"),
-    (["start=2025-13-01"], "start"),
+    pytest.param(["days=abc"], "days", marks=SLOW),
+    pytest.param(["scenario=atlantis"], "atlantis", marks=SLOW),
+    pytest.param(["licensing.approval_default=2"], "licensing.approval_default", marks=SLOW),
+    pytest.param(["start=2025-13-01"], "start", marks=SLOW),
     (["world.transit_days.usa=3"], "usa"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, args, names):

@@ -48,15 +48,20 @@ def _env(**extra) -> dict:
     return {**env, "PYTHONPATH": str(ROOT), **extra}
 
 
-@pytest.fixture(scope="module")
-def bad_runs(tmp_path_factory):
-    """Every bad input through both entries, run two at a time."""
-    cwd = tmp_path_factory.mktemp("cli")
+# Through both entries (a process each) in the default run: a Hydra override, an argparse
+# flag and a subcommand's own check; the other subcommands with -m slow. Every subcommand's
+# line is checked in-process in the default run (test_every_subcommands_bad_input_...).
+BOTH = ("run", "buffer flag", "replot")
+REST = tuple(c for c in BAD if c not in BOTH)
+
+
+def _bad_runs(cases, cwd) -> dict:
+    """Bad inputs through both entries, all started together."""
     procs = {}
-    for case, (args, _) in BAD.items():
+    for case in cases:
         for entry, cmd in ENTRIES.items():
             procs[(case, entry)] = subprocess.Popen(
-                [*cmd, *args], cwd=cwd, env=_env(), stdout=subprocess.PIPE,
+                [*cmd, *BAD[case][0]], cwd=cwd, env=_env(), stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, text=True)
     out = {}
     for key, p in procs.items():
@@ -66,8 +71,17 @@ def bad_runs(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_is_one_line_and_exit_2_through_both_entries(bad_runs, case):
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory):
+    return _bad_runs(BOTH, tmp_path_factory.mktemp("cli"))
+
+
+@pytest.fixture(scope="module")
+def bad_runs_rest(tmp_path_factory):
+    return _bad_runs(REST, tmp_path_factory.mktemp("cli_rest"))
+
+
+def _one_line_through_both(bad_runs, case):
     words = BAD[case][1]
     lines = {}
     for entry in ENTRIES:
@@ -79,6 +93,35 @@ def test_bad_input_is_one_line_and_exit_2_through_both_entries(bad_runs, case):
         assert all(w in err[0] for w in words), (entry, err[0])
         lines[entry] = err[0]
     assert len(set(lines.values())) == 1, lines  # the same line through both entries
+
+
+@pytest.mark.parametrize("case", BOTH)
+def test_bad_input_is_one_line_and_exit_2_through_both_entries(bad_runs, case):
+    _one_line_through_both(bad_runs, case)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", REST)
+def test_bad_input_is_one_line_and_exit_2_through_both_entries_rest(bad_runs_rest, case):
+    _one_line_through_both(bad_runs_rest, case)
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_every_subcommands_bad_input_is_one_line_and_exit_2(case, tmp_path, monkeypatch,
+                                                            capsys):
+    """Every subcommand's bad input in-process: exit 2, one line naming the input, no
+    traceback, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SIM_DEBUG", raising=False)
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    args, words = BAD[case]
+    assert main(list(args)) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in out + err
+    assert all(w in lines[0] for w in words), lines[0]
+    assert not any(tmp_path.iterdir()), "a bad input wrote something"
 
 
 def test_sim_debug_keeps_the_traceback(tmp_path):

@@ -54,10 +54,24 @@ def test_every_experiment_has_a_small_run():
     assert set(EXPERIMENTS) == set(SMALL)
 
 
+@pytest.fixture(scope="module")
+def small_sweep(tmp_path_factory):
+    """Each experiment's small sweep, run once in this module: ``small_sweep(name)`` gives
+    its finished process and folder (tests that change the folder work on a copy)."""
+    done = {}
+
+    def get(name):
+        if name not in done:
+            launcher = [] if name == "licensing_policies" else ["hydra/launcher=basic"]
+            done[name] = sweep(tmp_path_factory.mktemp(name), f"experiment={name}",
+                               *SMALL[name], *launcher)  # basic: one joblib per sweep
+        return done[name]
+    return get
+
+
 @pytest.mark.parametrize("name", EXPERIMENTS)
-def test_experiment_runs_and_summarizes(tmp_path, name):
-    launcher = [] if name == "licensing_policies" else ["hydra/launcher=basic"]  # one joblib
-    r, root = sweep(tmp_path, f"experiment={name}", *SMALL[name], *launcher)
+def test_experiment_runs_and_summarizes(small_sweep, name):
+    r, root = small_sweep(name)
     jobs = jobs_in(root)
     s = pd.read_csv(root / "summary.csv")
     assert len(s) == len(jobs) > 1 and (pd.read_parquet(root / "summary.parquet").shape ==
@@ -131,9 +145,11 @@ def test_failed_job_is_isolated_and_rerun_skips_completed(tmp_path, monkeypatch,
     assert set(pd.read_csv(root / "summary.csv")["status"]) == {"ok"}
 
 
-def test_replot_rebuilds_summary_and_plots(tmp_path):
-    _, root = sweep(tmp_path, "experiment=monte_carlo", *SMALL["monte_carlo"],
-                    "hydra/launcher=basic")
+def test_replot_rebuilds_summary_and_plots(tmp_path, small_sweep):
+    import shutil
+
+    root = tmp_path / "sweep"  # a copy of the small Monte Carlo sweep's folder
+    shutil.copytree(small_sweep("monte_carlo")[1], root)
     for f in ("summary.csv", "summary.parquet", "plots/fan_charts.png"):
         (root / f).unlink()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
