@@ -255,3 +255,15 @@ def test_exports_by_destination_plot_shows_what_customs_counts(c25, captured, tm
     plots.exports(c25, tmp_path / "exports.png", "controls_2025")
     labels = {t.get_text() for leg in captured[-1].legends for t in leg.get_texts()}
     assert "CN" not in labels and {"US", "DE", "JP"} <= labels
+    # every month is drawn to the run's end (step plots drop the last one unless told),
+    # and the month the run covers in part says so
+    from matplotlib.collections import PolyCollection
+    from matplotlib.dates import date2num
+    ax = next(a for a in captured[-1].axes
+              if any(isinstance(c, PolyCollection) for c in a.collections))
+    right = max(p.get_paths()[0].vertices[:, 0].max() for p in ax.collections
+                if isinstance(p, PolyCollection))
+    end = c25["daily"]["date"].max()
+    assert right >= date2num(end)
+    notes = [t.get_text() for t in ax.texts]
+    assert any(f"{end.day} of {end.days_in_month} days" in t for t in notes), notes

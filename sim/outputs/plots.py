@@ -97,12 +97,29 @@ def exports(tables: dict, path: Path, title: str) -> None:
     fig, strip, (ax,), rows, start, end = new_figure(
         tables, 6.5, [1.0], title, "Chinese magnet exports by destination (t per month, "
         "dated at customs clearance)", legend_lines=3)
-    ax.stackplot(m.index, m.T.values, labels=m.columns, step="post", alpha=0.85)
+    # step "post" draws each month from its first day to the next point: a last point the
+    # day after the run ends gives the last month its width (else it is not drawn at all)
+    steps = pd.concat([m, m.iloc[[-1]].set_axis([end + pd.Timedelta(days=1)])])
+    ax.stackplot(steps.index, steps.T.values, labels=m.columns, step="post", alpha=0.85)
     ax.set_ylabel("t exported per month")
     ax.set_ylim(bottom=0)
+    _mark_partial_months(ax, m, start, end)
     thousands_axis(ax)
     side_legend(fig, ax, "destination (largest first)", ncol=3)
     save_figure(fig, path)
+
+
+def _mark_partial_months(ax, m: pd.DataFrame, start, end) -> None:
+    """Say so over a first or last month the run covers only in part (its total is lower
+    because the run stops, not because exports fell)."""
+    top = m.sum(axis=1)
+    for month in {m.index[0], m.index[-1]}:
+        last = month + pd.offsets.MonthEnd(0)
+        days = (min(end, last) - max(start, month)).days + 1
+        if days < last.day:
+            ax.annotate(f"run covers\n{days} of {last.day} days", (month, top[month]),
+                        xytext=(1, 3), textcoords="offset points", fontsize=7,
+                        color="0.25", va="bottom")
 
 
 def _flat(d: pd.DataFrame, cols: list[str]) -> bool:
