@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 
 from sim.domain.products import MAGNETS, RAW
 from sim.kpis.registry import RunData, kpi
@@ -93,6 +94,19 @@ def monthly_exports(tables: dict):
          .pivot_table(index="month", columns="buyer_country", values="tonnes",
                       aggfunc="sum", fill_value=0.0))
     return m[m.sum().sort_values(ascending=False).index]
+
+
+def partial_months(months, start, end) -> dict:
+    """The first or last of ``months`` (month starts) that the run from ``start`` to ``end``
+    covers only in part: month -> (days covered, days in the month). Their totals are
+    lower because the run stops, not because exports fell."""
+    out = {}
+    for month in {months[0], months[-1]} if len(months) else ():
+        last = month + pd.offsets.MonthEnd(0)
+        days = (min(end, last) - max(start, month)).days + 1
+        if days < last.day:
+            out[month] = (days, last.day)
+    return out
 
 
 def _cn_shipped(r: RunData, products=MAGNETS):

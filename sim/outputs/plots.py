@@ -14,7 +14,7 @@ from pathlib import Path
 import matplotlib
 
 from sim.kpis.nodes import episodes
-from sim.kpis.supply import monthly_exports
+from sim.kpis.supply import monthly_exports, partial_months
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -110,16 +110,12 @@ def exports(tables: dict, path: Path, title: str) -> None:
 
 
 def _mark_partial_months(ax, m: pd.DataFrame, start, end) -> None:
-    """Say so over a first or last month the run covers only in part (its total is lower
-    because the run stops, not because exports fell)."""
+    """Say so over a first or last month the run covers only in part (`partial_months`)."""
     top = m.sum(axis=1)
-    for month in {m.index[0], m.index[-1]}:
-        last = month + pd.offsets.MonthEnd(0)
-        days = (min(end, last) - max(start, month)).days + 1
-        if days < last.day:
-            ax.annotate(f"run covers\n{days} of {last.day} days", (month, top[month]),
-                        xytext=(1, 3), textcoords="offset points", fontsize=7,
-                        color="0.25", va="bottom")
+    for month, (days, of) in partial_months(m.index, start, end).items():
+        ax.annotate(f"run covers\n{days} of {of} days", (month, top[month]),
+                    xytext=(1, 3), textcoords="offset points", fontsize=7,
+                    color="0.25", va="bottom")
 
 
 def _flat(d: pd.DataFrame, cols: list[str]) -> bool:

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from sim.domain.products import MAGNETS  # noqa: E402
 from sim.kpis.nodes import episodes  # noqa: E402
-from sim.kpis.supply import monthly_exports  # noqa: E402
+from sim.kpis.supply import monthly_exports, partial_months  # noqa: E402
 
 HALT = "#d62728"
 BASE = "0.55"
@@ -119,12 +119,17 @@ def exports(var: dict, base: dict | None) -> Figure:
     b = _monthly_exports(base) if base is not None else pd.DataFrame()
     order = list(m.sum().sort_values(ascending=False).index)
     groups = [[c] for c in order[:5]] + ([order[5:]] if len(order) > 5 else [])
+    dates = var["daily"]["date"]
+    part = partial_months(m.index, dates.min(), dates.max())
     fig = Figure(figsize=(10, 4.2))
     axes = fig.subplots(2, 3, sharex=True, squeeze=False).ravel()
     for ax, cols, color in zip(axes, groups, COLORS, strict=False):
         name = cols[0] if len(cols) == 1 else f"other ({len(cols)})"
         y = m[[c for c in cols if c in m]].sum(axis=1)
         ax.plot(y.index, y.values, color=color, lw=1.6, marker="o", ms=2.5)
+        if part:  # a month the run covers in part: a hollow marker (its total is low)
+            ax.plot(list(part), y[list(part)].values, ls="none", marker="o", ms=6,
+                    mfc="white", mec=color, mew=1.4)
         title = f"{name}: {y.sum():,.0f} t"
         if not b.empty:
             yb = b[[c for c in cols if c in b]].sum(axis=1)
@@ -139,8 +144,10 @@ def exports(var: dict, base: dict | None) -> Figure:
     axes[0].set_ylabel("t per month")
     axes[3].set_ylabel("t per month")
     fig.suptitle("Chinese magnet exports by destination (t per month"
-                 + ("; dashed: the baseline)" if not b.empty else ")"), fontsize=10, x=0.01,
-                 ha="left")
+                 + ("; dashed: the baseline" if not b.empty else "")
+                 + ("; hollow: " + ", ".join(f"{k:%b %Y} has {d} of {n} days in the run"
+                                            for k, (d, n) in sorted(part.items()))
+                    if part else "") + ")", fontsize=10, x=0.01, ha="left")
     fig.subplots_adjust(left=0.07, right=0.99, top=0.86, bottom=0.08, hspace=0.45,
                         wspace=0.18)
     return fig
