@@ -29,6 +29,7 @@ class Automaker(Buyer):
     """
 
     kind = "automaker"
+    ROW = {"made_up": "made_up_today"}
 
     def __init__(self, model, conf: AutomakerConf, index: int) -> None:
         kg_per_vehicle = model.cfg.world.vehicle_magnet_kg
@@ -81,8 +82,3 @@ class Automaker(Buyer):
             extra -= take
             if self.backlog[0][1] <= 1e-12:
                 self.backlog.popleft()
-
-    def record(self) -> dict:
-        row = super().record()
-        row["made_up"] = self.made_up_today
-        return row

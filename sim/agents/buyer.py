@@ -46,6 +46,8 @@ class Buyer(Firm):
     """
 
     kind = "buyer"
+    ROW = {"cover_days": "cover_days", "output": "output_today", "lost": "lost_today",
+           "spot_t": "spot_today_t", "spot_usd": "spot_today_usd"}
     end_use = "civil"
 
     def __init__(self, model, conf: BuyerConf, need: dict[str, float], index: int) -> None:
@@ -248,10 +250,3 @@ class Buyer(Firm):
     def cover_days(self) -> float:
         """Days of output the scarcest magnet in stock allows."""
         return min((self.stock[m] / n for m, n in self.need.items()), default=float("inf"))
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(cover_days=self.cover_days, output=self.output_today,
-                   lost=self.lost_today, spot_t=self.spot_today_t,
-                   spot_usd=self.spot_today_usd)
-        return row

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import mesa
 
+from sim.agents.row import STOCK, Recorded
 from sim.domain.products import MATERIALS
 from sim.trade.shipments import Status
 
-STOCK_COLUMNS = tuple(f"stock_{m}" for m in MATERIALS)
-"""The agents table's stock columns, in the order of every firm's ``stock``."""
 
 
 def backlog(book) -> dict[str, float]:
@@ -20,7 +19,7 @@ def backlog(book) -> dict[str, float]:
     return out
 
 
-class Firm(mesa.Agent):
+class Firm(Recorded, mesa.Agent):
     """A firm with stocks (tonnes) of each material.
 
     Args:
@@ -31,6 +30,7 @@ class Firm(mesa.Agent):
 
     kind = "firm"
     roles: frozenset = frozenset()  # set from its firm-kind registry row by the builder
+    ROW = {"agent": "name", "kind": "kind", "country": "country", STOCK: None}
 
     def __init__(self, model, name: str, country: str) -> None:
         super().__init__(model)
@@ -57,15 +57,11 @@ class Firm(mesa.Agent):
         """Tonnes enter this firm's stock from outside the system (source ``flow``)."""
         self.model.ledger.move(material, tonnes, None, self, flow)
 
-    def record(self) -> dict:
-        """This firm's row of the agents table for today."""
-        row = {"agent": self.name, "kind": self.kind, "country": self.country}
-        row.update(zip(STOCK_COLUMNS, self.stock.values(), strict=True))
-        return row
-
 
 class Seller(Firm):
     """A firm that makes magnets to order: capacity per material and a book of orders."""
+
+    ROW = {"output": "produced_today", "lost": "ZERO", "cover_days": "NAN"}
 
     def __init__(self, model, name: str, country: str, capacity_tpy: dict) -> None:
         super().__init__(model, name, country)
@@ -81,7 +77,3 @@ class Seller(Firm):
         """Tonnes per material of orders taken but not yet allocated."""
         return backlog(self.book)
 
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"))
-        return row

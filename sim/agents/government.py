@@ -77,6 +77,8 @@ class Government(Firm):
     """
 
     kind = "government"
+    ROW = {"output": "bought_today", "lost": "ZERO", "cover_days": "NAN",
+           "released": "released_today"}
     roles = frozenset({"holder", "state"})
 
     def __init__(self, model, conf: GovernmentConf) -> None:
@@ -125,9 +127,3 @@ class Government(Firm):
                 if q > 0:
                     self.move(m, q, b)
                     self.released_today += q
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.bought_today, lost=0.0, cover_days=float("nan"),
-                   released=self.released_today)
-        return row

@@ -49,6 +49,9 @@ class Mine(Firm):
     """
 
     kind = "mine"
+    ROW = {"output": "produced_today", "lost": "ZERO", "cover_days": "NAN",
+           "status": "status_text", "capacity_tpy": "conf.capacity_tpy",
+           "price": "revenue_price", "expected_price": "expected", "closures": "closures"}
 
     def __init__(self, model, conf: MineConf, index: int = 0) -> None:
         super().__init__(model, conf.name, conf.country)
@@ -133,6 +136,11 @@ class Mine(Firm):
                 self.closures += 1
 
     @property
+    def status_text(self) -> str:
+        """The lifecycle state as text (the agents table's ``status``)."""
+        return str(self.status)
+
+    @property
     def utilisation(self) -> float:
         if self.status == MineStatus.OPERATING:
             return 1.0
@@ -163,11 +171,3 @@ class Mine(Firm):
         self.to_china_today = self.stock[FEEDSTOCK]
         self.move(FEEDSTOCK, self.to_china_today, None, "oxide_to_china")
         self.model.border.china.receive("ndpr", self.to_china_today)
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.produced_today, lost=0.0, cover_days=float("nan"),
-                   status=str(self.status), capacity_tpy=self.conf.capacity_tpy,
-                   price=self.revenue_price, expected_price=self.expected,
-                   closures=self.closures)
-        return row

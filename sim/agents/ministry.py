@@ -7,6 +7,7 @@ import heapq
 
 import mesa
 
+from sim.agents.row import Recorded
 from sim.config import DelayConf, LicensingConf
 from sim.domain.products import MAGNETS
 from sim.policy.kinds import PolicyEvent
@@ -21,7 +22,7 @@ from sim.trade.shipments import (
 QUOTA_EPS_T = 1e-6  # tonnes: below this a quota counts as used up
 
 
-class Ministry(mesa.Agent):
+class Ministry(Recorded, mesa.Agent):
     """Decides who may buy Chinese magnets. Its rules (`sim.rules.Rules`) change only
     through dated policy events; how it decides comes from the licensing config.
 
@@ -45,6 +46,8 @@ class Ministry(mesa.Agent):
     """
 
     kind = "ministry"
+    ROW = {"agent": "name", "kind": "kind", "country": "country", "output": "decided_t",
+           "lost": "ZERO", "cover_days": "NAN"}
     roles = frozenset({"authority"})
 
     def __init__(self, model, conf: LicensingConf) -> None:
@@ -233,7 +236,7 @@ class Ministry(mesa.Agent):
                         and (dests is None or s.buyer_country in dests)):
                     self.model.orders.return_to_seller(s, "revoked", status=Status.REVOKED)
 
-    def record(self) -> dict:
-        return {"agent": self.name, "kind": self.kind, "country": self.country,
-                "output": float(self.decided_today), "lost": 0.0,
-                "cover_days": float("nan")}
+    @property
+    def decided_t(self) -> float:
+        """Applications decided today, as a float (the agents table's ``output``)."""
+        return float(self.decided_today)

@@ -23,6 +23,8 @@ class NationalStockpile(Firm):
     """
 
     kind = "stockpile"
+    ROW = {"output": "ZERO", "lost": "ZERO", "cover_days": "cover_now",
+           "released": "released_today"}
 
     def __init__(self, model, conf: StockpileConf, index: int = 0) -> None:
         super().__init__(model, conf.name, conf.country)
@@ -70,13 +72,13 @@ class NationalStockpile(Firm):
                 room -= q
                 self.released_today += q
 
+    @property
+    def cover_now(self) -> float:
+        """`cover` today (the agents table's ``cover_days``)."""
+        return self.cover()
+
     def cover(self) -> float:
         """Days of the country's use held, for the scarcest product."""
         days = [self.stock[m] / u for m in self.held_products
                 if (u := sum(x for _, x in self.users(m))) > 0]
         return min(days) if days else float("nan")
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=0.0, lost=0.0, cover_days=self.cover(), released=self.released_today)
-        return row

@@ -32,6 +32,7 @@ class Tier1(Buyer):
     """
 
     kind = "tier1"
+    ROW = {"output": "shipped_today", "lost": "ZERO"}
 
     def __init__(self, model, conf: Tier1Conf, index: int) -> None:
         tiers = model.orders.tier_links  # (plant, product) -> {tier-1: share}
@@ -104,8 +105,3 @@ class Tier1(Buyer):
                 book.dispatch(s)
                 self.shipped_today += s.tonnes
         self.book = [s for s in self.book if s.status in IN_BOOK]
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.shipped_today, lost=0.0)
-        return row

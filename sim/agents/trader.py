@@ -29,6 +29,7 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
 """
 
     kind = "trader"
+    ROW = {"output": "sold_today", "lost": "ZERO", "cover_days": "NAN"}
     end_use = "civil"
 
     roles = frozenset({"holder", "party", "trader"})
@@ -116,8 +117,3 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
 
     def order_failed(self, s) -> None:
         self.on_order[s.material] = max(0.0, self.on_order[s.material] - s.tonnes)
-
-    def record(self) -> dict:
-        row = super().record()
-        row.update(output=self.sold_today, lost=0.0, cover_days=float("nan"))
-        return row

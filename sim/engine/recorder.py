@@ -60,10 +60,9 @@ class Recorder:
         self.window = supply_window_days
         self.daily: list[dict] = []
         self.dates: list = []
-        self.agent_cols: list[tuple] = []  # per agent (in record order): its columns
-        self.agent_rows: list[list[tuple]] = []  # per agent: one tuple of values a day
+        self._groups: list[_Group] | None = None  # agents sharing columns, in record order
+        self._k = 0  # agents recorded a day
         self._ema = {"cn": 0.0, "ex": 0.0}
-        self._order: list | None = None
 
     def record(self, m) -> None:
         """Phase 10: the day's rows."""
@@ -126,31 +125,24 @@ class Recorder:
             1 for g in m.ministry.rules.general
             if not g.suspended and g.start <= m.date and (g.end is None or m.date < g.end))
         self.daily.append(row)
-        if self._order is None:
-            self._order = record_order(m)
+        if self._groups is None:
+            self._groups = _groups(record_order(m))
+            self._k = sum(len(g.ranks) for g in self._groups)
         self.dates.append(m.date)
-        for i, a in enumerate(self._order):
-            r = a.record()
-            if i == len(self.agent_cols):
-                self.agent_cols.append(tuple(r))
-                self.agent_rows.append([])
-            self.agent_rows[i].append(tuple(r.values()))
+        for g in self._groups:
+            g.add_day()
 
     def _agents_table(self) -> pd.DataFrame:
-        """One row per agent per day, day by day in record order (built one frame per set
-        of columns: agents of a kind share theirs, so a world of thousands of firms makes
-        a handful of frames, not one each)."""
-        n, k = len(self.dates), len(self.agent_cols)
-        groups: dict[tuple, list[int]] = {}
-        for rank, cols in enumerate(self.agent_cols):
-            groups.setdefault(cols, []).append(rank)
+        """One row per agent per day, day by day in record order (one frame per set of
+        columns: agents of a kind share theirs, so a world of thousands of firms makes a
+        handful of frames, not one each)."""
+        n, k = len(self.dates), self._k
         parts = []
-        for cols, ranks in groups.items():  # in order of first appearance: the columns' order
-            rows = [r for rank in ranks for r in self.agent_rows[rank]]
-            df = pd.DataFrame.from_records(rows, columns=cols)
-            df.insert(0, "date", self.dates * len(ranks))
-            df["_row"] = np.concatenate([np.arange(n) * k + rank for rank in ranks]) \
-                if ranks else np.zeros(0, dtype=int)
+        for g in self._groups or ():  # in order of first appearance: the columns' order
+            df = g.frame()
+            df.insert(0, "date", np.repeat(np.array(self.dates, dtype=object), len(g.ranks))
+                      if n else np.zeros(0, dtype=object))
+            df["_row"] = (np.arange(n)[:, None] * k + np.asarray(g.ranks)[None, :]).ravel()
             parts.append(df)
         if not parts:
             return pd.DataFrame(columns=["date"])
@@ -182,6 +174,68 @@ class Recorder:
         ev["date"] = pd.to_datetime(ev["date"])
         ev["end"] = pd.to_datetime(ev["end"])
         return {"daily": daily, "agents": agents, "shipments": ships, "events": ev}
+
+
+class _Group:
+    """Agents (by rank in record order) whose rows share columns: today's values of each
+    come from one call (`sim.agents.row.Recorded.record_values` where the agent's class
+    declares its row, else its ``record()``), kept day-major and turned into one array per
+    column every `CHUNK_DAYS` days (a world of thousands of firms holds arrays, not
+    millions of tuples)."""
+
+    CHUNK_DAYS = 32
+
+    def __init__(self, cols: tuple, agents: list, ranks: list[int]) -> None:
+        self.cols, self.agents, self.ranks = cols, agents, ranks
+        self.get = [_values_of(a) for a in agents]
+        self.rows: list[tuple] = []  # pending: day-major, member by member
+        self.days = 0
+        self.chunks: list[list[np.ndarray]] = []
+
+    def add_day(self) -> None:
+        self.rows.extend(get() for get in self.get)
+        self.days += 1
+        if self.days % self.CHUNK_DAYS == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.chunks.append([_column(c) for c in zip(*self.rows, strict=True)])
+            self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        self._flush()
+        if not self.chunks:
+            return pd.DataFrame(columns=list(self.cols))
+        return pd.DataFrame({c: (np.concatenate([ch[i] for ch in self.chunks])
+                                 if len(self.chunks) > 1 else self.chunks[0][i])
+                             for i, c in enumerate(self.cols)}, columns=list(self.cols))
+
+
+def _column(values: tuple) -> np.ndarray:
+    """One chunk of a column: numbers as numpy infers them, anything else as objects."""
+    if any(isinstance(v, str) for v in values[:1]):
+        return np.array(values, dtype=object)
+    a = np.array(values)
+    return a if a.dtype.kind in "biuf" else np.array(values, dtype=object)
+
+
+def _values_of(a):
+    """A function of no arguments giving agent ``a``'s row values today."""
+    from sim.agents.row import Recorded
+    if isinstance(a, Recorded) and type(a).record is Recorded.record:
+        return a.record_values
+    return lambda: tuple(a.record().values())
+
+
+def _groups(order: list) -> list[_Group]:
+    by_cols: dict[tuple, tuple[list, list]] = {}
+    for rank, a in enumerate(order):
+        cols = tuple(a.record())
+        agents, ranks = by_cols.setdefault(cols, ([], []))
+        agents.append(a)
+        ranks.append(rank)
+    return [_Group(cols, agents, ranks) for cols, (agents, ranks) in by_cols.items()]
 
 
 def record_order(m) -> list:
