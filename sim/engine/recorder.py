@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import fields
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -133,37 +134,43 @@ class Recorder:
             g.add_day()
 
     def _agents_table(self) -> pd.DataFrame:
-        """One row per agent per day, day by day in record order (one frame per set of
-        columns: agents of a kind share theirs, so a world of thousands of firms makes a
-        handful of frames, not one each)."""
-        n, k = len(self.dates), self._k
-        parts = []
-        for g in self._groups or ():  # in order of first appearance: the columns' order
-            df = g.frame()
-            df.insert(0, "date", np.repeat(np.array(self.dates, dtype=object), len(g.ranks))
-                      if n else np.zeros(0, dtype=object))
-            df["_row"] = (np.arange(n)[:, None] * k + np.asarray(g.ranks)[None, :]).ravel()
-            parts.append(df)
-        if not parts:
+        """One row per agent per day, day by day in record order, ``date`` first.
+
+        Each group of agents (those sharing columns) fills its rows of each column in
+        place (row ``day x agents + rank``), one column at a time, its chunks freed as they
+        are used: the table is built once, not concatenated and sorted. A column some
+        groups lack is missing (NaN) there, with the dtype `pandas.concat` would give."""
+        groups = self._groups or []
+        if not groups:
             return pd.DataFrame(columns=["date"])
-        out = pd.concat(parts, ignore_index=True, sort=False)
-        out = out.sort_values("_row", kind="stable").drop(columns="_row")
-        return out.reset_index(drop=True)
+        n, k = len(self.dates), self._k
+        for g in groups:
+            g.flush()
+        # the columns in order of first appearance and their dtypes: as pandas.concat
+        heads = [g.frame(rows=1) for g in groups]
+        dtypes = pd.concat(heads, ignore_index=True, sort=False).dtypes if n else None
+        cols = list(dict.fromkeys(c for g in groups for c in g.cols))
+        out: dict = {"date": np.repeat(pd.to_datetime(pd.Series(self.dates)).to_numpy(), k)}
+        for c in cols:
+            have = [g for g in groups if c in g.cols]
+            dt = dtypes[c] if n else np.dtype(float)
+            kind = getattr(dt, "kind", "O")
+            full = len(have) == len(groups)
+            arr = (np.empty(n * k, dtype=dt) if kind in "biuf" and full else
+                   np.full(n * k, np.nan, dtype=dt if kind == "f" else object))
+            for g in have:
+                arr[g.positions(n, k)] = g.take(c)
+            out[c] = arr if isinstance(dt, np.dtype) and kind != "O" else pd.array(arr, dtype=dt)
+        return pd.DataFrame(out, columns=["date", *cols], copy=False)
 
     def tables(self, shipments, events) -> dict[str, pd.DataFrame]:
         """The run's tables: daily, agents, shipments, events."""
         daily = pd.DataFrame(self.daily)
         agents = self._agents_table()
-        agents = agents[["date", *[c for c in agents.columns if c != "date"]]]
         cols = [f.name for f in fields(Shipment) if f.name not in ("reserved", "ship_on")]
-        ships = pd.DataFrame({c: [getattr(s, c) for s in shipments] for c in cols},
-                             columns=cols)
-        for c in ("licence", "decision", "status"):  # enums as their text
-            ships[c] = ships[c].astype(str) if len(ships) else ships[c].astype(object)
-        for c in SHIPMENT_DATES:
-            ships[c] = pd.to_datetime(ships[c])
-        for t in (daily, agents):
-            t["date"] = pd.to_datetime(t["date"])
+        ships = pd.DataFrame({c: _shipment_column(shipments, c) for c in cols},
+                             columns=cols, copy=False)
+        daily["date"] = pd.to_datetime(daily["date"])
         ev = pd.DataFrame([{
             "date": e.date, "end": e.end, "kind": e.kind, "label": e.label,
             "materials": ",".join(e.materials),
@@ -196,20 +203,49 @@ class _Group:
         self.rows.extend(get() for get in self.get)
         self.days += 1
         if self.days % self.CHUNK_DAYS == 0:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self.rows:
             self.chunks.append([_column(c) for c in zip(*self.rows, strict=True)])
             self.rows = []
 
-    def frame(self) -> pd.DataFrame:
-        self._flush()
+    def positions(self, days: int, k: int) -> np.ndarray:
+        """Each of this group's rows' place in the agents table (day-major)."""
+        return (np.arange(days)[:, None] * k + np.asarray(self.ranks)[None, :]).ravel()
+
+    def take(self, col: str) -> np.ndarray:
+        """Column ``col`` over the run; its chunks are released."""
+        i = self.cols.index(col)
+        parts = [ch[i] for ch in self.chunks]
+        for ch in self.chunks:
+            ch[i] = None
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def frame(self, rows: int | None = None) -> pd.DataFrame:
+        """The group's first ``rows`` rows (all by default) as a frame."""
+        self.flush()
         if not self.chunks:
             return pd.DataFrame(columns=list(self.cols))
-        return pd.DataFrame({c: (np.concatenate([ch[i] for ch in self.chunks])
-                                 if len(self.chunks) > 1 else self.chunks[0][i])
+        chunks = self.chunks if rows is None else self.chunks[:1]
+        return pd.DataFrame({c: (np.concatenate([ch[i] for ch in chunks])
+                                 if len(chunks) > 1 else chunks[0][i])[:rows]
                              for i, c in enumerate(self.cols)}, columns=list(self.cols))
+
+
+def _shipment_column(shipments, col: str):
+    """One column of the shipments table, built alone (a run of millions of shipments holds
+    one column's Python values at a time): enums as their text, dates as datetimes."""
+    values = list(map(attrgetter(col), shipments))
+    if col in ("licence", "decision", "status"):
+        return pd.Series(values, dtype=object).astype(str) if values else \
+            pd.Series(values, dtype=object)
+    if col in SHIPMENT_DATES:
+        cache: dict = {}  # shipments share a few hundred dates
+        return pd.to_datetime(pd.Series([cache[d] if d in cache else cache.setdefault(
+            d, pd.Timestamp(d) if d is not None else pd.NaT) for d in values],
+            dtype=object)) if values else pd.to_datetime(pd.Series(values, dtype=object))
+    return pd.Series(values) if values else pd.Series(values, dtype=object)
 
 
 def _column(values: tuple) -> np.ndarray:
