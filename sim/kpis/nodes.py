@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from sim.domain.vocab import NODE_KINDS
@@ -108,6 +109,17 @@ def episodes(dates: pd.Series, lost: pd.Series) -> list[dict]:
     return out
 
 
+def _nansum(x) -> float:
+    """A sum as pandas takes it (NaN as 0, numpy's pairwise sum)."""
+    return np.where(np.isnan(x), 0.0, x).sum() if np.isnan(x).any() else x.sum()
+
+
+def _nanmin(x) -> float:
+    """A minimum as pandas takes it (NaN skipped; all NaN: NaN)."""
+    x = x[~np.isnan(x)]
+    return x.min() if len(x) else math.nan
+
+
 def _r(x, nd: int = 1):
     """Rounded, or None where the figure does not apply (NaN, or infinite: e.g. the cover
     of a node that needs nothing)."""
@@ -174,9 +186,15 @@ def _tts(r, name: str, g: pd.DataFrame, first: pd.Timestamp,
     return None if pd.isna(last) else int((first - last).days)
 
 
-def plants_table(r) -> pd.DataFrame:
-    """One row per buyer node with the figures of `PLANT_FIELDS` (``halts`` as a list);
-    ``r`` is a run's `sim.kpis.registry.RunData`."""
+def plants_table(rows: list[dict]) -> pd.DataFrame:
+    """`plant_rows` as a table (``node`` then `PLANT_FIELDS`)."""
+    return pd.DataFrame(rows, columns=["node", *PLANT_FIELDS])
+
+
+def plant_rows(r) -> list[dict]:
+    """One row per buyer node with the figures of `PLANT_FIELDS` (``halts`` as a list),
+    exact values (ints stay ints: kpis.json); ``r`` is a run's
+    `sim.kpis.registry.RunData`."""
     nodes = r.meta.get("nodes") or {}
     econ = r.economics
     p0 = start_prices(r)
@@ -185,26 +203,32 @@ def plants_table(r) -> pd.DataFrame:
     a = r.agents[r.agents["agent"].isin(nodes)] if nodes else \
         r.agents[r.agents["kind"].isin(NODE_KINDS)]  # a run saved without its nodes
     rows = []
-    for name, g in a.groupby("agent", sort=True):
-        g = g.sort_values("date")
+    col = {c: a[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up") if c in a}
+    kinds, countries = a["kind"].to_numpy(), a["country"].to_numpy()
+    for name, idx in sorted(a.groupby("agent", sort=True).indices.items()):
+        # rows of a node are in date order: the agents table is day by day
         info = nodes.get(name, {})
-        kind = g["kind"].iloc[0]
+        kind = kinds[idx[0]]
         need = info.get("need_tpd") or {}
-        eps = episodes(g["date"], g["lost"])
-        lost = float(g["lost"].sum())
-        made_up = float(g["made_up"].fillna(0.0).sum()) if "made_up" in g else 0.0
+        lost_d = col["lost"][idx]
+        g = a.iloc[idx] if (lost_d > EPS).any() else None  # the rare node with halts
+        eps = episodes(g["date"], g["lost"]) if g is not None else []
+        lost = float(_nansum(lost_d))
+        made_up = float(_nansum(col["made_up"][idx])) if "made_up" in col else 0.0
         is_auto = kind == "automaker"
-        planned = float((g["output"] + g["lost"]).sum())
+        planned = float(_nansum(col["output"][idx] + lost_d))
+        n_days = len(idx)
         per_day = (info.get("vehicles_per_day") if kind in ("automaker", "tier1")
-                   else sum(need.values())) or (planned / len(g) if len(g) else 0.0)
+                   else sum(need.values())) or (planned / n_days if n_days else 0.0)
         first = pd.Timestamp(eps[0]["start"]) if eps else None
         last_end = pd.Timestamp(eps[-1]["end"]) if eps else None
         buffer_days = lost / per_day if per_day else None
         day_value = sum(n * 1000.0 * p0.get(m, 0.0) for m, n in need.items()) if need else None
         buffer_value = buffer_days * day_value if buffer_days is not None and day_value \
             is not None else None
+        cover = col["cover_days"][idx]
         row = {
-            "node": name, "kind": kind, "country": g["country"].iloc[0],
+            "node": name, "kind": kind, "country": countries[idx[0]],
             "first_halt": eps[0]["start"] if eps else None, "halts": eps,
             "n_halts": len(eps), "halt_days": int(sum(e["days"] for e in eps)),
             "lost_vehicles": _r(lost) if is_auto else None,
@@ -217,7 +241,7 @@ def plants_table(r) -> pd.DataFrame:
             if kind == "automaker" and "ev_share" in info else None,
             "extra_magnet_spend_usd": _r(extra.get(name, 0.0), -3),  # nearest 1,000 USD
             "expedite_cost_usd": _r(air.get(name, 0.0), 0),
-            "min_cover_days": _r(g["cover_days"].min()),
+            "min_cover_days": _r(_nanmin(cover)),
             "target_cover_days": info.get("target_cover_days"),
             "time_to_survive_days": _tts(r, name, g, first, need) if eps else None,
             "time_to_recover_days": int((last_end - first).days) + 1
@@ -226,13 +250,11 @@ def plants_table(r) -> pd.DataFrame:
             "buffer_value_usd": _r(buffer_value, 0),
             "buffer_carrying_cost_usd_per_yr": _r(buffer_value * econ.holding_cost_rate, 0)
             if buffer_value is not None else None,
-            "days_below_readiness": int((g["cover_days"] < info["readiness_cover_days"]).sum())
+            "days_below_readiness": int((cover < info["readiness_cover_days"]).sum())
             if kind == "defense" and "readiness_cover_days" in info else None,
         }
         rows.append(row)
-    df = pd.DataFrame(rows, columns=["node", *PLANT_FIELDS])
-    df.attrs["rows"] = rows  # exact values (ints stay ints) for kpis.json
-    return df
+    return rows
 
 
 def plants_for_file(df: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,7 @@ def _clean(v):
      "days_below_readiness (see sim.kpis.plants)", keys="node.field")
 def _plants(r: RunData) -> dict:
     return {row["node"]: {k: _clean(row[k]) for k in PLANT_FIELDS}
-            for row in r.plants.attrs.get("rows") or r.plants.to_dict("records")}
+            for row in r.plant_rows}
 
 
 def _total(r: RunData, col: str, kinds: tuple | None = None, nd: int = 0) -> float:
@@ -95,7 +95,7 @@ def _tier_first_out(r: RunData) -> dict:
     nodes = r.meta.get("nodes") or {}
     a = r.agents
     out = {}
-    for row in r.plants.attrs.get("rows") or r.plants.to_dict("records"):
+    for row in r.plant_rows:
         info = nodes.get(row["node"]) or {}
         if not row["first_halt"] or not info.get("tier1s"):
             continue

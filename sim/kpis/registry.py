@@ -12,7 +12,7 @@ import pandas as pd
 
 from sim.config import EconomicsConf, MetricsConf
 from sim.domain.errors import ConfigError
-from sim.kpis.nodes import plants_table
+from sim.kpis.nodes import plant_rows, plants_table
 
 
 class KpiError(ConfigError):
@@ -66,7 +66,14 @@ class RunData:
             "end_window_days", MetricsConf().end_window_days))
 
     @cached_property
+    def plant_rows(self) -> list[dict]:
+        """The plants' figures, a dict per node (`sim.kpis.nodes.plant_rows`)."""
+        return plant_rows(self)
+
+    @cached_property
     def plants(self) -> pd.DataFrame:
-        return plants_table(self)
+        """`plant_rows` as a table (its rows are not kept in ``attrs``: pandas copies
+        ``attrs`` deeply at every operation on the table)."""
+        return plants_table(self.plant_rows)
 
 
