@@ -42,6 +42,8 @@ after a response lag, and keeps them cut for ``hold_days`` after the trigger cle
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.agents.mine import ACTIVE, MineStatus
 from sim.config import (
     MAGNETS,
@@ -136,6 +138,30 @@ class Market:
             gap += n * g
         return gap / need if need else 0.0
 
+    def gap_of(self, holders: list, material: str) -> float:
+        """`gap` of firms' (need of ``material``, stock, target cover), in whole arrays: the
+        same operations element by element, and sums taken in order (``cumsum``), so the
+        figure is the loop's to the last bit."""
+        if len(holders) < 64:  # arrays cost more than they save
+            return self.gap((b.need.get(material, 0.0), b.stock[material], b.target_cover)
+                            for b in holders)
+        k = len(holders)
+        n = np.fromiter((b.need.get(material, 0.0) for b in holders), float, k)
+        stock = np.fromiter((b.stock[material] for b in holders), float, k)
+        cover = np.fromiter((b.target_cover for b in holders), float, k)
+        c = self.conf
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            want = cover * n
+            use = (n > 0) & (cover > 0) & (want > 0)
+            if not use.any():
+                return 0.0
+            n, stock, want = n[use], stock[use], want[use]
+            g = np.maximum(0.0, 1.0 - stock / (c.scarcity_reference * want))
+            over = np.minimum(1.0, np.maximum(0.0, stock / (c.surplus_reference * want) - 1.0))
+            g -= over * c.surplus_elasticity / max(c.scarcity_elasticity, 1e-9)
+        need = float(np.cumsum(n)[-1])
+        return float(np.cumsum(n * g)[-1]) / need if need else 0.0
+
     def scarcity(self, gap: float, border_conf) -> float:
         """The price multiple a cover gap calls for (module docstring: R)."""
         if border_conf.rationing_prices and gap > 0:
@@ -147,13 +173,18 @@ class Market:
         """(restricted share, Chinese order share) of a magnet, weighted by buyers' need."""
         rules = model.ministry.rules
         need = r = cn = 0.0
+        restricted: dict[tuple, bool] = {}  # (country, end use): the same all day
         for b in model.orders.buyers_of(material):
             n = b.need.get(material, 0.0)
             if n <= 0:
                 continue
             need += n
-            if rules.requires_licence(material, b.country) or rules.barred(
-                    material, b.country, b.end_use):
+            key = (b.country, b.end_use)
+            hit = restricted.get(key)
+            if hit is None:
+                hit = restricted[key] = bool(rules.requires_licence(material, b.country)
+                                             or rules.barred(material, b.country, b.end_use))
+            if hit:
                 r += n
             cn += n * b.china_share.get(material, 1.0)
         return (r / need, cn / need) if need else (0.0, 0.0)
@@ -166,11 +197,15 @@ class Market:
         levers = model.government.levers
         own = model.cfg.market.tariffs_on_landed_cost
         need = t = 0.0
+        rates: dict = {}  # importer: today's rate on Chinese goods
         for b in model.orders.buyers_of(material):
             n = b.need.get(material, 0.0)
             if n > 0:
                 need += n
-                rate = levers.tariff_rate(b.country if own else None, "CN")
+                who = b.country if own else None
+                rate = rates.get(who)
+                if rate is None:
+                    rate = rates[who] = levers.tariff_rate(who, "CN")
                 t += n * b.china_share.get(material, 1.0) * rate
         return t / need if need else 0.0
 
@@ -199,8 +234,7 @@ class Market:
             if m not in self.p0:
                 continue
             if m in MAGNETS:
-                gap = self.gap((b.need.get(m, 0.0), b.stock[m], b.target_cover)
-                               for b in (*model.of("buyer"), *model.of("tier1")))
+                gap = self.gap_of([*model.of("buyer"), *model.of("tier1")], m)
                 r, _ = self.restricted_share(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:
