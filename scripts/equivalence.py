@@ -5,7 +5,9 @@ difference is at least 1% of the mean; a negative control (the approval rate 10%
 the new tree) must be flagged by the same rule.
 
     .venv/bin/python scripts/equivalence.py --old /path/to/old/tree [--seeds 20]
-        [--scenarios baseline controls_2025 ...] [--csv out.csv]
+        [--scenarios baseline controls_2025 ...] [--jobs 2] [--csv out.csv]
+
+Scenarios: by default every scenario file both trees hold.
 
 Each tree runs in its own processes (PYTHONPATH), composing scenarios as its command line
 does. Prints one Markdown table (scenario x KPI) and the flagged rows; exit status 1 when
@@ -19,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -72,32 +75,47 @@ def compare(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def collect(tree: Path, scenarios, seeds, extra=()) -> pd.DataFrame:
+def collect(tree: Path, scenarios, seeds, extra=(), jobs: int = 2) -> pd.DataFrame:
     rows = []
-    for s in scenarios:
-        for seed in seeds:
-            for k, v in kpis(tree, s, seed, list(extra)).items():
-                if isinstance(v, (int, float)):
-                    rows.append({"scenario": s, "seed": seed, "kpi": k, "value": float(v)})
-        print(f"  {tree.name}: {s} done", file=sys.stderr, flush=True)
+    with ThreadPoolExecutor(jobs) as pool:  # each run is its own process
+        for s in scenarios:
+            got = pool.map(lambda seed, s=s: (seed, kpis(tree, s, seed, list(extra))), seeds)
+            for seed, values in got:
+                for k, v in values.items():
+                    if isinstance(v, (int, float)):
+                        rows.append({"scenario": s, "seed": seed, "kpi": k,
+                                     "value": float(v)})
+            print(f"  {tree.name}: {s} done", file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
+
+
+def scenario_names(tree: Path) -> set[str]:
+    """The scenario files a tree holds (``scenarios/scenario``, or an older place)."""
+    for d in ("scenarios/scenario", "conf/scenario", "scenarios"):
+        if (tree / d).is_dir():
+            return {p.stem for p in (tree / d).glob("*.yaml")}
+    return set()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--old", type=Path, required=True)
     ap.add_argument("--seeds", type=int, default=20)
-    ap.add_argument("--scenarios", nargs="*", default=list(SCENARIOS))
+    ap.add_argument("--scenarios", nargs="*", default=None,
+                    help="default: every scenario both trees hold")
+    ap.add_argument("--jobs", type=int, default=2, help="runs at once")
     ap.add_argument("--days", type=int, default=None, help="shorter runs (quick checks)")
     ap.add_argument("--csv", type=Path)
     a = ap.parse_args()
     seeds = range(1, a.seeds + 1)
     extra = [f"days={a.days}"] if a.days else []
-    old = collect(a.old.resolve(), a.scenarios, seeds, extra)
-    new = collect(ROOT, a.scenarios, seeds, extra)
+    scenarios = a.scenarios or sorted(scenario_names(ROOT) & scenario_names(a.old.resolve())) \
+        or list(SCENARIOS)
+    old = collect(a.old.resolve(), scenarios, seeds, extra, a.jobs)
+    new = collect(ROOT, scenarios, seeds, extra, a.jobs)
     table = compare(old, new)
     neg = compare(old[old.scenario == "controls_2025"], collect(
-        ROOT, ["controls_2025"], seeds, [*extra, "licensing.approval_default=0.72"]))
+        ROOT, ["controls_2025"], seeds, [*extra, "licensing.approval_default=0.72"], a.jobs))
     neg["scenario"] = "controls_2025 (control: approval 10% lower)"
     table = pd.concat([table, neg], ignore_index=True)
     if a.csv:

@@ -242,31 +242,30 @@ def check_value(value: Any, typ: Any, s: Spec | None, where: str, ctx: dict | No
                 level: int = 0, types_only: bool = False) -> None:
     """Check one value against its declared type and spec (recursing into maps, lists
     and nested configs). ``ctx`` maps vocabulary names (``firm``...) to known names."""
-    typ, optional = unwrap(typ)
+    typ, optional, is_dc, origin, args = _type_info(typ)
     if value is None:
         if optional or typ is Any:
             return
         raise ConfigError(f"{where}: must not be null, got None")
     if typ is Any:
         return
-    if dataclasses.is_dataclass(typ):
+    if is_dc:
         if not isinstance(value, typ):
             raise ConfigError(f"{where}: must be {typ.__name__} (a mapping of its "
                               f"fields), got {value!r}")
         check(value, where, ctx, types_only)
         return
-    origin = get_origin(typ)
     if origin is list:
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"{where}: must be a list, got {value!r}")
-        (item,) = get_args(typ)
+        (item,) = args
         for i, v in enumerate(value):
             check_value(v, item, s, f"{where}[{i}]", ctx, level, types_only)
         return
     if origin is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: must be a mapping, got {value!r}")
-        _, vtyp = get_args(typ)
+        _, vtyp = args
         vocab = s.keys[level] if s is not None and level < len(s.keys) else None
         for k, v in value.items():
             if not types_only and vocab is not None:
@@ -278,12 +277,14 @@ def check_value(value: Any, typ: Any, s: Spec | None, where: str, ctx: dict | No
             raise ConfigError(f"{where}: must be true or false, got {value!r}")
         return
     if typ is int:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if type(value) is not int and (  # (the ABC check is slow: plain ints skip it)
+                isinstance(value, bool) or not isinstance(value, numbers.Integral)):
             raise ConfigError(f"{where}: must be an integer, got {value!r}")
         if abs(value) > MAX_INT:
             raise ConfigError(f"{where}: must be at most {MAX_INT:,} in size, got {value}")
     elif typ is float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if type(value) not in (float, int) and (
+                isinstance(value, bool) or not isinstance(value, numbers.Real)):
             raise ConfigError(f"{where}: must be a number, got {value!r}")
         if (s is None or s.finite) and not math.isfinite(value):
             raise ConfigError(f"{where}: must be a finite number, got {value}")
@@ -304,11 +305,41 @@ def check_value(value: Any, typ: Any, s: Spec | None, where: str, ctx: dict | No
 
 def check(obj: Any, where: str = "", ctx: dict | None = None, types_only: bool = False) -> None:
     """Check every field of the config dataclass ``obj`` (and all it contains)."""
-    th = hints(type(obj))
-    for f in dataclasses.fields(obj):
-        path = f"{where}.{f.name}" if where else f.name
-        check_value(getattr(obj, f.name), th[f.name], spec_of(f), path, ctx,
-                    types_only=types_only)
+    for name, typ, spec in _fields(type(obj)):
+        path = f"{where}.{name}" if where else name
+        check_value(getattr(obj, name), typ, spec, path, ctx, types_only=types_only)
+
+
+_FIELDS: dict[type, tuple] = {}
+_TYPES: dict[Any, tuple] = {}
+
+
+def _fields(cls: type) -> tuple:
+    """(name, resolved type, spec) of each field of a config class (cached: a world of
+    thousands of firms checks the same few classes thousands of times)."""
+    got = _FIELDS.get(cls)
+    if got is None:
+        th = hints(cls)
+        got = _FIELDS[cls] = tuple((f.name, th[f.name], spec_of(f))
+                                   for f in dataclasses.fields(cls))
+    return got
+
+
+def _type_info(typ: Any) -> tuple:
+    """(type without Optional, optional?, a config dataclass?, origin, args) of a declared
+    type (cached)."""
+    try:
+        return _TYPES[typ]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation: work it out each time
+        inner, optional = unwrap(typ)
+        return (inner, optional, dataclasses.is_dataclass(inner), get_origin(inner),
+                get_args(inner))
+    inner, optional = unwrap(typ)
+    got = _TYPES[typ] = (inner, optional, dataclasses.is_dataclass(inner), get_origin(inner),
+                         get_args(inner))
+    return got
 
 
 def from_mapping(cls: type, data: Any, where: str) -> Any:
