@@ -1,0 +1,85 @@
+"""The agents table as the recorder keeps it (column arrays, one call per agent a day)
+equals the rows the agents' own ``record()`` gives each day; a row declared by ``ROW``
+keeps a parent's column where a subclass changes its source; a class that writes its own
+``record()`` is recorded through it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.agents.buyer import Buyer
+from sim.agents.firm import Firm
+from sim.agents.row import STOCK_COLUMNS, Recorded
+from sim.agents.tier1 import Tier1
+from sim.engine import recorder as rec
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def test_the_agents_table_is_each_days_record_of_each_agent(monkeypatch):
+    monkeypatch.setattr(rec._Group, "CHUNK_DAYS", 7)  # several chunks in 30 days
+    model = sim.build(sim.scenario("baseline", days=30, seed=4))
+    expected = []
+    while model.running:
+        model.step()
+        for a in rec.record_order(model):
+            expected.append({"date": pd.Timestamp(model.date), **a.record()})
+    table = model.tables()["agents"]
+    assert len(table) == len(expected) == 30 * len(list(model.agents))
+    cols = list(table.columns)
+    assert cols[0] == "date"
+    for want_row, (_, got) in zip(expected, table.iterrows(), strict=True):
+        for c in cols:  # each agent's columns hold its values; the others are missing
+            want = want_row.get(c, math.nan)
+            assert _same(got[c] if not pd.isna(got[c]) else math.nan,
+                         want if want is not None else math.nan), (c, want_row["agent"])
+    kinds = set(table["kind"])
+    assert {"automaker", "mine", "ministry", "tier1"} <= kinds
+    assert table["stock_ndfeb"].dtype == np.float64
+    assert table["closures"].dtype == np.float64  # mines' ints, missing for other firms
+
+
+def test_a_subclass_changes_a_columns_source_and_keeps_its_place():
+    buyer, tier = Buyer.row_spec()[0], Tier1.row_spec()[0]
+    assert buyer == tier  # same columns, same order
+    assert buyer[:3] == ("agent", "kind", "country")
+    assert buyer[3:3 + len(STOCK_COLUMNS)] == STOCK_COLUMNS
+    assert Tier1.ROW["output"] == "shipped_today" and Buyer.ROW["output"] == "output_today"
+
+
+def test_a_class_with_its_own_record_is_recorded_through_it():
+    class Own(Recorded):
+        ROW = {"agent": "name"}
+        name = "x"
+
+        def record(self) -> dict:
+            return {"agent": self.name, "mood": 1.5}
+
+    class Declared(Recorded):
+        ROW = {"agent": "name", "mood": "mood"}
+        name, mood = "y", 2.5
+
+    assert rec._values_of(Own())() == ("x", 1.5)
+    assert rec._values_of(Declared())() == ("y", 2.5)
+    assert Declared().record() == {"agent": "y", "mood": 2.5}
+
+
+@pytest.mark.parametrize("values, dtype", [((1.0, 2.0), np.float64), ((1, 2), np.int64),
+                                           ((True, False), np.bool_), (("a", "b"), object),
+                                           ((1.0, None), object)])
+def test_a_chunk_of_a_column_keeps_its_type(values, dtype):
+    assert rec._column(values).dtype == dtype
+
+
+def test_firms_row_starts_with_name_kind_country_then_stocks():
+    cols = Firm.row_spec()[0]
+    assert cols == ("agent", "kind", "country", *STOCK_COLUMNS)
