@@ -9,7 +9,6 @@ from sim.domain.products import MATERIALS
 from sim.trade.shipments import Status
 
 
-
 def backlog(book) -> dict[str, float]:
     """Tonnes per material of the orders in ``book`` not yet allocated (ORDERED)."""
     out: dict[str, float] = {}
