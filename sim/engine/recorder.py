@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import fields
@@ -233,6 +234,15 @@ class _Group:
                              for i, c in enumerate(self.cols)}, columns=list(self.cols))
 
 
+NAT = np.iinfo(np.int64).min  # numpy's NaT as int64
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _seconds(d: dt.date) -> int:
+    """A date as seconds since 1970-01-01 (datetime64[s], as pandas reads dates)."""
+    return (d.toordinal() - _EPOCH) * 86400
+
+
 def _shipment_column(shipments, col: str):
     """One column of the shipments table, built alone (a run of millions of shipments holds
     one column's Python values at a time): enums as their text, dates as datetimes."""
@@ -241,10 +251,12 @@ def _shipment_column(shipments, col: str):
         return pd.Series(values, dtype=object).astype(str) if values else \
             pd.Series(values, dtype=object)
     if col in SHIPMENT_DATES:
-        cache: dict = {}  # shipments share a few hundred dates
-        return pd.to_datetime(pd.Series([cache[d] if d in cache else cache.setdefault(
-            d, pd.Timestamp(d) if d is not None else pd.NaT) for d in values],
-            dtype=object)) if values else pd.to_datetime(pd.Series(values, dtype=object))
+        if not any(d is not None for d in values):  # no date at all: as pandas infers it
+            return pd.to_datetime(pd.Series(values, dtype=object))
+        cache: dict = {None: NAT}  # shipments share a few hundred dates
+        secs = np.fromiter((cache[d] if d in cache else cache.setdefault(d, _seconds(d))
+                            for d in values), np.int64, len(values))
+        return pd.Series(secs.view("datetime64[s]"))
     return pd.Series(values) if values else pd.Series(values, dtype=object)
 
 
