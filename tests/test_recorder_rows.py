@@ -68,8 +68,15 @@ def test_a_class_with_its_own_record_is_recorded_through_it():
         ROW = {"agent": "name", "mood": "mood"}
         name, mood = "y", 2.5
 
-    assert rec._values_of(Own())() == ("x", 1.5)
-    assert rec._values_of(Declared())() == ("y", 2.5)
+    own, declared = Own(), Declared()
+    cols = ("agent", "mood")
+    assert tuple(own.record()) == tuple(declared.record()) == cols
+    g = rec._Group(cols, [own, declared, Own()], [0, 2, 1])
+    g.add_day()
+    g.add_day()
+    assert g.ranks == [0, 1, 2]  # members by class; each keeps its rank
+    assert g.rows == [("x", 1.5), ("x", 1.5), ("y", 2.5)] * 2
+    assert list(g.positions(2, 3)) == [0, 1, 2, 3, 4, 5]
     assert Declared().record() == {"agent": "y", "mood": 2.5}
 
 

@@ -11,6 +11,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
+from sim.agents.row import Recorded
 from sim.domain.products import (
     MAGNETS,
     MATERIALS,
@@ -185,23 +186,38 @@ class Recorder:
 
 
 class _Group:
-    """Agents (by rank in record order) whose rows share columns: today's values of each
-    come from one call (`sim.agents.row.Recorded.record_values` where the agent's class
-    declares its row, else its ``record()``), kept day-major and turned into one array per
-    column every `CHUNK_DAYS` days (a world of thousands of firms holds arrays, not
-    millions of tuples)."""
+    """Agents (by rank in record order) whose rows share columns, kept day-major and turned
+    into one array per column every `CHUNK_DAYS` days (a world of thousands of firms holds
+    arrays, not millions of tuples). Members are held by class: a class that declares its
+    row (`sim.agents.row.Recorded`) gives each member's values with its getters in one
+    comprehension; any other agent's come from its ``record()``."""
 
     CHUNK_DAYS = 32
 
     def __init__(self, cols: tuple, agents: list, ranks: list[int]) -> None:
-        self.cols, self.agents, self.ranks = cols, agents, ranks
-        self.get = [_values_of(a) for a in agents]
+        self.cols = cols
+        by_class: dict[type, list] = {}
+        for a, rank in zip(agents, ranks, strict=True):
+            by_class.setdefault(type(a), []).append((a, rank))
+        self.parts, self.ranks = [], []  # members in the order of the parts
+        for cls, members in by_class.items():
+            declared = issubclass(cls, Recorded) and cls.record is Recorded.record
+            _, head, stock, tail = cls.row_spec() if declared else (None, None, False, None)
+            self.parts.append((head, stock, tail, [a for a, _ in members]))
+            self.ranks += [r for _, r in members]
         self.rows: list[tuple] = []  # pending: day-major, member by member
         self.days = 0
         self.chunks: list[list[np.ndarray]] = []
 
     def add_day(self) -> None:
-        self.rows.extend(get() for get in self.get)
+        rows = self.rows
+        for head, stock, tail, agents in self.parts:
+            if head is None:
+                rows.extend([tuple(a.record().values()) for a in agents])
+            elif stock:
+                rows.extend([head(a) + tuple(a.stock.values()) + tail(a) for a in agents])
+            else:
+                rows.extend([head(a) for a in agents])
         self.days += 1
         if self.days % self.CHUNK_DAYS == 0:
             self.flush()
@@ -266,14 +282,6 @@ def _column(values: tuple) -> np.ndarray:
         return np.array(values, dtype=object)
     a = np.array(values)
     return a if a.dtype.kind in "biuf" else np.array(values, dtype=object)
-
-
-def _values_of(a):
-    """A function of no arguments giving agent ``a``'s row values today."""
-    from sim.agents.row import Recorded
-    if isinstance(a, Recorded) and type(a).record is Recorded.record:
-        return a.record_values
-    return lambda: tuple(a.record().values())
 
 
 def _groups(order: list) -> list[_Group]:
