@@ -90,3 +90,24 @@ def test_a_chunk_of_a_column_keeps_its_type(values, dtype):
 def test_firms_row_starts_with_name_kind_country_then_stocks():
     cols = Firm.row_spec()[0]
     assert cols == ("agent", "kind", "country", *STOCK_COLUMNS)
+
+
+def test_tables_asked_again_or_after_more_days_are_those_of_a_fresh_run(monkeypatch):
+    monkeypatch.setattr(rec._Group, "CHUNK_DAYS", 4)
+    cfg = sim.scenario("baseline", days=20, seed=2)
+    m = sim.build(cfg)
+    for _ in range(10):
+        m.step()
+    first = m.tables()["agents"]
+    first["extra"] = 1.0  # a caller's change stays its own
+    again = m.tables()["agents"]
+    assert "extra" not in again.columns
+    assert again.equals(first.drop(columns="extra"))
+    while m.running:  # recording goes on after the table was built
+        m.step()
+    whole = m.tables()["agents"]
+    fresh = sim.build(cfg)
+    while fresh.running:
+        fresh.step()
+    assert whole.equals(fresh.tables()["agents"])
+    assert len(whole) == 20 * len(list(m.agents))

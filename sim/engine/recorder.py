@@ -65,6 +65,7 @@ class Recorder:
         self.dates: list = []
         self._groups: list[_Group] | None = None  # agents sharing columns, in record order
         self._k = 0  # agents recorded a day
+        self._built: tuple[int, pd.DataFrame] | None = None  # (days, agents table) once built
         self._ema = {"cn": 0.0, "ex": 0.0}
 
     def record(self, m) -> None:
@@ -128,6 +129,8 @@ class Recorder:
             1 for g in m.ministry.rules.general
             if not g.suspended and g.start <= m.date and (g.end is None or m.date < g.end))
         self.daily.append(row)
+        if self._built is not None:  # recording goes on after the table was built
+            self._unbuild()
         if self._groups is None:
             self._groups = _groups(record_order(m))
             self._k = sum(len(g.ranks) for g in self._groups)
@@ -142,6 +145,8 @@ class Recorder:
         place (row ``day x agents + rank``), one column at a time, its chunks freed as they
         are used: the table is built once, not concatenated and sorted. A column some
         groups lack is missing (NaN) there, with the dtype `pandas.concat` would give."""
+        if self._built is not None and self._built[0] == len(self.dates):
+            return self._built[1].copy(deep=False)  # asked again (copy-on-write: safe)
         groups = self._groups or []
         if not groups:
             return pd.DataFrame(columns=["date"])
@@ -163,7 +168,17 @@ class Recorder:
             for g in have:
                 arr[g.positions(n, k)] = g.take(c)
             out[c] = arr if isinstance(dt, np.dtype) and kind != "O" else pd.array(arr, dtype=dt)
-        return pd.DataFrame(out, columns=["date", *cols], copy=False)
+        table = pd.DataFrame(out, columns=["date", *cols], copy=False)
+        self._built = (n, table)
+        return table.copy(deep=False)
+
+    def _unbuild(self) -> None:
+        """Each group's rows back from the built table (its chunks went into the table)."""
+        n, table = self._built
+        for g in self._groups or ():
+            pos = g.positions(n, self._k)
+            g.chunks = [[table[c].to_numpy()[pos] for c in g.cols]] if n else []
+        self._built = None
 
     def tables(self, shipments, events) -> dict[str, pd.DataFrame]:
         """The run's tables: daily, agents, shipments, events."""
