@@ -154,20 +154,21 @@ class Recorder:
         for g in groups:
             g.flush()
         # the columns in order of first appearance and their dtypes: as pandas.concat
-        heads = [g.frame(rows=1) for g in groups]
+        heads = [g.first_row() for g in groups]
         dtypes = pd.concat(heads, ignore_index=True, sort=False).dtypes if n else None
         cols = list(dict.fromkeys(c for g in groups for c in g.cols))
         out: dict = {"date": np.repeat(pd.to_datetime(pd.Series(self.dates)).to_numpy(), k)}
         for c in cols:
             have = [g for g in groups if c in g.cols]
-            dt = dtypes[c] if n else np.dtype(float)
-            kind = getattr(dt, "kind", "O")
+            dtype = dtypes[c] if n else np.dtype(float)
+            kind = getattr(dtype, "kind", "O")
             full = len(have) == len(groups)
-            arr = (np.empty(n * k, dtype=dt) if kind in "biuf" and full else
-                   np.full(n * k, np.nan, dtype=dt if kind == "f" else object))
+            arr = (np.empty(n * k, dtype=dtype) if kind in "biuf" and full else
+                   np.full(n * k, np.nan, dtype=dtype if kind == "f" else object))
             for g in have:
                 arr[g.positions(n, k)] = g.take(c)
-            out[c] = arr if isinstance(dt, np.dtype) and kind != "O" else pd.array(arr, dtype=dt)
+            out[c] = arr if isinstance(dtype, np.dtype) and kind != "O" else \
+                pd.array(arr, dtype=dtype)
         table = pd.DataFrame(out, columns=["date", *cols], copy=False)
         self._built = (n, table)
         return table.copy(deep=False)
@@ -254,15 +255,13 @@ class _Group:
             ch[i] = None
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
-    def frame(self, rows: int | None = None) -> pd.DataFrame:
-        """The group's first ``rows`` rows (all by default) as a frame."""
+    def first_row(self) -> pd.DataFrame:
+        """The group's first row as a frame (its columns' dtypes, for the table's)."""
         self.flush()
         if not self.chunks:
             return pd.DataFrame(columns=list(self.cols))
-        chunks = self.chunks if rows is None else self.chunks[:1]
-        return pd.DataFrame({c: (np.concatenate([ch[i] for ch in chunks])
-                                 if len(chunks) > 1 else chunks[0][i])[:rows]
-                             for i, c in enumerate(self.cols)}, columns=list(self.cols))
+        return pd.DataFrame({c: self.chunks[0][i][:1] for i, c in enumerate(self.cols)},
+                            columns=list(self.cols))
 
 
 NAT = np.iinfo(np.int64).min  # numpy's NaT as int64
