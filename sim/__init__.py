@@ -29,6 +29,7 @@ from sim.config.parameters import changed
 from sim.config.resolve import resolve
 from sim.domain.errors import ConfigError
 from sim.engine.checks import checked
+from sim.engine.gcpause import gc_paused
 from sim.engine.model import SupplyChainModel
 from sim.kpis import RunData, kpis
 from sim.kpis.nodes import nodes_meta, plants_daily, plants_for_file
@@ -88,7 +89,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     t0 = time.perf_counter()
     model = build(cfg)
     with tqdm(total=cfg.days, unit="day", desc=cfg.scenario_name, leave=False, delay=2,
-              disable=None if progress is None else not progress) as bar:
+              disable=None if progress is None else not progress) as bar, gc_paused():
         done = 0
         while model.running:
             model.step()

@@ -28,6 +28,7 @@ from sim.domain.calendar import WorkingCalendar
 from sim.domain.products import MATERIALS
 from sim.engine.builder import populate
 from sim.engine.checks import checked
+from sim.engine.gcpause import gc_paused
 from sim.engine.plan import PLAN, phase_table
 from sim.engine.recorder import Recorder
 from sim.policy.schedule import EventSchedule
@@ -83,8 +84,9 @@ class SupplyChainModel(mesa.Model):
 
     def run(self) -> SupplyChainModel:
         """Run the whole horizon."""
-        while self.running:
-            self.step()
+        with gc_paused():
+            while self.running:
+                self.step()
         return self
 
     # ---------------------------------------------------------------- agents by role

@@ -124,16 +124,21 @@ class Market:
     def gap(self, holders) -> float:
         """Need-weighted scarcity (>0) or surplus (<0) of (need, stock, cover) triples."""
         c = self.conf
+        ref, sref = c.scarcity_reference, c.surplus_reference
+        se, de = c.surplus_elasticity, max(c.scarcity_elasticity, 1e-9)
         need = gap = 0.0
-        for n, stock, cover in holders:
+        for n, stock, cover in holders:  # max(0, x) is x if x > 0 else 0, and so on
             if n <= 0 or cover <= 0:
                 continue
             want = cover * n
             if not want > 0:  # a need or cover so small that it underflows: no signal
                 continue
-            g = max(0.0, 1.0 - stock / (c.scarcity_reference * want))
-            over = min(1.0, max(0.0, stock / (c.surplus_reference * want) - 1.0))
-            g -= over * c.surplus_elasticity / max(c.scarcity_elasticity, 1e-9)
+            g = 1.0 - stock / (ref * want)
+            if not g > 0.0:
+                g = 0.0
+            over = stock / (sref * want) - 1.0
+            if over > 0.0:  # in surplus (g - 0.0 is g: skipped when not)
+                g -= (over if over < 1.0 else 1.0) * se / de
             need += n
             gap += n * g
         return gap / need if need else 0.0
@@ -169,11 +174,18 @@ class Market:
             return (1.0 / s) ** (1.0 / border_conf.demand_elasticity)
         return 1.0 + self.conf.scarcity_elasticity * gap
 
-    def restricted_share(self, model, material: str) -> tuple[float, float]:
-        """(restricted share, Chinese order share) of a magnet, weighted by buyers' need."""
-        rules = model.ministry.rules
-        need = r = cn = 0.0
+    @staticmethod
+    def shares(model, material: str) -> tuple[float, float]:
+        """(restricted share, tariff) of a magnet over the firms that buy it from sellers,
+        weighted by need: the share of need whose Chinese supply is restricted (licence
+        required, embargo or end-use ban), and the need- and China-share-weighted tariff
+        buyers' countries levy on Chinese goods (with ``market.tariffs_on_landed_cost``
+        off: only tariffs every importer levies, as before tariffs had importers)."""
+        rules, levers = model.ministry.rules, model.government.levers
+        own = model.cfg.market.tariffs_on_landed_cost
+        need = r = t = 0.0
         restricted: dict[tuple, bool] = {}  # (country, end use): the same all day
+        rates: dict = {}  # importer: today's rate on Chinese goods
         for b in model.orders.buyers_of(material):
             n = b.need.get(material, 0.0)
             if n <= 0:
@@ -186,28 +198,12 @@ class Market:
                                              or rules.barred(material, b.country, b.end_use))
             if hit:
                 r += n
-            cn += n * b.china_share.get(material, 1.0)
-        return (r / need, cn / need) if need else (0.0, 0.0)
-
-    @staticmethod
-    def tariff_share(model, material: str) -> float:
-        """Need- and China-share-weighted tariff buyers' countries levy on Chinese goods
-        (with ``market.tariffs_on_landed_cost`` off: only tariffs every importer levies, as
-        before tariffs had importers)."""
-        levers = model.government.levers
-        own = model.cfg.market.tariffs_on_landed_cost
-        need = t = 0.0
-        rates: dict = {}  # importer: today's rate on Chinese goods
-        for b in model.orders.buyers_of(material):
-            n = b.need.get(material, 0.0)
-            if n > 0:
-                need += n
-                who = b.country if own else None
-                rate = rates.get(who)
-                if rate is None:
-                    rate = rates[who] = levers.tariff_rate(who, "CN")
-                t += n * b.china_share.get(material, 1.0) * rate
-        return t / need if need else 0.0
+            who = b.country if own else None
+            rate = rates.get(who)
+            if rate is None:
+                rate = rates[who] = levers.tariff_rate(who, "CN")
+            t += n * b.china_share.get(material, 1.0) * rate
+        return (r / need, t / need) if need else (0.0, 0.0)
 
     def raw_holders(self, model, material: str):
         """(need, stock, cover) of buyers outside China of a raw material: makers (in
@@ -235,7 +231,7 @@ class Market:
                 continue
             if m in MAGNETS:
                 gap = self.gap_of([*model.of("buyer"), *model.of("tier1")], m)
-                r, _ = self.restricted_share(model, m)
+                r, tariff = self.shares(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:
                     cost = self.conversion[m] + sum(
@@ -243,7 +239,7 @@ class Market:
                     base = cost * (1 + bc.margin)
                 base *= 1.0 - self.flood
                 scar = self.scarcity(gap, bc)
-                goal_ex = base * (1.0 + self.tariff_share(model, m)) * scar
+                goal_ex = base * (1.0 + tariff) * scar
                 goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
             else:
                 gap = self.gap(self.raw_holders(model, m))
