@@ -43,10 +43,12 @@ class Firm(Recorded, mesa.Agent):
 
     def withdraw(self, material: str, tonnes: float) -> None:
         """Remove tonnes from stock; never below zero (called by `Ledger.move` only)."""
-        if tonnes > self.stock[material] + 1e-9:
-            raise RuntimeError(f"{self.name}: taking {tonnes} t {material} from "
-                               f"{self.stock[material]} t")
-        self.stock[material] = max(0.0, self.stock[material] - tonnes)
+        stock = self.stock
+        have = stock[material]
+        if tonnes > have + 1e-9:
+            raise RuntimeError(f"{self.name}: taking {tonnes} t {material} from {have} t")
+        left = have - tonnes
+        stock[material] = left if left > 0.0 else 0.0  # max(0, left)
 
     def move(self, material: str, tonnes: float, to=None, flow: str = "") -> None:
         """Move tonnes out of this firm's stock to ``to`` (None: out through sink ``flow``)."""

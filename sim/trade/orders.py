@@ -26,6 +26,7 @@ _MASK64 = (1 << 64) - 1
 _TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
 _HOLD_SALT = 0xC2B2AE3D27D4EB4F  # keyed draws: customs hold days
 _INSPECT_SALT = 0x165667B19E3779F9  # keyed draws: whether customs holds a shipment
+_MATERIAL_NO = {m: i for i, m in enumerate(MATERIALS)}  # a material's place in MATERIALS
 
 
 def splitmix64(x: int) -> int:
@@ -54,6 +55,7 @@ class OrderBook(Routing):
         self.held: dict[int, tuple[Shipment, int, dt.date]] = {}
         self.non_cn_today = 0.0
         self._index: dict[str, int] = {}
+        self._keyed: dict[tuple, int] = {}  # (salt, buyer, seller) -> their part of a draw
         self.links: dict[tuple[str, str], dict[str, float]] = {}
         # tier-1s: (plant, product) -> {tier-1: share}, and each tier-1's conf
         self.tier_links: dict[tuple[str, str], dict[str, float]] = {}
@@ -77,6 +79,7 @@ class OrderBook(Routing):
     def index_firms(self, names) -> None:
         """Fix each firm's number (keys the transit noise)."""
         self._index = {name: i for i, name in enumerate(names)}
+        self._keyed.clear()
 
     def new_order(self, b, seller, material: str, tonnes: float, ordered_on: dt.date) -> Shipment:
         s = Shipment(id=len(self.shipments), material=material, tonnes=tonnes,
@@ -257,11 +260,17 @@ class OrderBook(Routing):
     def order_uniform(self, s: Shipment, salt: int) -> float:
         """A uniform draw in [0, 1) keyed by the order (buyer, seller, material, order
         date) and a salt naming the draw, rather than by sequence, so the same order gets
-        the same draw under every policy run with this seed (common random numbers)."""
-        x = salt
-        for v in (self.model.cfg.seed, self._index[s.buyer], self._index[s.seller],
-                  MATERIALS.index(s.material), s.ordered_on.toordinal()):
-            x = splitmix64(x ^ (v & _MASK64))
+        the same draw under every policy run with this seed (common random numbers). The
+        hash of (salt, seed, buyer, seller) is kept per pair: the same integers."""
+        key = (salt, s.buyer, s.seller)
+        x = self._keyed.get(key)
+        if x is None:
+            x = salt
+            for v in (self.model.cfg.seed, self._index[s.buyer], self._index[s.seller]):
+                x = splitmix64(x ^ (v & _MASK64))
+            self._keyed[key] = x
+        x = splitmix64(x ^ (_MATERIAL_NO[s.material] & _MASK64))
+        x = splitmix64(x ^ (s.ordered_on.toordinal() & _MASK64))
         return x / 2.0**64
 
     def transit_noise(self, s: Shipment) -> float:

@@ -158,13 +158,17 @@ class Ledger:
         if src is None:
             if flow not in self.SOURCES:
                 raise ValueError(f"tonnes entering the system need a source flow, got {flow!r}")
-            self.add(flow, material, tonnes)
+            if tonnes < 0:
+                raise ValueError(f"negative flow {flow} {material} {tonnes}")
+            self.flows[flow][material] += tonnes
         else:
             src.withdraw(material, tonnes)
         if dst is None:
             if flow not in self.SINKS:
                 raise ValueError(f"tonnes leaving the system need a sink flow, got {flow!r}")
-            self.add(flow, material, tonnes)
+            if tonnes < 0:
+                raise ValueError(f"negative flow {flow} {material} {tonnes}")
+            self.flows[flow][material] += tonnes
         else:
             dst.deposit(material, tonnes)
 
