@@ -131,6 +131,9 @@ def test_maker_capacity_addition_on_its_date():
     mk = list(m.of("maker"))[0]
     assert mk.capacity_tpd["ndfeb"] == pytest.approx((7_500 + 10_000) / 365)
     assert not mk.additions
+    for e in mk.elements():  # its element use (kept between additions) follows capacity
+        assert mk.use_tpd(e) == sum(c * mk.feed.get(g, {}).get(e, 0.0)
+                                    for g, c in mk.capacity_tpd.items()) > 0
 
 
 def test_controls_2025_hit_ndfeb_hre_outside_price_not_ndfeb():

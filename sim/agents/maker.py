@@ -39,6 +39,7 @@ class MagnetMaker(Seller):
         super().__init__(model, conf.name, conf.country, conf.capacity_tpy)
         self.conf = conf
         self.feed = {m: dict(model.content.get(m, {})) for m, on in conf.feed.items() if on}
+        self._use: dict[str, float] = {}  # element -> use_tpd (until capacity changes)
         self.keep = {m: conf.working_stock_days * c for m, c in self.capacity_tpd.items()}
         for m, k in self.keep.items():
             self.bring_in(m, k, "initial")
@@ -60,8 +61,12 @@ class MagnetMaker(Seller):
         return sorted({e for c in self.feed.values() for e in c})
 
     def use_tpd(self, e: str) -> float:
-        """Daily use of element ``e`` (t REO) at full capacity."""
-        return sum(c * self.feed.get(m, {}).get(e, 0.0) for m, c in self.capacity_tpd.items())
+        """Daily use of element ``e`` (t REO) at full capacity (kept until it changes)."""
+        got = self._use.get(e)
+        if got is None:
+            got = self._use[e] = sum(c * self.feed.get(m, {}).get(e, 0.0)
+                                     for m, c in self.capacity_tpd.items())
+        return got
 
     def feed_target(self, e: str) -> float:
         return self.conf.oxide_cover_days * self.use_tpd(e)
@@ -94,6 +99,7 @@ class MagnetMaker(Seller):
         """Bring dated capacity additions on line."""
         while self.additions and self.additions[0][0] <= self.model.date:
             _, add = self.additions.pop(0)
+            self._use.clear()
             for m, tpy in add.items():
                 self.capacity_tpd[m] = self.capacity_tpd.get(m, 0.0) + tpy / 365.0
                 self.keep[m] = self.keep.get(m, 0.0) + self.conf.working_stock_days * tpy / 365.0
