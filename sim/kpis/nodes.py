@@ -141,7 +141,7 @@ def start_prices(r) -> dict[str, float]:
 
 def _extra_spend(r) -> dict[str, float]:
     """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first)."""
-    s = r.shipments
+    s = r.shipments[["delivered_on", "material", "tonnes", "buyer"]]  # not every column
     s = s[s["delivered_on"].between(r.start, r.end)]
     if s.empty:
         return {}
@@ -160,7 +160,8 @@ def _expedite_cost(r) -> dict[str, float]:
     s = r.shipments
     if "expedited" not in s.columns:  # a run saved before expediting existed
         return {}
-    s = s[s["expedited"].astype(bool) & s["shipped_on"].between(r.start, r.end)]
+    s = s.loc[s["expedited"].astype(bool) & s["shipped_on"].between(r.start, r.end),
+              ["buyer", "tonnes"]]
     if s.empty:
         return {}
     nodes = r.meta.get("nodes") or {}
@@ -200,8 +201,13 @@ def plant_rows(r) -> list[dict]:
     p0 = start_prices(r)
     extra = _extra_spend(r)
     air = _expedite_cost(r)
-    a = r.agents[r.agents["agent"].isin(nodes)] if nodes else \
-        r.agents[r.agents["kind"].isin(NODE_KINDS)]  # a run saved without its nodes
+    agents = r.agents
+    mask = agents["agent"].isin(nodes) if nodes else \
+        agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
+    pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows; only the columns used are
+    # copied (a world of thousands of nodes would copy nearly the whole table)
+    a = agents[[c for c in ("agent", "kind", "country", "lost", "output", "cover_days",
+                            "made_up") if c in agents]].iloc[pos]
     rows = []
     col = {c: a[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up") if c in a}
     kinds, countries = a["kind"].to_numpy(), a["country"].to_numpy()
@@ -211,7 +217,7 @@ def plant_rows(r) -> list[dict]:
         kind = kinds[idx[0]]
         need = info.get("need_tpd") or {}
         lost_d = col["lost"][idx]
-        g = a.iloc[idx] if (lost_d > EPS).any() else None  # the rare node with halts
+        g = agents.iloc[pos[idx]] if (lost_d > EPS).any() else None  # a node with halts
         eps = episodes(g["date"], g["lost"]) if g is not None else []
         lost = float(_nansum(lost_d))
         made_up = float(_nansum(col["made_up"][idx])) if "made_up" in col else 0.0
