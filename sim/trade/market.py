@@ -53,6 +53,8 @@ from sim.config import (
 )
 from sim.domain.products import BY_CODE, FEEDSTOCK, RAW
 
+_RAW = frozenset(RAW)
+
 
 class ChinaPricing:
     """China's predatory pricing rule (the 1990s-2015 pattern, [sources: predation])."""
@@ -205,19 +207,31 @@ class Market:
             t += n * b.china_share.get(material, 1.0) * rate
         return (r / need, t / need) if need else (0.0, 0.0)
 
-    def raw_holders(self, model, material: str):
+    def raw_holders(self, model, material: str, users=None):
         """(need, stock, cover) of buyers outside China of a raw material: makers (in
-        tonnes of the element) and raw-material users."""
+        tonnes of the element) and raw-material users (``users``: the buyers whose needs
+        name it, in creation order, when the caller has them; else every buyer)."""
         e = next(iter(BY_CODE[material].elements))
         k = BY_CODE[material].reo
         for mk in model.of("maker"):
             use = mk.use_tpd(e)
             if use > 0:
                 yield use / k, mk.held(e) / k, mk.conf.oxide_cover_days
-        for b in model.of("buyer"):
+        for b in model.of("buyer") if users is None else users:
             n = b.need.get(material, 0.0)
             if n > 0:
                 yield n, b.stock[material], b.target_cover
+
+    @staticmethod
+    def raw_users(buyers) -> dict[str, list]:
+        """The buyers whose needs name each raw material today, in creation order (one
+        pass, rather than one over every buyer per material)."""
+        out: dict[str, list] = {}
+        for b in buyers:
+            for m in b.need:
+                if m in _RAW:
+                    out.setdefault(m, []).append(b)
+        return out
 
     def update(self, model) -> None:
         """Move every price toward its target (phase 9)."""
@@ -226,11 +240,14 @@ class Market:
         china.update(c.adjust_per_day)
         self.flood = self.china.update(model.of("mine"), self.price.get(FEEDSTOCK, 1.0)
                                        / self.p0.get(FEEDSTOCK, 1.0))
+        buyers = model.of("buyer")
+        holders = (*buyers, *model.of("tier1"))
+        users = self.raw_users(buyers)
         for m in MATERIALS:
             if m not in self.p0:
                 continue
             if m in MAGNETS:
-                gap = self.gap_of([*model.of("buyer"), *model.of("tier1")], m)
+                gap = self.gap_of(holders, m)
                 r, tariff = self.shares(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:
@@ -242,7 +259,7 @@ class Market:
                 goal_ex = base * (1.0 + tariff) * scar
                 goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
             else:
-                gap = self.gap(self.raw_holders(model, m))
+                gap = self.gap(self.raw_holders(model, m, users.get(m, ())))
                 e = next(iter(BY_CODE[m].elements))
                 if bc.china_balance and e in china.price:  # set by China's balance
                     self.price_cn[m] = china.price[e] * BY_CODE[m].reo * (1.0 - self.flood)
