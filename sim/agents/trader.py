@@ -57,7 +57,9 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
         m = self.model
         e = next(iter(BY_CODE[p].elements))
         k = BY_CODE[p].reo
-        use = sum(b.need.get(p, 0.0) for b in m.of("buyer"))
+        # the buyers whose needs name p: the others add 0.0, which leaves sum()'s
+        # compensated total as it is
+        use = sum((b.need[p] for b in m.orders.users_of(p)), 0.0)
         if p == f"{e}_oxide":
             use += sum(mk.use_tpd(e) for mk in m.of("maker")) / k
         return use
@@ -68,8 +70,8 @@ ledger: bought tonnes arrive by the order book, sold tonnes move to the buyer's 
         e = next(iter(BY_CODE[p].elements))
         k = BY_CODE[p].reo
         out = []
-        for b in m.of("buyer"):
-            n = b.need.get(p, 0.0)
+        for b in m.orders.users_of(p):
+            n = b.need[p]
             if n > 0 and b.stock[p] < b.target_cover * n:
                 out.append((b, b.target_cover * n - b.stock[p]))
         if p == f"{e}_oxide":

@@ -53,8 +53,6 @@ from sim.config import (
 )
 from sim.domain.products import BY_CODE, FEEDSTOCK, RAW
 
-_RAW = frozenset(RAW)
-
 
 class ChinaPricing:
     """China's predatory pricing rule (the 1990s-2015 pattern, [sources: predation])."""
@@ -210,7 +208,7 @@ class Market:
     def raw_holders(self, model, material: str, users=None):
         """(need, stock, cover) of buyers outside China of a raw material: makers (in
         tonnes of the element) and raw-material users (``users``: the buyers whose needs
-        name it, in creation order, when the caller has them; else every buyer)."""
+        name it, `OrderBook.users_of`; None: every buyer)."""
         e = next(iter(BY_CODE[material].elements))
         k = BY_CODE[material].reo
         for mk in model.of("maker"):
@@ -222,17 +220,6 @@ class Market:
             if n > 0:
                 yield n, b.stock[material], b.target_cover
 
-    @staticmethod
-    def raw_users(buyers) -> dict[str, list]:
-        """The buyers whose needs name each raw material today, in creation order (one
-        pass, rather than one over every buyer per material)."""
-        out: dict[str, list] = {}
-        for b in buyers:
-            for m in b.need:
-                if m in _RAW:
-                    out.setdefault(m, []).append(b)
-        return out
-
     def update(self, model) -> None:
         """Move every price toward its target (phase 9)."""
         c, bc, border = self.conf, model.cfg.border, model.border
@@ -240,9 +227,7 @@ class Market:
         china.update(c.adjust_per_day)
         self.flood = self.china.update(model.of("mine"), self.price.get(FEEDSTOCK, 1.0)
                                        / self.p0.get(FEEDSTOCK, 1.0))
-        buyers = model.of("buyer")
-        holders = (*buyers, *model.of("tier1"))
-        users = self.raw_users(buyers)
+        holders = (*model.of("buyer"), *model.of("tier1"))
         for m in MATERIALS:
             if m not in self.p0:
                 continue
@@ -259,7 +244,7 @@ class Market:
                 goal_ex = base * (1.0 + tariff) * scar
                 goal_cn = base * c.cn_price_ratio * ((1 - r) * scar + r * (1 - c.glut_discount))
             else:
-                gap = self.gap(self.raw_holders(model, m, users.get(m, ())))
+                gap = self.gap(self.raw_holders(model, m, model.orders.users_of(m)))
                 e = next(iter(BY_CODE[m].elements))
                 if bc.china_balance and e in china.price:  # set by China's balance
                     self.price_cn[m] = china.price[e] * BY_CODE[m].reo * (1.0 - self.flood)

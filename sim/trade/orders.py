@@ -68,6 +68,7 @@ class OrderBook(Routing):
         self.components_cn_today = 0.0
         self._suppliers: dict = {}  # (day, material, Chinese?) -> sellers offering it
         self._buyers_of: dict = {}  # material -> the firms that buy it from sellers
+        self._users_of: dict = {}  # material -> the buyers whose needs name it
 
     def new_day(self) -> None:
         """Reset today's export counters and the day's routing cache (phase 0)."""

@@ -34,6 +34,16 @@ class Routing:
                 *m.of("tier1")]
         return found
 
+    def users_of(self, material: str) -> list:
+        """The buyers whose needs name ``material``, in creation order (fixed once the
+        world is built: demand steps and substitution change needs in size, never in what
+        they name)."""
+        found = self._users_of.get(material)
+        if found is None:
+            found = self._users_of[material] = [
+                b for b in self.model.of("buyer") if material in b.need]
+        return found
+
     def component_transit(self, tier1: str, buyer_country: str) -> float:
         """Transit of components from a tier-1 to a plant: over land (the tier-1's
         ``transit_days``), or by sea from a tier-1 in China (``world.transit_days``)."""
@@ -76,7 +86,7 @@ class Routing:
             if t <= 1e-9 or not pool:
                 continue
             linked = self.links.get((b.name, material), {})
-            if any(s.name in linked for s in pool):  # standing links: only those suppliers
+            if linked and any(s.name in linked for s in pool):  # standing links: only those
                 pool = [s for s in pool if s.name in linked]
                 weights = [linked[s.name] for s in pool]
             else:
