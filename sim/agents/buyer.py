@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from sim.agents.firm import Firm
 from sim.config import BuyerConf
@@ -248,5 +249,11 @@ class Buyer(Firm):
 
     @property
     def cover_days(self) -> float:
-        """Days of output the scarcest magnet in stock allows."""
-        return min((self.stock[m] / n for m, n in self.need.items()), default=float("inf"))
+        """Days of output the scarcest magnet in stock allows (as ``min``: the first
+        smallest, infinite with no needs; a loop because the recorder asks every day)."""
+        stock, best = self.stock, None
+        for m, n in self.need.items():
+            c = stock[m] / n
+            if best is None or c < best:
+                best = c
+        return math.inf if best is None else best
