@@ -102,7 +102,7 @@ class Buyer(Firm):
         raise NotImplementedError
 
     def _consume(self, material: str, tonnes: float) -> None:
-        self.move(material, tonnes, None, "consumed")
+        self.model.ledger.move(material, tonnes, self, None, "consumed")  # = self.move
 
     # ---------------------------------------------------------------- phase 4
     def order(self) -> None:

@@ -18,8 +18,10 @@ class IndustrialBuyer(Buyer):
 
     def use_today(self) -> tuple[float, float]:
         planned = made = 0.0
+        stock = self.stock
         for m, n in self.need.items():
-            used = min(self.stock[m], n)
+            have = stock[m]
+            used = n if n < have else have  # min(have, n)
             self._consume(m, used)
             planned += n
             made += used
