@@ -25,11 +25,8 @@ def _same(a, b) -> bool:
     return a == b
 
 
-@pytest.mark.parametrize("days, rows", [(7, 10**9), (32, 20)])
-def test_the_agents_table_is_each_days_record_of_each_agent(monkeypatch, days, rows):
-    # several chunks in 30 days: every 7 days, or whenever a group holds 20 rows
-    monkeypatch.setattr(rec._Group, "CHUNK_DAYS", days)
-    monkeypatch.setattr(rec._Group, "CHUNK_ROWS", rows)
+def test_the_agents_table_is_each_days_record_of_each_agent(monkeypatch):
+    monkeypatch.setattr(rec._Group, "CHUNK_DAYS", 7)  # several chunks in 30 days
     model = sim.build(sim.scenario("baseline", days=30, seed=4))
     expected = []
     while model.running:

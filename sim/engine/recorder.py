@@ -204,15 +204,12 @@ class Recorder:
 
 class _Group:
     """Agents (by rank in record order) whose rows share columns, kept day-major and turned
-    into one array per column every `CHUNK_DAYS` days, or sooner once `CHUNK_ROWS` rows wait
-    (a world of thousands of firms holds arrays, not millions of tuples: at 10,000 firms
-    recording 90 days took 6.5 s with 32-day chunks, 5.8 s with this cap). Members are held
-    by class: a class that declares its row (`sim.agents.row.Recorded`) gives each member's
-    values with its getters in one comprehension; any other agent's come from its
-    ``record()``."""
+    into one array per column every `CHUNK_DAYS` days (a world of thousands of firms holds
+    arrays, not millions of tuples). Members are held by class: a class that declares its
+    row (`sim.agents.row.Recorded`) gives each member's values with its getters in one
+    comprehension; any other agent's come from its ``record()``."""
 
     CHUNK_DAYS = 32
-    CHUNK_ROWS = 16_384  # or sooner in a large world: fewer Python objects alive at once
 
     def __init__(self, cols: tuple, agents: list, ranks: list[int]) -> None:
         self.cols = cols
@@ -239,7 +236,7 @@ class _Group:
             else:
                 rows.extend([head(a) for a in agents])
         self.days += 1
-        if self.days % self.CHUNK_DAYS == 0 or len(rows) >= self.CHUNK_ROWS:
+        if self.days % self.CHUNK_DAYS == 0:
             self.flush()
 
     def flush(self) -> None:
