@@ -13,6 +13,8 @@ force wins. The ``start_<kind>`` / ``end_<kind>`` methods are called by the even
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.domain.products import MAGNETS
@@ -111,10 +113,19 @@ class Rules:
         self.holds: list[tuple] = []  # (event, materials, destinations, min days, max days)
         self.denials: list[tuple] = []  # (event, materials, destinations, end use)
         self.general: list[GeneralLicence] = []
+        # answers of `requires_licence` and `barred`, asked per order and per buyer each
+        # day; every start_/end_ method empties them (`_forgets`)
+        self._licence: dict[tuple, bool] = {}
+        self._barred: dict[tuple, str] = {}
 
     # ---------------------------------------------------------------- queries
     def requires_licence(self, material: str, dest: str) -> bool:
-        return any(material in m and _match(d, dest) for _, m, d in self.controls)
+        key = (material, dest)
+        got = self._licence.get(key)
+        if got is None:  # kept until an event changes the book (`_forgets`)
+            got = self._licence[key] = any(
+                material in m and _match(d, dest) for _, m, d in self.controls)
+        return got
 
     @property
     def embargoes(self) -> dict[str, tuple[str, ...]]:
@@ -127,6 +138,13 @@ class Rules:
 
     def barred(self, material: str, dest: str, end_use: str) -> str:
         """Why an order may not go at all now ('' when it may)."""
+        key = (material, dest, end_use)
+        got = self._barred.get(key)
+        if got is None:  # kept until an event changes the book (`_forgets`)
+            got = self._barred[key] = self._why_barred(material, dest, end_use)
+        return got
+
+    def _why_barred(self, material: str, dest: str, end_use: str) -> str:
         if any(dest in dests for _, dests, _ in self.embargo_entries):
             return "embargo"
         if any(dest in anti for _, dests, anti in self.embargo_entries if dests):
@@ -274,3 +292,19 @@ class Rules:
 
     def end_deny(self, ev) -> None:
         self.denials = [x for x in self.denials if x[0] is not ev]
+
+
+def _forgets(method: Callable) -> Callable:
+    """An event method that changes the book empties the kept answers first."""
+    @functools.wraps(method)
+    def changed(self: Rules, ev) -> None:
+        self._licence.clear()
+        self._barred.clear()
+        method(self, ev)
+    changed.forgets = True
+    return changed
+
+
+for _name, _method in list(vars(Rules).items()):
+    if _name.startswith(("start_", "end_")):
+        setattr(Rules, _name, _forgets(_method))
