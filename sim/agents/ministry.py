@@ -84,6 +84,8 @@ class Ministry(Recorded, mesa.Agent):
         calendar year under every quota that binds it (infinity: no quota). Releases count
         from the run's start, so a quota introduced mid-year counts that year's earlier
         releases, and one introduced below them leaves no room until the next year."""
+        if not self.rules.quotas:  # no quota in force: nothing binds
+            return float("inf")
         year = self.model.date.year
         return min((cap - self.released.get((year, *key), 0.0) for key, cap in
                     self.rules.quota_caps(s.material, s.buyer_country, year)),
