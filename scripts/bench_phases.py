@@ -50,7 +50,7 @@ def main() -> None:
         model.step()
     days = time.perf_counter() - t0
     t = time.perf_counter()
-    tables = Recorder.tables(model.recorder, model.orders.shipments, model.policy.events)
+    tables = Recorder.tables(model.recorder, model.orders.table(), model.policy.events)
     spent["(tables)"] = time.perf_counter() - t
     meta = {"nodes": nodes_meta(model)}
     t = time.perf_counter()

@@ -72,6 +72,7 @@ from sim.engine.model import SupplyChainModel
 from sim.kpis import kpis as all_kpis
 from sim.kpis.nodes import nodes_meta
 from sim.policy.kinds import KINDS
+from sim.trade.closed import FIELDS, shipments_frame
 
 EXPORTERS = ("JL Mag", "Ningbo Yunsheng", "Zhong Ke San Huan", "Other CN makers")
 COUNTRIES = ("US", "DE", "JP", "KR", "VN")
@@ -313,6 +314,7 @@ def simulate(cfg: RunConfig):
     """Run ``cfg`` day by day, checking conservation every 10 days and quotas every day;
     return the model, its tables (as `sim.run` builds them) and its KPIs."""
     m = build_or_skip(cfg)
+    archived = _archive_often(m)
     rules = m.ministry.rules
     set_when: dict = {}  # quota key -> (cap, year's releases when that cap was set)
     while m.running:
@@ -335,11 +337,45 @@ def simulate(cfg: RunConfig):
     for mat, diff in m.imbalance().items():
         assert abs(diff) < EPS, f"{mat}: {diff} t unaccounted for at the end"
     out = m.tables()
+    _check_archived(m, archived, out["shipments"])
     meta = {"nodes": nodes_meta(m), "economics": cfg.economics.as_dict(),
             "metrics": {"end_window_days": cfg.metrics.end_window_days,
                         "supply_share_window_days": cfg.metrics.supply_share_window_days}}
     out["meta"] = meta
     return m, out, all_kpis(out, meta), set_when
+
+
+def _fields(s) -> tuple:
+    return tuple(getattr(s, f) for f in FIELDS)
+
+
+def _archive_often(m) -> list:
+    """Keep closed orders as columns every 7 days, and each archived order's object and
+    fields as they were then (`_check_archived`)."""
+    archived: list = []
+    m.orders.ARCHIVE_DAYS = 7
+    add = m.orders.closed.add
+
+    def add_and_keep(orders):
+        archived.extend((s, _fields(s)) for s in orders)
+        add(orders)
+
+    m.orders.closed.add = add_and_keep
+    return archived
+
+
+def _check_archived(m, archived: list, table: pd.DataFrame) -> None:
+    """No order changed after it was archived as columns (the archive holds its last
+    state); its copy rebuilt from the columns equals it; and the shipments table built
+    from columns and open orders equals the one built from every order's object."""
+    changed = [s.id for s, f in archived if _fields(s) != f]
+    assert not changed, f"orders changed after they were archived: {changed[:5]}"
+    rebuilt = {s.id: _fields(s) for s in m.orders.shipments}
+    assert all(rebuilt[s.id] == f for s, f in archived)
+    every = sorted([s for s, _ in archived] + list(m.orders.live.values()),
+                   key=lambda s: s.id)
+    assert [s.id for s in every] == list(range(len(every)))
+    pd.testing.assert_frame_equal(table, shipments_frame(every))
 
 
 # --------------------------------------------------------------------------- recomputed rules

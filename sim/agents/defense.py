@@ -32,7 +32,7 @@ class DefensePrime(IndustrialBuyer):
 
     def _cancel_chinese(self) -> None:
         book = self.model.orders
-        for s in book.shipments:
+        for s in list(book.live.values()):
             if s.buyer != self.name or s.seller_country != "CN":
                 continue
             if s.status in (Status.QUEUED, Status.APPROVED) and s.reserved:

@@ -131,4 +131,4 @@ class SupplyChainModel(mesa.Model):
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The run's tables: daily, agents, shipments, events."""
-        return self.recorder.tables(self.orders.shipments, self.policy.events)
+        return self.recorder.tables(self.orders.table(), self.policy.events)

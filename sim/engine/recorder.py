@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import fields
-from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -20,10 +17,9 @@ from sim.domain.products import (
 )
 from sim.engine.plan import RECORD_ROLES
 from sim.policy.border import QUOTA_GROUPS
-from sim.trade.shipments import Shipment, Status
+from sim.trade.closed import shipments_frame
+from sim.trade.shipments import Status
 
-SHIPMENT_DATES = ("ordered_on", "applied_on", "accepted_on", "decided_on", "shipped_on",
-                  "cleared_on", "due_on", "delivered_on")
 _MAGNET_COLS = tuple((m, f"buyer_stock_{m}_t", f"buyer_cover_{m}_days") for m in MAGNETS)
 _MATERIAL_COLS = tuple((m, f"exports_{m}_t", f"licence_queue_{m}_t", f"price_{m}_cn",
                         f"price_{m}_ex_cn") for m in MATERIALS)
@@ -183,12 +179,12 @@ class Recorder:
         self._built = None
 
     def tables(self, shipments, events) -> dict[str, pd.DataFrame]:
-        """The run's tables: daily, agents, shipments, events."""
+        """The run's tables: daily, agents, shipments (given as the table, or as every
+        order's object in id order), events."""
         daily = pd.DataFrame(self.daily)
         agents = self._agents_table()
-        cols = [f.name for f in fields(Shipment) if f.name not in ("reserved", "ship_on")]
-        ships = pd.DataFrame({c: _shipment_column(shipments, c) for c in cols},
-                             columns=cols, copy=False)
+        ships = shipments if isinstance(shipments, pd.DataFrame) else \
+            shipments_frame(list(shipments))
         daily["date"] = pd.to_datetime(daily["date"])
         ev = pd.DataFrame([{
             "date": e.date, "end": e.end, "kind": e.kind, "label": e.label,
@@ -263,32 +259,6 @@ class _Group:
             return pd.DataFrame(columns=list(self.cols))
         return pd.DataFrame({c: self.chunks[0][i][:1] for i, c in enumerate(self.cols)},
                             columns=list(self.cols))
-
-
-NAT = np.iinfo(np.int64).min  # numpy's NaT as int64
-_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def _seconds(d: dt.date) -> int:
-    """A date as seconds since 1970-01-01 (datetime64[s], as pandas reads dates)."""
-    return (d.toordinal() - _EPOCH) * 86400
-
-
-def _shipment_column(shipments, col: str):
-    """One column of the shipments table, built alone (a run of millions of shipments holds
-    one column's Python values at a time): enums as their text, dates as datetimes."""
-    values = list(map(attrgetter(col), shipments))
-    if col in ("licence", "decision", "status"):
-        return pd.Series(values, dtype=object).astype(str) if values else \
-            pd.Series(values, dtype=object)
-    if col in SHIPMENT_DATES:
-        if not any(d is not None for d in values):  # no date at all: as pandas infers it
-            return pd.to_datetime(pd.Series(values, dtype=object))
-        cache: dict = {None: NAT}  # shipments share a few hundred dates
-        secs = np.fromiter((cache[d] if d in cache else cache.setdefault(d, _seconds(d))
-                            for d in values), np.int64, len(values))
-        return pd.Series(secs.view("datetime64[s]"))
-    return pd.Series(values) if values else pd.Series(values, dtype=object)
 
 
 def _column(values: tuple) -> np.ndarray:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from operator import attrgetter
+
+import pandas as pd
 
 from sim.config.firm_kinds import kinds_with
 from sim.domain.products import MATERIALS
+from sim.trade.closed import ClosedOrders, shipments_frame
 from sim.trade.routing import Routing
 from sim.trade.shipments import (
     Decision,
@@ -46,7 +50,10 @@ class OrderBook(Routing):
 
     def __init__(self, model) -> None:
         self.model = model
-        self.shipments: list[Shipment] = []
+        self.live: dict[int, Shipment] = {}  # id -> order, in id order, until archived
+        self.closed = ClosedOrders()  # closed orders as columns (`archive`)
+        self._closing: list[Shipment] = []  # closed since the last `archive`, still live
+        self._count = 0  # orders placed: the next order's id
         self.arrivals: dict[int, list[Shipment]] = defaultdict(list)
         self.exports_today: dict[str, float] = defaultdict(float)
         self.clearances: dict[int, list[Shipment]] = defaultdict(list)  # day -> at customs
@@ -70,8 +77,13 @@ class OrderBook(Routing):
         self._buyers_of: dict = {}  # material -> the firms that buy it from sellers
         self._users_of: dict = {}  # material -> the buyers whose needs name it
 
+    ARCHIVE_DAYS = 32
+
     def new_day(self) -> None:
-        """Reset today's export counters and the day's routing cache (phase 0)."""
+        """Reset today's export counters and the day's routing cache (phase 0); every
+        `ARCHIVE_DAYS` days keep the orders closed since as columns (`archive`)."""
+        if self.model.day % self.ARCHIVE_DAYS == 0:
+            self.archive()
         self._suppliers.clear()
         self.exports_today.clear()
         self.non_cn_today = 0.0
@@ -83,11 +95,12 @@ class OrderBook(Routing):
         self._keyed.clear()
 
     def new_order(self, b, seller, material: str, tonnes: float, ordered_on: dt.date) -> Shipment:
-        s = Shipment(id=len(self.shipments), material=material, tonnes=tonnes,
+        s = Shipment(id=self._count, material=material, tonnes=tonnes,
                      seller=seller.name, seller_country=seller.country, buyer=b.name,
                      buyer_country=b.country, end_use=b.end_use, ordered_on=ordered_on,
                      component=seller.kind == "tier1")
-        self.shipments.append(s)
+        self._count += 1
+        self.live[s.id] = s
         return s
 
     def place(self, b, material: str, qty: float) -> None:
@@ -282,8 +295,10 @@ class OrderBook(Routing):
     def deliver_due(self) -> None:
         """Receive today's arrivals into their buyers' stocks."""
         model = self.model
+        closing = self._closing
         for s in self.arrivals.pop(model.day, ()):
             s.move_to(Status.DELIVERED)
+            closing.append(s)
             s.delivered_on = model.date
             buyer = model.by_name[s.buyer]
             model.ledger.move(s.material, s.tonnes, s, buyer)
@@ -292,6 +307,7 @@ class OrderBook(Routing):
     def close(self, s: Shipment, status: Status, reason: str, decided: bool) -> None:
         """End an order that will not ship; its buyer stops counting it."""
         s.move_to(status)
+        self._closing.append(s)
         s.reason = reason
         if decided:
             s.decision = Decision.DENIED
@@ -330,11 +346,36 @@ class OrderBook(Routing):
         s.tonnes = keep
         return rest
 
+    # ---------------------------------------------------------------- storage
+    def archive(self) -> None:
+        """Keep the orders closed since the last call as columns (`ClosedOrders`) and let
+        their objects go: a closed order never changes again."""
+        if not self._closing:
+            return
+        live = self.live
+        for s in self._closing:
+            del live[s.id]
+        self.closed.add(self._closing)
+        self._closing = []
+
+    @property
+    def shipments(self) -> list[Shipment]:
+        """Every order of the run in id order: open ones as the run's objects, archived
+        ones as copies rebuilt from their columns (for inspection)."""
+        if not self.closed.count:
+            return list(self.live.values())
+        return sorted([*self.closed.orders(), *self.live.values()], key=attrgetter("id"))
+
+    def table(self) -> pd.DataFrame:
+        """The shipments table (`sim.trade.closed.shipments_frame`), one row per order."""
+        self.archive()
+        return shipments_frame(list(self.live.values()), self.closed, self._count)
+
     # ---------------------------------------------------------------- queries
     def reserved_tonnes(self) -> dict[str, float]:
         """Tonnes held by orders (queued, approved, in transit), per material."""
         out = dict.fromkeys(MATERIALS, 0.0)
-        for s in self.shipments:
+        for s in self.live.values():
             if s.reserved:
                 out[s.material] += s.tonnes
         return out

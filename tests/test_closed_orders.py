@@ -1,0 +1,55 @@
+"""Closed orders are kept as columns (`sim.trade.closed`): their objects are let go, none
+changes after it is archived, and the shipments table is the one built from every order's
+object (tested on random event mixes in tests/test_properties.py too)."""
+
+import pandas as pd
+import pytest
+
+from sim import build
+from sim.trade.closed import FIELDS, ClosedOrders, shipments_frame
+from sim.trade.shipments import Status
+from tests.helpers import load
+
+
+def _fields(s) -> tuple:
+    return tuple(getattr(s, f) for f in FIELDS)
+
+
+@pytest.mark.parametrize("scenario", ["controls_2025", "embargo_2010"])
+def test_archived_orders_are_let_go_and_the_table_is_unchanged(scenario):
+    m = build(load(scenario, "days=400"))
+    archived: list = []
+    add = m.orders.closed.add
+
+    def add_and_keep(orders):
+        archived.extend((s, _fields(s)) for s in orders)
+        add(orders)
+
+    m.orders.closed.add = add_and_keep
+    m.run()
+    book = m.orders
+    assert book.closed.count == len(archived) > 0
+    # the run holds only orders not yet archived: most of a long run's are gone
+    assert len(book.live) < 0.25 * book._count
+    assert book.closed.count + len(book.live) == book._count
+    assert not any(s.id in book.live for s, _ in archived)
+    assert all(s.status in (Status.DELIVERED, Status.DENIED, Status.CANCELLED,
+                            Status.REVOKED) and not s.reserved for s, _ in archived)
+    assert {str(s.status) for s, _ in archived} > {"delivered"}  # refusals archived too
+    assert [s.id for s, f in archived if _fields(s) != f] == []
+    table = m.tables()["shipments"]
+    every = sorted([s for s, _ in archived] + list(book.live.values()), key=lambda s: s.id)
+    pd.testing.assert_frame_equal(table, shipments_frame(every))
+    assert table.equals(m.recorder.tables(every, [])["shipments"])
+    # the copies rebuilt from the columns are the orders as they were
+    rebuilt = {s.id: _fields(s) for s in book.shipments}
+    assert all(rebuilt[s.id] == f for s, f in archived)
+    assert m.tables()["shipments"].equals(table)  # asked again: the same table
+
+
+def test_only_closed_orders_without_tonnes_are_archived():
+    m = build(load("baseline", "days=5"))
+    m.run()
+    open_order = next(s for s in m.orders.live.values() if s.status == Status.IN_TRANSIT)
+    with pytest.raises(RuntimeError, match="only closed orders"):
+        ClosedOrders().add([open_order])
