@@ -10,7 +10,7 @@ from sim.kpis.supply import num
 
 @kpi("mines_closed", "closures", "mine closures (care and maintenance) in the run")
 def _mines_closed(r: RunData) -> int:
-    m = r.agents[r.agents["kind"] == "mine"]
+    m = r.of_kind("mine", ("agent", "closures"))
     return int(m.groupby("agent")["closures"].max().sum()) if "closures" in m else 0
 
 

@@ -204,20 +204,26 @@ def plant_rows(r) -> list[dict]:
     agents = r.agents
     mask = agents["agent"].isin(nodes) if nodes else \
         agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
-    pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows; only the columns used are
-    # copied (a world of thousands of nodes would copy nearly the whole table)
-    a = agents[[c for c in ("agent", "kind", "country", "lost", "output", "cover_days",
-                            "made_up") if c in agents]].iloc[pos]
+    pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
+    # each node's rows as places in ``pos``; no column is copied (a world of thousands of
+    # nodes would copy nearly the whole table)
+    codes, names = pd.factorize(agents["agent"].take(pos))
+    order = np.argsort(codes, kind="stable")
+    cuts = np.flatnonzero(np.diff(codes[order])) + 1
+    groups = dict(zip(names, np.split(order, cuts) if len(order) else [], strict=True))
+    firsts = pos[[g[0] for g in groups.values()]] if groups else np.array([], dtype=int)
+    kind_of = dict(zip(groups, agents["kind"].take(firsts), strict=True))
+    country_of = dict(zip(groups, agents["country"].take(firsts), strict=True))
+    col = {c: agents[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up")
+           if c in agents}
     rows = []
-    col = {c: a[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up") if c in a}
-    kinds, countries = a["kind"].to_numpy(), a["country"].to_numpy()
-    for name, idx in sorted(a.groupby("agent", sort=True).indices.items()):
-        # rows of a node are in date order: the agents table is day by day
+    for name in sorted(groups):
+        idx = pos[groups[name]]  # the node's rows of the table, in date order
         info = nodes.get(name, {})
-        kind = kinds[idx[0]]
+        kind = kind_of[name]
         need = info.get("need_tpd") or {}
         lost_d = col["lost"][idx]
-        g = agents.iloc[pos[idx]] if (lost_d > EPS).any() else None  # a node with halts
+        g = agents.iloc[idx] if (lost_d > EPS).any() else None  # a node with halts
         eps = episodes(g["date"], g["lost"]) if g is not None else []
         lost = float(_nansum(lost_d))
         made_up = float(_nansum(col["made_up"][idx])) if "made_up" in col else 0.0
@@ -234,7 +240,7 @@ def plant_rows(r) -> list[dict]:
             is not None else None
         cover = col["cover_days"][idx]
         row = {
-            "node": name, "kind": kind, "country": countries[idx[0]],
+            "node": name, "kind": kind, "country": country_of[name],
             "first_halt": eps[0]["start"] if eps else None, "halts": eps,
             "n_halts": len(eps), "halt_days": int(sum(e["days"] for e in eps)),
             "lost_vehicles": _r(lost) if is_auto else None,

@@ -47,7 +47,7 @@ def _deferred(r: RunData) -> float:
 @kpi("lost_vehicles_net", "vehicles", "vehicles lost and never made up, all plants "
      "(lost_vehicles - deferred_vehicles)")
 def _lost_net(r: RunData) -> float:
-    a = r.agents[r.agents["kind"] == "automaker"]
+    a = r.of_kind("automaker", ("lost", "made_up"))
     made = float(a["made_up"].fillna(0.0).sum()) if "made_up" in a else 0.0
     return round(float(a["lost"].sum()) - made, 1)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.config import EconomicsConf, MetricsConf
@@ -54,6 +55,18 @@ class RunData:
         self.shipments: pd.DataFrame = tables["shipments"]
         self.events: pd.DataFrame | None = tables.get("events")
         self.start, self.end = self.daily["date"].min(), self.daily["date"].max()
+        self._kind_rows: dict[tuple, np.ndarray] = {}
+
+    def of_kind(self, kinds, cols) -> pd.DataFrame:
+        """The agents table's rows of the agents of ``kinds`` (a kind or several), with only
+        the columns ``cols`` that it has: a world of thousands of firms would otherwise copy
+        most of the table for each KPI."""
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+        pos = self._kind_rows.get(kinds)
+        if pos is None:
+            pos = self._kind_rows[kinds] = np.flatnonzero(
+                self.agents["kind"].isin(kinds).to_numpy())
+        return self.agents[[c for c in cols if c in self.agents]].iloc[pos]
 
     @cached_property
     def economics(self) -> EconomicsConf:

@@ -18,7 +18,7 @@ def num(x) -> float | None:
 
 
 def _auto(r: RunData):
-    return r.agents[r.agents["kind"] == "automaker"]
+    return r.of_kind("automaker", ("agent", "date", "lost"))
 
 
 @kpi("lost_vehicles", "vehicles", "vehicles not built because a magnet was missing, all "
@@ -46,7 +46,7 @@ def _first_halt(r: RunData) -> dict:
 @kpi("lost_demand_t", "t", "magnet demand industry buyers and defence primes could not "
      "meet", keys="buyer")
 def _lost_demand(r: RunData) -> dict:
-    b = r.agents[r.agents["kind"].isin(["industry", "defense"])]
+    b = r.of_kind(("industry", "defense"), ("agent", "lost"))
     return {k: round(float(v), 3) for k, v in b.groupby("agent")["lost"].sum().items()}
 
 
