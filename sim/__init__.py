@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +30,7 @@ from sim.config.parameters import changed
 from sim.config.resolve import resolve
 from sim.domain.errors import ConfigError
 from sim.engine.checks import checked
-from sim.engine.gcpause import gc_paused
+from sim.engine.memory import gc_paused, trim_heap
 from sim.engine.model import SupplyChainModel
 from sim.kpis import RunData, kpis
 from sim.kpis.nodes import nodes_meta, plants_daily, plants_for_file
@@ -97,7 +98,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
             done += 1
             if on_day is not None:
                 on_day(done, cfg.days)
-    out = model.tables()
+    out = model.tables(last=True)
     out["meta"] = {
         "version": __version__, "scenario": cfg.scenario_name, "seed": cfg.seed,
         "start": model.start.isoformat(), "end": model.end.isoformat(), "days": cfg.days,
@@ -110,6 +111,10 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     note = past_inputs_note(model)
     if note:
         out["meta"]["notes"] = [note]
+    if len(out["agents"]) >= 1_000_000:  # a large run: free the model before the KPIs
+        del model
+        gc.collect()
+        trim_heap()
     data = RunData(out, out["meta"])
     out["kpis"] = kpis(out, out["meta"], data)
     out["plants"] = plants_for_file(data.plants)

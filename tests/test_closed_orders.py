@@ -53,3 +53,17 @@ def test_only_closed_orders_without_tonnes_are_archived():
     open_order = next(s for s in m.orders.live.values() if s.status == Status.IN_TRANSIT)
     with pytest.raises(RuntimeError, match="only closed orders"):
         ClosedOrders().add([open_order])
+
+
+def test_the_last_table_takes_the_columns_and_no_table_follows():
+    m = build(load("controls_2025", "days=120"))
+    m.run()
+    before = m.tables()
+    last = m.tables(last=True)
+    for name in ("shipments", "agents", "daily"):
+        assert last[name].equals(before[name]), name
+    assert m.orders.closed.released and not m.orders.closed.chunks
+    with pytest.raises(RuntimeError, match="last table"):
+        m.tables()
+    with pytest.raises(RuntimeError, match="last table"):
+        m.orders.shipments

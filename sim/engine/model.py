@@ -28,7 +28,7 @@ from sim.domain.calendar import WorkingCalendar
 from sim.domain.products import MATERIALS
 from sim.engine.builder import populate
 from sim.engine.checks import checked
-from sim.engine.gcpause import gc_paused
+from sim.engine.memory import gc_paused
 from sim.engine.plan import PLAN, phase_table
 from sim.engine.recorder import Recorder
 from sim.policy.schedule import EventSchedule
@@ -129,6 +129,8 @@ class SupplyChainModel(mesa.Model):
         held = self.held()
         return {m: self.ledger.net(m) - held[m] for m in MATERIALS}
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The run's tables: daily, agents, shipments, events."""
-        return self.recorder.tables(self.orders.table(), self.policy.events)
+    def tables(self, last: bool = False) -> dict[str, pd.DataFrame]:
+        """The run's tables: daily, agents, shipments, events. ``last``: the run is over and
+        these are its last tables: the closed orders' columns go into them (a large run
+        holds them once), after which no table can be built again."""
+        return self.recorder.tables(self.orders.table(release=last), self.policy.events)

@@ -15,6 +15,7 @@ from sim.domain.products import (
     RAW,
     reo,
 )
+from sim.engine.memory import trim_heap
 from sim.engine.plan import RECORD_ROLES
 from sim.policy.border import QUOTA_GROUPS
 from sim.trade.closed import shipments_frame
@@ -164,6 +165,8 @@ class Recorder:
                    np.full(n * k, np.nan, dtype=dtype if kind == "f" else object))
             for g in have:
                 arr[g.positions(n, k)] = g.take(c)
+            if n * k >= 1_000_000:  # a large run: hand the chunks' freed memory back
+                trim_heap()
             out[c] = arr if isinstance(dtype, np.dtype) and kind != "O" else \
                 pd.array(arr, dtype=dtype)
         table = pd.DataFrame(out, columns=["date", *cols], copy=False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.engine.memory import trim_heap
 from sim.kpis import markets, plants, supply
 from sim.kpis.nodes import PLANT_FIELDS
 from sim.kpis.registry import KPI, REGISTRY, KpiError, RunData, kpi
@@ -34,7 +35,13 @@ def kpis(tables: dict, meta: dict | None = None, data: RunData | None = None) ->
     """Every registered KPI of a run, in registry order (``data``: the run's `RunData`
     when the caller has one already, so its derived tables are computed once)."""
     r = data if data is not None else RunData(tables, meta)
-    return {k.name: k.fn(r) for k in REGISTRY.values()}
+    big = len(r.agents) >= 1_000_000  # a large run: hand each KPI's freed memory back
+    out = {}
+    for k in REGISTRY.values():
+        out[k.name] = k.fn(r)
+        if big:
+            trim_heap()
+    return out
 
 
 def unit(flat_name: str) -> str:

@@ -140,19 +140,26 @@ def start_prices(r) -> dict[str, float]:
 
 
 def _extra_spend(r) -> dict[str, float]:
-    """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first)."""
-    s = r.shipments[["delivered_on", "material", "tonnes", "buyer"]]  # not every column
-    s = s[s["delivered_on"].between(r.start, r.end)]
-    if s.empty:
+    """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first).
+    Worked on positions and numbers (no column of text is copied: a large run's
+    shipments table has millions of rows); summed per buyer in row order."""
+    s = r.shipments
+    when = s["delivered_on"]
+    within = np.flatnonzero(when.between(r.start, r.end).to_numpy())
+    if not len(within):
         return {}
     d = r.daily.set_index("date")
-    extra = pd.Series(0.0, index=s.index)
+    tonnes, dates = s["tonnes"].to_numpy()[within], when.to_numpy()[within]
+    material = s["material"]
+    extra = np.zeros(len(within))
     for m, p0 in start_prices(r).items():
-        sel = s["material"] == m
+        sel = (material == m).to_numpy()[within]
         if sel.any():
-            p = d[f"price_{m}_ex_cn"].reindex(s.loc[sel, "delivered_on"]).to_numpy()
-            extra[sel] = s.loc[sel, "tonnes"].to_numpy() * 1000.0 * (p - p0)
-    return extra.groupby(s["buyer"]).sum().to_dict()
+            p = d[f"price_{m}_ex_cn"].reindex(dates[sel]).to_numpy()
+            extra[sel] = tonnes[sel] * 1000.0 * (p - p0)
+    codes, buyers = pd.factorize(s["buyer"])
+    sums = pd.Series(extra).groupby(codes[within]).sum()
+    return {buyers[k]: v for k, v in sums.items()}
 
 
 def _expedite_cost(r) -> dict[str, float]:
@@ -207,10 +214,15 @@ def plant_rows(r) -> list[dict]:
     pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
     # each node's rows as places in ``pos``; no column is copied (a world of thousands of
     # nodes would copy nearly the whole table)
-    codes, names = pd.factorize(agents["agent"].take(pos))
-    order = np.argsort(codes, kind="stable")
-    cuts = np.flatnonzero(np.diff(codes[order])) + 1
-    groups = dict(zip(names, np.split(order, cuts) if len(order) else [], strict=True))
+    codes, names = pd.factorize(agents["agent"])  # each row's agent as a number
+    node_codes = codes[pos]
+    order = np.argsort(node_codes, kind="stable")
+    sorted_codes = node_codes[order]
+    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
+    parts = np.split(order, cuts) if len(order) else []
+    starts = np.r_[0, cuts].astype(int) if len(order) else []
+    groups = {names[sorted_codes[i]]: g for i, g in zip(starts, parts, strict=True)}
+    del codes, node_codes, sorted_codes
     firsts = pos[[g[0] for g in groups.values()]] if groups else np.array([], dtype=int)
     kind_of = dict(zip(groups, agents["kind"].take(firsts), strict=True))
     country_of = dict(zip(groups, agents["country"].take(firsts), strict=True))

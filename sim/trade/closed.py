@@ -19,6 +19,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
+from sim.engine.memory import trim_heap
 from sim.trade.shipments import Decision, Licence, Shipment, Status
 
 FIELDS = tuple(f.name for f in fields(Shipment))
@@ -45,6 +46,7 @@ class ClosedOrders:
         self.values: dict[str, list] = {c: [] for c in TEXT}  # code -> value, per field
         self._codes: dict[str, dict] = {c: {} for c in TEXT}  # value -> code, per field
         self.count = 0
+        self.released = False  # the columns went into the run's last table
 
     def add(self, orders: list[Shipment]) -> None:
         """Keep ``orders`` (closed: none holds tonnes) as a chunk of columns."""
@@ -94,11 +96,14 @@ class ClosedOrders:
                     for row in zip(*cols, strict=True)]
         return out
 
-    def column(self, field: str, n: int, open_orders: list[Shipment]) -> pd.Series:
+    def column(self, field: str, n: int, open_orders: list[Shipment],
+               release: bool = False) -> pd.Series:
         """Field ``field`` of all ``n`` orders (ids 0..n-1), closed and ``open_orders``, as
-        the shipments table holds it."""
+        the shipments table holds it; ``release``: the closed orders' columns of it are
+        let go (the ids last)."""
         ids = [ch["id"] for ch in self.chunks]
-        parts = [ch[field] for ch in self.chunks]
+        parts = [ch.pop(field) if release and field != "id" else ch[field]
+                 for ch in self.chunks]
         live_ids = np.fromiter((s.id for s in open_orders), np.int64, len(open_orders))
         live = list(map(attrgetter(field), open_orders))
         if field in NUMBERS:
@@ -139,16 +144,27 @@ def _day_numbers(values: list) -> np.ndarray:
 
 
 def shipments_frame(open_orders: list[Shipment], closed: ClosedOrders | None = None,
-                    n: int | None = None) -> pd.DataFrame:
+                    n: int | None = None, release: bool = False) -> pd.DataFrame:
     """The shipments table: one row per order in id order (ids 0..n-1), from the ``closed``
     orders' columns and the ``open_orders``' objects (all of them when ``closed`` is None:
     then ``open_orders`` are every order, in id order). Text as text, enums as their
-    text, dates as datetimes."""
+    text, dates as datetimes. ``release``: the closed orders' columns are let go as the
+    table takes them (`ClosedOrders.released` after: no table can be built again)."""
+    if closed is not None and closed.released:
+        raise RuntimeError("the closed orders went into the run's last table already")
     if closed is None or not closed.chunks:
         return pd.DataFrame({c: _object_column(open_orders, c) for c in TABLE_COLUMNS},
                             columns=list(TABLE_COLUMNS), copy=False)
     n = closed.count + len(open_orders) if n is None else n
-    cols = {c: closed.column(c, n, open_orders) for c in TABLE_COLUMNS}
+    big = n >= 1_000_000
+    cols = {}
+    for c in (*(c for c in TABLE_COLUMNS if c != "id"), "id"):
+        cols[c] = closed.column(c, n, open_orders, release)
+        if release and big:
+            trim_heap()
+    if release:
+        closed.chunks.clear()
+        closed.released = True
     return pd.DataFrame(cols, columns=list(TABLE_COLUMNS), copy=False)
 
 

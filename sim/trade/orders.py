@@ -350,6 +350,8 @@ class OrderBook(Routing):
     def archive(self) -> None:
         """Keep the orders closed since the last call as columns (`ClosedOrders`) and let
         their objects go: a closed order never changes again."""
+        if self.closed.released:
+            raise RuntimeError("the run's last table was built: its closed orders are gone")
         if not self._closing:
             return
         live = self.live
@@ -362,14 +364,17 @@ class OrderBook(Routing):
     def shipments(self) -> list[Shipment]:
         """Every order of the run in id order: open ones as the run's objects, archived
         ones as copies rebuilt from their columns (for inspection)."""
+        if self.closed.released:
+            raise RuntimeError("the run's last table was built: its closed orders are gone")
         if not self.closed.count:
             return list(self.live.values())
         return sorted([*self.closed.orders(), *self.live.values()], key=attrgetter("id"))
 
-    def table(self) -> pd.DataFrame:
-        """The shipments table (`sim.trade.closed.shipments_frame`), one row per order."""
+    def table(self, release: bool = False) -> pd.DataFrame:
+        """The shipments table (`sim.trade.closed.shipments_frame`), one row per order;
+        ``release``: the closed orders' columns are let go into it (the run's last table)."""
         self.archive()
-        return shipments_frame(list(self.live.values()), self.closed, self._count)
+        return shipments_frame(list(self.live.values()), self.closed, self._count, release)
 
     # ---------------------------------------------------------------- queries
     def reserved_tonnes(self) -> dict[str, float]:

@@ -5,7 +5,7 @@ import gc
 import pytest
 
 import sim
-from sim.engine.gcpause import gc_paused
+from sim.engine.memory import gc_paused
 
 
 def test_paused_inside_and_restored_after_even_on_error():
@@ -34,3 +34,13 @@ def test_a_run_pauses_it_during_its_days_only():
             on_day=lambda done, total: seen.append(gc.isenabled()))
     assert seen == [False, False, False]
     assert gc.isenabled()
+
+
+def test_trim_heap_hands_memory_back_on_glibc():
+    import platform
+
+    from sim.engine.memory import trim_heap
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc_trim is glibc's")
+    assert trim_heap() is True
