@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -50,12 +51,9 @@ def trim_heap() -> bool:
     freed ones in its heap for arrays of their size, so the process's resident memory
     grows by what it freed. Trimming between columns lets it shrink. A no-op (False) where
     the C library has no ``malloc_trim``."""
-    try:
-        import pyarrow as pa
-    except ImportError:  # pandas without Arrow: its text columns are Python objects
-        pass
-    else:
-        pa.default_memory_pool().release_unused()
+    arrow = sys.modules.get("pyarrow")  # loaded by pandas for text columns, if at all
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
     if _TRIM is None:
         return False
     _TRIM(0)

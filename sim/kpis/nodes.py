@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.vocab import NODE_KINDS
+from sim.engine.memory import trim_heap
 
 EPS = 1e-9
 
@@ -141,24 +142,37 @@ def start_prices(r) -> dict[str, float]:
 
 def _extra_spend(r) -> dict[str, float]:
     """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first).
-    Worked on positions and numbers (no column of text is copied: a large run's
-    shipments table has millions of rows); summed per buyer in row order."""
+    Worked on numbers (materials and buyers as codes, prices looked up by date in the
+    daily table as `reindex` would): a large run's shipments table has millions of rows
+    and no column of text is copied. Summed per buyer in row order."""
     s = r.shipments
     when = s["delivered_on"]
-    within = np.flatnonzero(when.between(r.start, r.end).to_numpy())
-    if not len(within):
+    within = when.between(r.start, r.end).to_numpy()
+    if not within.any():
         return {}
-    d = r.daily.set_index("date")
-    tonnes, dates = s["tonnes"].to_numpy()[within], when.to_numpy()[within]
-    material = s["material"]
-    extra = np.zeros(len(within))
+    day = r.daily["date"].to_numpy()
+    dates = when.to_numpy()[within]
+    tonnes = s["tonnes"].to_numpy()[within]
+    material, materials = pd.factorize(s["material"])
+    material = material[within].astype(np.int32)
+    if len(s) >= 1_000_000:  # a large run: hand the freed memory back
+        trim_heap()
+    extra = np.zeros(len(dates))
     for m, p0 in start_prices(r).items():
-        sel = (material == m).to_numpy()[within]
+        if m not in materials:
+            continue
+        sel = material == materials.get_loc(m)
         if sel.any():
-            p = d[f"price_{m}_ex_cn"].reindex(dates[sel]).to_numpy()
+            price = r.daily[f"price_{m}_ex_cn"].to_numpy()
+            at = dates[sel]
+            i = np.minimum(np.searchsorted(day, at), len(day) - 1)  # the day's row, if any
+            p = np.where(day[i] == at, price[i], np.nan)
             extra[sel] = tonnes[sel] * 1000.0 * (p - p0)
-    codes, buyers = pd.factorize(s["buyer"])
-    sums = pd.Series(extra).groupby(codes[within]).sum()
+    del material, dates, tonnes
+    if len(s) >= 1_000_000:  # a large run: hand the freed memory back
+        trim_heap()
+    buyer, buyers = pd.factorize(s["buyer"])
+    sums = pd.Series(extra).groupby(buyer[within]).sum()
     return {buyers[k]: v for k, v in sums.items()}
 
 
@@ -209,20 +223,26 @@ def plant_rows(r) -> list[dict]:
     extra = _extra_spend(r)
     air = _expedite_cost(r)
     agents = r.agents
+    if len(agents) >= 1_000_000:  # a large run: hand the freed memory back
+        trim_heap()
     mask = agents["agent"].isin(nodes) if nodes else \
         agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
     pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
     # each node's rows as places in ``pos``; no column is copied (a world of thousands of
     # nodes would copy nearly the whole table)
     codes, names = pd.factorize(agents["agent"])  # each row's agent as a number
-    node_codes = codes[pos]
+    node_codes = codes[pos].astype(np.int32)
+    del codes
     order = np.argsort(node_codes, kind="stable")
     sorted_codes = node_codes[order]
+    del node_codes
     cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
     parts = np.split(order, cuts) if len(order) else []
     starts = np.r_[0, cuts].astype(int) if len(order) else []
     groups = {names[sorted_codes[i]]: g for i, g in zip(starts, parts, strict=True)}
-    del codes, node_codes, sorted_codes
+    del sorted_codes, cuts
+    if len(agents) >= 1_000_000:  # a large run: hand the freed memory back
+        trim_heap()
     firsts = pos[[g[0] for g in groups.values()]] if groups else np.array([], dtype=int)
     kind_of = dict(zip(groups, agents["kind"].take(firsts), strict=True))
     country_of = dict(zip(groups, agents["country"].take(firsts), strict=True))
@@ -293,6 +313,7 @@ def plants_for_file(df: pd.DataFrame) -> pd.DataFrame:
 def plants_daily(agents: pd.DataFrame) -> pd.DataFrame:
     """Each plant's daily magnet cover, output and lost vehicles (date, plant, cover_days,
     output, lost): the small daily series a sweep keeps for its fan charts and report."""
-    a = agents[agents["kind"] == "automaker"]
-    return a[["date", "agent", "cover_days", "output", "lost"]].rename(
+    a = agents.loc[agents["kind"] == "automaker", ["date", "agent", "cover_days", "output",
+                                                   "lost"]]  # only the columns kept
+    return a.rename(
         columns={"agent": "plant"}).reset_index(drop=True)

@@ -56,6 +56,7 @@ class RunData:
         self.events: pd.DataFrame | None = tables.get("events")
         self.start, self.end = self.daily["date"].min(), self.daily["date"].max()
         self._kind_rows: dict[tuple, np.ndarray] = {}
+        self.memo: dict = {}  # what KPIs share, found once (e.g. the rows of CN exports)
 
     def of_kind(self, kinds, cols) -> pd.DataFrame:
         """The agents table's rows of the agents of ``kinds`` (a kind or several), with only

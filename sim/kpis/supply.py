@@ -109,17 +109,22 @@ def partial_months(months, start, end) -> dict:
     return out
 
 
-def _cn_shipped(r: RunData, products=MAGNETS):
+def _cn_shipped(r: RunData, products=MAGNETS, cols=("tonnes",)):
     """Chinese exports of ``products`` that left China in the run (`is_cn_export`, dated
-    by `export_date`)."""
-    s = r.shipments
-    return s[export_date(s).between(r.start, r.end) & is_cn_export(s)
-             & s["material"].isin(products)]
+    by `export_date`), with only the columns ``cols`` (their rows found once per run)."""
+    key = ("cn_shipped", tuple(products))
+    rows = r.memo.get(key)
+    if rows is None:
+        s = r.shipments
+        rows = r.memo[key] = np.flatnonzero((
+            export_date(s).between(r.start, r.end) & is_cn_export(s)
+            & s["material"].isin(products)).to_numpy())
+    return r.shipments[list(cols)].iloc[rows]
 
 
 @kpi("general_licence_t", "t", "tonnes China shipped under general licences")
 def _general(r: RunData) -> float:
-    cn = _cn_shipped(r)
+    cn = _cn_shipped(r, cols=("licence", "tonnes"))
     return round(float(cn.loc[cn["licence"] == "general", "tonnes"].sum()), 1)
 
 
@@ -146,14 +151,16 @@ def _wait90(r: RunData) -> float | None:
 @kpi("exports_t", "t", "Chinese magnet exports shipped in the run, by destination",
      keys="country")
 def _exports(r: RunData) -> dict:
-    e = _cn_shipped(r).groupby("buyer_country")["tonnes"].sum().sort_index()
+    e = _cn_shipped(r, cols=("buyer_country", "tonnes")).groupby(
+        "buyer_country")["tonnes"].sum().sort_index()
     return {k: round(float(v), 1) for k, v in e.items()}
 
 
 @kpi("raw_exports_t", "t", "Chinese rare-earth raw-material exports shipped in the run, "
      "by product (smuggled tonnes included)", keys="material")
 def _raw_exports(r: RunData) -> dict:
-    e = _cn_shipped(r, RAW).groupby("material")["tonnes"].sum().sort_index()
+    e = _cn_shipped(r, RAW, ("material", "tonnes")).groupby(
+        "material")["tonnes"].sum().sort_index()
     return {k: round(float(v), 1) for k, v in e.items()}
 
 
