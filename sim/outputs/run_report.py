@@ -14,7 +14,6 @@ import pandas as pd
 
 from sim.kpis import flat_table
 from sim.kpis.summary import kpi_lines, summary_lines
-from sim.outputs.plots import PLOTS
 from sim.outputs.report import Section
 from sim.outputs.run_folder import RunFolder
 
@@ -51,6 +50,8 @@ def plants_view(plants: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _caption(name: str) -> str:
+    from sim.outputs.plots import PLOTS  # matplotlib only when a report is written
+
     doc = (PLOTS[name].__doc__ or "").strip().split("\n\n")[0]
     return f"{name}.png: " + " ".join(doc.replace("``", "").replace("`", "").split())
 
@@ -87,6 +88,8 @@ def run_sections(out: dict, folder: Path) -> tuple[str, str, list[Section]]:
     if len(view):
         plants.tables.append(("", view))
     pics = Section("Plots")
+    from sim.outputs.plots import PLOTS  # matplotlib only when a report is written
+
     for p in sorted(rf.plots_dir.glob("*.png"), key=lambda p: (p.stem != "inventory", p.stem)):
         if p.stem in PLOTS:
             pics.images.append((_caption(p.stem), p))
