@@ -28,7 +28,7 @@ from sim.domain.calendar import WorkingCalendar
 from sim.domain.products import MATERIALS
 from sim.engine.builder import populate
 from sim.engine.checks import checked
-from sim.engine.memory import gc_paused
+from sim.engine.memory import gc_paused, trim_heap
 from sim.engine.plan import PLAN, phase_table
 from sim.engine.recorder import Recorder
 from sim.policy.schedule import EventSchedule
@@ -133,4 +133,6 @@ class SupplyChainModel(mesa.Model):
         """The run's tables: daily, agents, shipments, events. ``last``: the run is over and
         these are its last tables: the closed orders' columns go into them (a large run
         holds them once), after which no table can be built again."""
+        if last:
+            trim_heap()  # what the days freed, back before the tables are built
         return self.recorder.tables(self.orders.table(release=last), self.policy.events)

@@ -230,9 +230,8 @@ def plant_rows(r) -> list[dict]:
     pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
     # each node's rows as places in ``pos``; no column is copied (a world of thousands of
     # nodes would copy nearly the whole table)
-    codes, names = pd.factorize(agents["agent"])  # each row's agent as a number
-    node_codes = codes[pos].astype(np.int32)
-    del codes
+    codes, names = r.agent_codes  # each row's agent as a number
+    node_codes = codes[pos]
     order = np.argsort(node_codes, kind="stable")
     sorted_codes = node_codes[order]
     del node_codes

@@ -58,16 +58,37 @@ class RunData:
         self._kind_rows: dict[tuple, np.ndarray] = {}
         self.memo: dict = {}  # what KPIs share, found once (e.g. the rows of CN exports)
 
-    def of_kind(self, kinds, cols) -> pd.DataFrame:
-        """The agents table's rows of the agents of ``kinds`` (a kind or several), with only
-        the columns ``cols`` that it has: a world of thousands of firms would otherwise copy
-        most of the table for each KPI."""
+    def kind_rows(self, kinds) -> np.ndarray:
+        """Where the agents of ``kinds`` (a kind or several) are in the agents table."""
         kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
         pos = self._kind_rows.get(kinds)
         if pos is None:
             pos = self._kind_rows[kinds] = np.flatnonzero(
                 self.agents["kind"].isin(kinds).to_numpy())
-        return self.agents[[c for c in cols if c in self.agents]].iloc[pos]
+        return pos
+
+    def of_kind(self, kinds, cols) -> pd.DataFrame:
+        """The agents table's rows of the agents of ``kinds`` (a kind or several), with only
+        the columns ``cols`` that it has: a world of thousands of firms would otherwise copy
+        most of the table for each KPI."""
+        return self.agents[[c for c in cols if c in self.agents]].iloc[self.kind_rows(kinds)]
+
+    @cached_property
+    def agent_codes(self) -> tuple[np.ndarray, pd.Index]:
+        """Each agents-table row's agent as a number, and the names the numbers stand for
+        (KPIs group rows by these rather than by the text)."""
+        codes, names = pd.factorize(self.agents["agent"])
+        return codes.astype(np.int32), names
+
+    def by_agent(self, kinds, col: str, how: str) -> dict:
+        """Column ``col`` of the agents of ``kinds`` reduced per agent (``how``: a pandas
+        groupby reduction, over each agent's rows in table order), by agent name in
+        sorted order."""
+        pos = self.kind_rows(kinds)
+        codes, names = self.agent_codes
+        got = getattr(pd.Series(self.agents[col].to_numpy()[pos]).groupby(codes[pos]), how)()
+        by_name = {names[k]: v for k, v in got.items()}
+        return {k: by_name[k] for k in sorted(by_name)}
 
     @cached_property
     def economics(self) -> EconomicsConf:

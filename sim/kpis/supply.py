@@ -17,37 +17,36 @@ def num(x) -> float | None:
     return None if math.isnan(x) else round(x, 4)
 
 
-def _auto(r: RunData):
-    return r.of_kind("automaker", ("agent", "date", "lost"))
-
-
 @kpi("lost_vehicles", "vehicles", "vehicles not built because a magnet was missing, all "
      "plants")
 def _lost_vehicles(r: RunData) -> float:
-    return round(float(_auto(r)["lost"].sum()), 1)
+    return round(float(r.of_kind("automaker", ("lost",))["lost"].sum()), 1)
 
 
 @kpi("lost_vehicle_share", "0-1", "lost vehicles / planned vehicles")
 def _lost_share(r: RunData) -> float:
-    lost, planned = float(_auto(r)["lost"].sum()), float(r.daily["planned_vehicles"].sum())
+    lost = float(r.of_kind("automaker", ("lost",))["lost"].sum())
+    planned = float(r.daily["planned_vehicles"].sum())
     return round(lost / planned, 6) if planned else 0.0
 
 
 @kpi("first_halt", "date", "each plant's first day of lost output (null: never)",
      keys="plant")
 def _first_halt(r: RunData) -> dict:
-    out = {}
-    for name, g in _auto(r).groupby("agent", sort=True):
-        halted = g.loc[g["lost"] > 1e-9, "date"]
-        out[name] = halted.min().date().isoformat() if len(halted) else None
-    return out
+    pos = r.kind_rows("automaker")
+    codes, names = r.agent_codes
+    halted = pos[r.agents["lost"].to_numpy()[pos] > 1e-9]
+    first = pd.Series(r.agents["date"].to_numpy()[halted]).groupby(codes[halted]).min()
+    first = {names[k]: d for k, d in first.items()}
+    return {name: first[name].date().isoformat() if name in first else None
+            for name in sorted(names[np.unique(codes[pos])])}
 
 
 @kpi("lost_demand_t", "t", "magnet demand industry buyers and defence primes could not "
      "meet", keys="buyer")
 def _lost_demand(r: RunData) -> dict:
-    b = r.of_kind(("industry", "defense"), ("agent", "lost"))
-    return {k: round(float(v), 3) for k, v in b.groupby("agent")["lost"].sum().items()}
+    return {k: round(float(v), 3)
+            for k, v in r.by_agent(("industry", "defense"), "lost", "sum").items()}
 
 
 def _licensed(r: RunData):
