@@ -142,7 +142,7 @@ def start_prices(r) -> dict[str, float]:
 
 def _extra_spend(r) -> dict[str, float]:
     """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first).
-    Worked on numbers (materials and buyers as codes, prices looked up by date in the
+    Worked on numbers (buyers as codes, prices looked up by date in the
     daily table as `reindex` would): a large run's shipments table has millions of rows
     and no column of text is copied. Summed per buyer in row order."""
     s = r.shipments
@@ -153,26 +153,23 @@ def _extra_spend(r) -> dict[str, float]:
     day = r.daily["date"].to_numpy()
     dates = when.to_numpy()[within]
     tonnes = s["tonnes"].to_numpy()[within]
-    material, materials = pd.factorize(s["material"])
-    material = material[within].astype(np.int32)
-    if len(s) >= 1_000_000:  # a large run: hand the freed memory back
-        trim_heap()
     extra = np.zeros(len(dates))
     for m, p0 in start_prices(r).items():
-        if m not in materials:
-            continue
-        sel = material == materials.get_loc(m)
+        sel = (s["material"] == m).to_numpy()[within]
         if sel.any():
             price = r.daily[f"price_{m}_ex_cn"].to_numpy()
             at = dates[sel]
             i = np.minimum(np.searchsorted(day, at), len(day) - 1)  # the day's row, if any
             p = np.where(day[i] == at, price[i], np.nan)
             extra[sel] = tonnes[sel] * 1000.0 * (p - p0)
-    del material, dates, tonnes
+    del dates, tonnes
     if len(s) >= 1_000_000:  # a large run: hand the freed memory back
         trim_heap()
     buyer, buyers = pd.factorize(s["buyer"])
-    sums = pd.Series(extra).groupby(buyer[within]).sum()
+    buyer = buyer[within].astype(np.int32)
+    if len(s) >= 1_000_000:
+        trim_heap()
+    sums = pd.Series(extra).groupby(buyer, sort=False).sum()
     return {buyers[k]: v for k, v in sums.items()}
 
 
