@@ -66,4 +66,4 @@ def test_the_last_table_takes_the_columns_and_no_table_follows():
     with pytest.raises(RuntimeError, match="last table"):
         m.tables()
     with pytest.raises(RuntimeError, match="last table"):
-        m.orders.shipments
+        _ = m.orders.shipments
