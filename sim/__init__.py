@@ -30,7 +30,7 @@ from sim.config.parameters import changed
 from sim.config.resolve import resolve
 from sim.domain.errors import ConfigError
 from sim.engine.checks import checked
-from sim.engine.memory import gc_paused, trim_heap
+from sim.engine.memory import gc_paused, is_large, trim_heap
 from sim.engine.model import SupplyChainModel
 from sim.kpis import RunData, kpis
 from sim.kpis.nodes import nodes_meta, plants_daily, plants_for_file
@@ -111,7 +111,7 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
     note = past_inputs_note(model)
     if note:
         out["meta"]["notes"] = [note]
-    if len(out["agents"]) >= 1_000_000:  # a large run: free the model before the KPIs
+    if is_large(len(out["agents"])):  # a large run: free the model before the KPIs
         del model
         gc.collect()
         trim_heap()

@@ -44,3 +44,10 @@ def test_trim_heap_hands_memory_back_on_glibc():
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         pytest.skip("malloc_trim is glibc's")
     assert trim_heap() is True
+
+
+def test_small_tables_are_not_trimmed():
+    from sim.engine.memory import LARGE_ROWS, is_large, trim_heap
+
+    assert not is_large(LARGE_ROWS - 1) and is_large(LARGE_ROWS)
+    assert trim_heap(LARGE_ROWS - 1) is False

@@ -165,8 +165,7 @@ class Recorder:
                    np.full(n * k, np.nan, dtype=dtype if kind == "f" else object))
             for g in have:
                 arr[g.positions(n, k)] = g.take(c)
-            if n * k >= 1_000_000:  # a large run: hand the chunks' freed memory back
-                trim_heap()
+            trim_heap(n * k)  # a large run: the chunks' freed memory back
             out[c] = arr if isinstance(dtype, np.dtype) and kind != "O" else \
                 pd.array(arr, dtype=dtype)
         table = pd.DataFrame(out, columns=["date", *cols], copy=False)

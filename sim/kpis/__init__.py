@@ -35,12 +35,10 @@ def kpis(tables: dict, meta: dict | None = None, data: RunData | None = None) ->
     """Every registered KPI of a run, in registry order (``data``: the run's `RunData`
     when the caller has one already, so its derived tables are computed once)."""
     r = data if data is not None else RunData(tables, meta)
-    big = len(r.agents) >= 1_000_000  # a large run: hand each KPI's freed memory back
     out = {}
     for k in REGISTRY.values():
         out[k.name] = k.fn(r)
-        if big:
-            trim_heap()
+        trim_heap(len(r.agents))  # a large run: each KPI's freed memory back
     return out
 
 

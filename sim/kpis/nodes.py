@@ -163,12 +163,9 @@ def _extra_spend(r) -> dict[str, float]:
             p = np.where(day[i] == at, price[i], np.nan)
             extra[sel] = tonnes[sel] * 1000.0 * (p - p0)
     del dates, tonnes
-    if len(s) >= 1_000_000:  # a large run: hand the freed memory back
-        trim_heap()
     buyer, buyers = pd.factorize(s["buyer"])
     buyer = buyer[within].astype(np.int32)
-    if len(s) >= 1_000_000:
-        trim_heap()
+    trim_heap(len(s))  # a large run: the freed memory back
     sums = pd.Series(extra).groupby(buyer, sort=False).sum()
     return {buyers[k]: v for k, v in sums.items()}
 
@@ -220,8 +217,7 @@ def plant_rows(r) -> list[dict]:
     extra = _extra_spend(r)
     air = _expedite_cost(r)
     agents = r.agents
-    if len(agents) >= 1_000_000:  # a large run: hand the freed memory back
-        trim_heap()
+    trim_heap(len(agents))  # a large run: the freed memory back
     mask = agents["agent"].isin(nodes) if nodes else \
         agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
     pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
@@ -237,8 +233,7 @@ def plant_rows(r) -> list[dict]:
     starts = np.r_[0, cuts].astype(int) if len(order) else []
     groups = {names[sorted_codes[i]]: g for i, g in zip(starts, parts, strict=True)}
     del sorted_codes, cuts
-    if len(agents) >= 1_000_000:  # a large run: hand the freed memory back
-        trim_heap()
+    trim_heap(len(agents))
     firsts = pos[[g[0] for g in groups.values()]] if groups else np.array([], dtype=int)
     kind_of = dict(zip(groups, agents["kind"].take(firsts), strict=True))
     country_of = dict(zip(groups, agents["country"].take(firsts), strict=True))

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.memory import trim_heap
-from sim.trade.shipments import Decision, Licence, Shipment, Status
+from sim.trade.shipments import CLOSED, Decision, Licence, Shipment, Status
 
 FIELDS = tuple(f.name for f in fields(Shipment))
 TABLE_COLUMNS = tuple(c for c in FIELDS if c not in ("reserved", "ship_on"))
@@ -52,7 +52,7 @@ class ClosedOrders:
         """Keep ``orders`` (closed: none holds tonnes) as a chunk of columns."""
         if not orders:
             return
-        if any(s.reserved or s.status not in _CLOSED for s in orders):
+        if any(s.reserved or s.status not in CLOSED for s in orders):
             raise RuntimeError("only closed orders that hold no tonnes are kept as columns")
         chunk: dict[str, np.ndarray] = {}
         for c in FIELDS:
@@ -133,9 +133,6 @@ class ClosedOrders:
         return pd.Series(values[codes])
 
 
-_CLOSED = frozenset({Status.DELIVERED, Status.DENIED, Status.CANCELLED, Status.REVOKED})
-
-
 def _day_numbers(values: list) -> np.ndarray:
     """Dates as days since 1970-01-01 (int32); no date as `_NO_DAY`."""
     cache: dict = {None: _NO_DAY}  # orders share a few hundred dates
@@ -156,12 +153,11 @@ def shipments_frame(open_orders: list[Shipment], closed: ClosedOrders | None = N
         return pd.DataFrame({c: _object_column(open_orders, c) for c in TABLE_COLUMNS},
                             columns=list(TABLE_COLUMNS), copy=False)
     n = closed.count + len(open_orders) if n is None else n
-    big = n >= 1_000_000
     cols = {}
     for c in (*(c for c in TABLE_COLUMNS if c != "id"), "id"):
         cols[c] = closed.column(c, n, open_orders, release)
-        if release and big:
-            trim_heap()
+        if release:
+            trim_heap(n)  # a large run: the released columns' memory back
     if release:
         closed.chunks.clear()
         closed.released = True
