@@ -67,3 +67,34 @@ def test_the_last_table_takes_the_columns_and_no_table_follows():
         m.tables()
     with pytest.raises(RuntimeError, match="last table"):
         _ = m.orders.shipments
+
+
+def test_a_large_book_archives_by_count_and_the_tables_are_unchanged(monkeypatch):
+    """Archiving once `ARCHIVE_ORDERS` orders have closed, and turning rows into arrays
+    once `CHUNK_ROWS` are pending (as a world of thousands of firms does), leave every
+    table as archiving and chunking by days alone gives."""
+    from sim.engine.recorder import _Group
+    from sim.trade.orders import OrderBook
+
+    def tables():
+        m = build(load("controls_2025", "days=200"))
+        calls = []
+        archive = m.orders.archive
+
+        def counted():
+            calls.append(m.day)
+            archive()
+
+        m.orders.archive = counted
+        m.run()
+        return m.tables(), calls
+
+    by_days, day_calls = tables()
+    monkeypatch.setattr(OrderBook, "ARCHIVE_ORDERS", 40)
+    monkeypatch.setattr(_Group, "CHUNK_ROWS", 50)
+    by_count, count_calls = tables()
+    assert len(count_calls) > 3 * len(day_calls)  # archived far more often
+    assert any(d % OrderBook.ARCHIVE_DAYS for d in count_calls)
+    for name, table in by_days.items():
+        assert table.equals(by_count[name]), name
+        assert list(table.dtypes) == list(by_count[name].dtypes), name

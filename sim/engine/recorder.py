@@ -202,12 +202,16 @@ class Recorder:
 
 class _Group:
     """Agents (by rank in record order) whose rows share columns, kept day-major and turned
-    into one array per column every `CHUNK_DAYS` days (a world of thousands of firms holds
-    arrays, not millions of tuples). Members are held by class: a class that declares its
-    row (`sim.agents.row.Recorded`) gives each member's values with its getters in one
-    comprehension; any other agent's come from its ``record()``."""
+    into one array per column every `CHUNK_DAYS` days or `CHUNK_ROWS` rows (a world of
+    thousands of firms holds arrays, not millions of tuples). Members are held by class: a
+    class that declares its row (`sim.agents.row.Recorded`) gives each member's values
+    with its getters in one comprehension; any other agent's come from its ``record()``."""
 
     CHUNK_DAYS = 32
+    CHUNK_ROWS = 1 << 15
+    """Rows kept as tuples at most before they are turned into arrays sooner than every
+    `CHUNK_DAYS` days: 32 days of 10,000 firms' rows as tuples of numbers are ten million
+    small objects, which grow Python's heap for good."""
 
     def __init__(self, cols: tuple, agents: list, ranks: list[int]) -> None:
         self.cols = cols
@@ -234,7 +238,7 @@ class _Group:
             else:
                 rows.extend([head(a) for a in agents])
         self.days += 1
-        if self.days % self.CHUNK_DAYS == 0:
+        if self.days % self.CHUNK_DAYS == 0 or len(rows) >= self.CHUNK_ROWS:
             self.flush()
 
     def flush(self) -> None:
