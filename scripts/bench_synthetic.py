@@ -23,9 +23,10 @@ cfg = sim.scenario("baseline", "world=synthetic", "world.firms={n}", days={days}
                    plots=False)
 t = time.perf_counter(); c = time.process_time()
 out = sim.run(cfg, progress=False)
+wall, cpu = time.perf_counter() - t, time.process_time() - c
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the run's, before counting
 firms = out["agents"]["agent"].nunique()
-print(time.perf_counter() - t, time.process_time() - c,
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, firms, len(out["shipments"]))
+print(wall, cpu, peak, firms, len(out["shipments"]))
 """
 
 

@@ -116,8 +116,10 @@ def run(cfg: RunConfig, economics: EconomicsConf | None = None,
         gc.collect()
         trim_heap()
     data = RunData(out, out["meta"])
+    _ = data.plant_rows  # the largest KPI first, before the others' shared rows are held
     out["kpis"] = kpis(out, out["meta"], data)
     out["plants"] = plants_for_file(data.plants)
+    del data  # (its shared rows: tens of MB in a large run)
     out["plants_daily"] = plants_daily(out["agents"])
     return out
 

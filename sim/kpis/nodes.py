@@ -35,6 +35,7 @@ Definitions (TTS and TTR after Simchi-Levi et al., [sources: resilience]):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -140,34 +141,65 @@ def start_prices(r) -> dict[str, float]:
     return out
 
 
+EXTRA_ROWS = 1 << 19
+"""Shipments worked on at a time by `_extra_spend` (each row's figure is its own, so the
+sums do not depend on it; a run of millions of shipments holds a few arrays of this
+many rows rather than of all)."""
+
+
+def text_codes(col: pd.Series) -> tuple[np.ndarray, list]:
+    """A text column's values as int32 numbers (in order of first appearance, as
+    `pandas.factorize` numbers them) and the texts they stand for. Arrow's text (one
+    chunk, no gaps) is numbered in Arrow: no int64 number per row, no hashing in pandas."""
+    text = col.array
+    if hasattr(text, "__arrow_array__") and not col.hasnans:
+        chunks = text.__arrow_array__().chunks
+        if len(chunks) == 1:
+            import pyarrow.compute as pc
+
+            enc = pc.dictionary_encode(chunks[0])
+            return enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), \
+                enc.dictionary.to_pylist()
+    codes, names = pd.factorize(col)
+    return codes.astype(np.int32), list(names)
+
+
 def _extra_spend(r) -> dict[str, float]:
     """Per buyer: sum over deliveries in the run of t x 1000 x (price that day - first).
     Worked on numbers (buyers as codes, prices looked up by date in the
-    daily table as `reindex` would): a large run's shipments table has millions of rows
-    and no column of text is copied. Summed per buyer in row order."""
+    daily table as `reindex` would), `EXTRA_ROWS` shipments at a time: a large run's
+    shipments table has millions of rows and no column of text is copied. Summed per
+    buyer in row order."""
     s = r.shipments
-    when = s["delivered_on"]
-    within = when.between(r.start, r.end).to_numpy()
-    if not within.any():
-        return {}
     day = r.daily["date"].to_numpy()
-    dates = when.to_numpy()[within]
-    tonnes = s["tonnes"].to_numpy()[within]
-    extra = np.zeros(len(dates))
-    for m, p0 in start_prices(r).items():
-        sel = (s["material"] == m).to_numpy()[within]
-        if sel.any():
-            price = r.daily[f"price_{m}_ex_cn"].to_numpy()
-            at = dates[sel]
-            i = np.minimum(np.searchsorted(day, at), len(day) - 1)  # the day's row, if any
-            p = np.where(day[i] == at, price[i], np.nan)
-            extra[sel] = tonnes[sel] * 1000.0 * (p - p0)
-    del dates, tonnes
-    buyer, buyers = pd.factorize(s["buyer"])
-    buyer = buyer[within].astype(np.int32)
+    prices = {m: (p0, r.daily[f"price_{m}_ex_cn"].to_numpy())
+              for m, p0 in start_prices(r).items()}
+    n, step = len(s), EXTRA_ROWS
+    within = s["delivered_on"].between(r.start, r.end).to_numpy()
+    kept = int(within.sum())
+    if not kept:
+        return {}
+    codes, buyers = text_codes(s["buyer"])
+    extra, buyer = np.zeros(kept), np.empty(kept, dtype=np.int32)  # rows within, in order
+    done = 0
+    for a in range(0, n, step):
+        part, inside = s.iloc[a:a + step], within[a:a + step]
+        got = extra[done:done + int(inside.sum())]  # a view: filled in place
+        buyer[done:done + len(got)] = codes[a:a + step][inside]
+        done += len(got)
+        dates = part["delivered_on"].to_numpy()[inside]
+        tonnes = part["tonnes"].to_numpy()[inside]
+        for m, (p0, price) in prices.items():
+            sel = (part["material"] == m).to_numpy()[inside]
+            if sel.any():
+                at = dates[sel]
+                i = np.minimum(np.searchsorted(day, at), len(day) - 1)  # the day's row
+                p = np.where(day[i] == at, price[i], np.nan)
+                got[sel] = tonnes[sel] * 1000.0 * (p - p0)
+    del codes, within
     trim_heap(len(s))  # a large run: the freed memory back
     sums = pd.Series(extra).groupby(buyer, sort=False).sum()
-    return {buyers[k]: v for k, v in sums.items()}
+    return {buyers[b]: v for b, v in sums.items()}
 
 
 def _expedite_cost(r) -> dict[str, float]:
@@ -175,8 +207,8 @@ def _expedite_cost(r) -> dict[str, float]:
     s = r.shipments
     if "expedited" not in s.columns:  # a run saved before expediting existed
         return {}
-    s = s.loc[s["expedited"].astype(bool) & s["shipped_on"].between(r.start, r.end),
-              ["buyer", "tonnes"]]
+    s = s[["buyer", "tonnes"]][(s["expedited"].astype(bool)
+                                & s["shipped_on"].between(r.start, r.end)).to_numpy()]
     if s.empty:
         return {}
     nodes = r.meta.get("nodes") or {}
@@ -207,6 +239,33 @@ def plants_table(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["node", *PLANT_FIELDS])
 
 
+def _node_rows(r, nodes: dict) -> tuple[dict, Callable[[str], np.ndarray]]:
+    """The buyer nodes' rows of the agents table: each node's first row (by node, in the
+    order of first rows) and ``rows_of(node)``, its rows in table (date) order. No column
+    is copied (a world of thousands of nodes would copy nearly the whole table)."""
+    agents = r.agents
+    codes, names = r.agent_codes  # each row's agent as a number
+    n, k = len(agents), r.day_rows
+    if k and nodes:  # the same agents each day: a node's rows are its rank, every k rows
+        firsts = {names[j]: int(j) for j in np.flatnonzero(names.isin(nodes))}
+        return firsts, lambda name: np.arange(firsts[name], n, k)
+    mask = agents["agent"].isin(nodes) if nodes else \
+        agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
+    pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
+    node_codes = codes[pos]  # each node's rows as places in ``pos``, grouped
+    order = np.argsort(node_codes, kind="stable")
+    sorted_codes = node_codes[order]
+    del node_codes
+    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
+    parts = np.split(order, cuts) if len(order) else []
+    starts = np.r_[0, cuts].astype(int) if len(order) else []
+    groups = {names[sorted_codes[i]]: g for i, g in zip(starts, parts, strict=True)}
+    del sorted_codes, cuts
+    trim_heap(n)
+    return ({name: int(pos[g[0]]) for name, g in groups.items()},
+            lambda name: pos[groups[name]])
+
+
 def plant_rows(r) -> list[dict]:
     """One row per buyer node with the figures of `PLANT_FIELDS` (``halts`` as a list),
     exact values (ints stay ints: kpis.json); ``r`` is a run's
@@ -218,30 +277,15 @@ def plant_rows(r) -> list[dict]:
     air = _expedite_cost(r)
     agents = r.agents
     trim_heap(len(agents))  # a large run: the freed memory back
-    mask = agents["agent"].isin(nodes) if nodes else \
-        agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
-    pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
-    # each node's rows as places in ``pos``; no column is copied (a world of thousands of
-    # nodes would copy nearly the whole table)
-    codes, names = r.agent_codes  # each row's agent as a number
-    node_codes = codes[pos]
-    order = np.argsort(node_codes, kind="stable")
-    sorted_codes = node_codes[order]
-    del node_codes
-    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
-    parts = np.split(order, cuts) if len(order) else []
-    starts = np.r_[0, cuts].astype(int) if len(order) else []
-    groups = {names[sorted_codes[i]]: g for i, g in zip(starts, parts, strict=True)}
-    del sorted_codes, cuts
-    trim_heap(len(agents))
-    firsts = pos[[g[0] for g in groups.values()]] if groups else np.array([], dtype=int)
-    kind_of = dict(zip(groups, agents["kind"].take(firsts), strict=True))
-    country_of = dict(zip(groups, agents["country"].take(firsts), strict=True))
+    firsts, rows_of = _node_rows(r, nodes)
+    at = np.fromiter(firsts.values(), dtype=np.int64, count=len(firsts))
+    kind_of = dict(zip(firsts, agents["kind"].take(at), strict=True))
+    country_of = dict(zip(firsts, agents["country"].take(at), strict=True))
     col = {c: agents[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up")
            if c in agents}
     rows = []
-    for name in sorted(groups):
-        idx = pos[groups[name]]  # the node's rows of the table, in date order
+    for name in sorted(firsts):
+        idx = rows_of(name)
         info = nodes.get(name, {})
         kind = kind_of[name]
         need = info.get("need_tpd") or {}
@@ -304,7 +348,8 @@ def plants_for_file(df: pd.DataFrame) -> pd.DataFrame:
 def plants_daily(agents: pd.DataFrame) -> pd.DataFrame:
     """Each plant's daily magnet cover, output and lost vehicles (date, plant, cover_days,
     output, lost): the small daily series a sweep keeps for its fan charts and report."""
-    a = agents.loc[agents["kind"] == "automaker", ["date", "agent", "cover_days", "output",
-                                                   "lost"]]  # only the columns kept
+    cols = agents[["date", "agent", "cover_days", "output", "lost"]]  # only those kept
+    a = cols[(agents["kind"] == "automaker").to_numpy()]  # (``.loc[rows, cols]`` took
+    # the rows of every column first: 200 MB for a moment in a world of 10,000 firms)
     return a.rename(
         columns={"agent": "plant"}).reset_index(drop=True)

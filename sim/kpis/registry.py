@@ -44,6 +44,31 @@ def kpi(name: str, unit: str, description: str, keys: str = ""):
     return deco
 
 
+def day_rows(agents: pd.DataFrame) -> int | None:
+    """k when ``agents`` (an agents table) is k distinct agents, then the same k in the
+    same order again, day after day; else None. Checked by comparing each row's agent
+    with the agent k rows on (in Arrow when the text is Arrow's: no copy of the column)."""
+    n = len(agents)
+    if not n or "agent" not in agents or "date" not in agents:
+        return None
+    dates = agents["date"].to_numpy()
+    k = int((dates == dates[0]).sum())  # the first day's rows
+    agent = agents["agent"]
+    if n % k or agent.iloc[:k].nunique(dropna=False) != k:
+        return None
+    if n == k:
+        return k
+    text = agent.array
+    if hasattr(text, "__arrow_array__"):
+        import pyarrow.compute as pc
+
+        col = text.__arrow_array__()
+        same = pc.all(pc.equal(col.slice(k), col.slice(0, n - k)), skip_nulls=False)
+        return k if same.as_py() is True else None
+    v = agent.to_numpy()
+    return k if bool((v[k:] == v[:-k]).all()) else None
+
+
 class RunData:
     """A run's tables and meta, with the derived tables KPIs share (computed once)."""
 
@@ -74,9 +99,22 @@ class RunData:
         return self.agents[[c for c in cols if c in self.agents]].iloc[self.kind_rows(kinds)]
 
     @cached_property
+    def day_rows(self) -> int | None:
+        """How many agents a day, when the agents table holds the same agents in the same
+        order day after day (row ``day x day_rows + rank``, as `sim.engine.recorder` writes
+        it); None when it does not (a table put together some other way)."""
+        return day_rows(self.agents)
+
+    @cached_property
     def agent_codes(self) -> tuple[np.ndarray, pd.Index]:
         """Each agents-table row's agent as a number, and the names the numbers stand for
-        (KPIs group rows by these rather than by the text)."""
+        (KPIs group rows by these rather than by the text), as `pandas.factorize` gives
+        them. A table of the same agents each day repeats its first day's numbers (no
+        text of millions of rows is hashed)."""
+        k = self.day_rows
+        if k:
+            codes, names = pd.factorize(self.agents["agent"].iloc[:k])
+            return np.tile(codes.astype(np.int32), len(self.agents) // k), names
         codes, names = pd.factorize(self.agents["agent"])
         return codes.astype(np.int32), names
 

@@ -1,0 +1,112 @@
+"""How the KPIs find rows in large tables without copying them: an agents table of the same
+agents each day is recognised (and one put together otherwise is not), agents and buyers
+numbered as `pandas.factorize` numbers them, each node's rows found either way, and the
+extra magnet spend worked on a slice of the shipments at a time: every figure the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.kpis import RunData, kpis
+from sim.kpis import nodes as kn
+from sim.kpis.registry import day_rows
+
+
+@pytest.fixture(scope="module")
+def run():
+    return sim.run(sim.scenario("controls_2025", "days=150", seed=2, plots=False),
+                   progress=False)
+
+
+def _data(run, agents=None) -> RunData:
+    tables = {k: run[k] for k in ("daily", "agents", "shipments", "events")}
+    if agents is not None:
+        tables["agents"] = agents
+    return RunData(tables, run["meta"])
+
+
+def test_a_runs_agents_table_repeats_its_agents_each_day(run):
+    a = run["agents"]
+    k = a["agent"].nunique()
+    assert day_rows(a) == k and len(a) == 150 * k
+    codes, names = _data(run).agent_codes
+    want_codes, want_names = pd.factorize(a["agent"])
+    assert codes.dtype == np.int32
+    np.testing.assert_array_equal(codes, want_codes)
+    assert names.equals(want_names) and names.dtype == want_names.dtype
+
+
+@pytest.mark.parametrize("change", ["swap", "drop", "object_text"])
+def test_a_table_put_together_otherwise_is_numbered_by_its_text(run, change):
+    a = run["agents"]
+    if change == "swap":  # two agents change places on one day: not the same order
+        k = day_rows(a)
+        order = np.arange(len(a))
+        order[3 * k], order[3 * k + 1] = order[3 * k + 1], order[3 * k]
+        a = a.iloc[order].reset_index(drop=True)
+        assert day_rows(a) is None
+    elif change == "drop":  # a row missing: no whole days
+        a = a.drop(index=5).reset_index(drop=True)
+        assert day_rows(a) is None
+    else:  # text as Python objects (a table read without Arrow): still recognised
+        a = a.assign(agent=a["agent"].astype(object))
+        assert day_rows(a) == a["agent"].nunique()
+    codes, names = _data(run, a).agent_codes
+    want_codes, want_names = pd.factorize(a["agent"])
+    np.testing.assert_array_equal(codes, want_codes)
+    assert list(names) == list(want_names)
+
+
+def test_each_nodes_rows_are_the_same_found_either_way(run):
+    fast = _data(run)
+    assert fast.day_rows
+    slow = _data(run)
+    slow.__dict__["day_rows"] = None  # as if the table were put together otherwise
+    nodes = run["meta"]["nodes"]
+    f_first, f_rows = kn._node_rows(fast, nodes)
+    s_first, s_rows = kn._node_rows(slow, nodes)
+    assert f_first == s_first and len(f_first) == len(nodes)
+    for name in f_first:
+        np.testing.assert_array_equal(f_rows(name), s_rows(name))
+        assert (fast.agents["agent"].to_numpy()[f_rows(name)] == name).all()
+    assert fast.plants.equals(slow.plants)
+
+
+@pytest.mark.parametrize("values", [["b", "a", "b", "c", "a"], ["x"]])
+def test_text_codes_are_factorizes(values):
+    for col in (pd.Series(values, dtype="str"), pd.Series(values, dtype=object)):
+        codes, names = kn.text_codes(col)
+        want_codes, want_names = pd.factorize(col)
+        assert codes.dtype == np.int32
+        np.testing.assert_array_equal(codes, want_codes)
+        assert names == list(want_names)
+
+
+def test_extra_spend_is_the_same_a_slice_at_a_time(run, monkeypatch):
+    whole = kn._extra_spend(_data(run))
+    assert whole and any(v != 0 for v in whole.values())
+    monkeypatch.setattr(kn, "EXTRA_ROWS", 97)  # many slices, cut anywhere
+    assert len(run["shipments"]) > 20 * 97
+    assert kn._extra_spend(_data(run)) == whole
+    # and the sums are those of the plain per-row formula, summed per buyer
+    s, d = run["shipments"], run["daily"].set_index("date")
+    p0 = kn.start_prices(_data(run))
+    got = s[s["delivered_on"].between(d.index.min(), d.index.max())
+            & s["material"].isin(list(p0))]
+    price = [d.at[w, f"price_{m}_ex_cn"] for w, m in zip(got["delivered_on"], got["material"],
+                                                          strict=True)]
+    extra = got["tonnes"] * 1000.0 * (np.array(price) - got["material"].map(p0).to_numpy())
+    want = extra.groupby(got["buyer"]).sum()
+    assert set(want.index) <= set(whole)
+    for b, v in want.items():
+        assert whole[b] == pytest.approx(v, rel=1e-9, abs=1e-6)
+
+
+def test_kpis_are_the_same_for_a_table_put_together_otherwise(run):
+    a = run["agents"].assign(agent=run["agents"]["agent"].astype(object))
+    other = _data(run, a)
+    other.__dict__["day_rows"] = None
+    assert kpis(other.tables, run["meta"], other) == run["kpis"]
