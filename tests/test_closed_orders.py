@@ -23,7 +23,7 @@ def test_archived_orders_are_let_go_and_the_table_is_unchanged(scenario):
 
     def add_and_keep(orders):
         archived.extend((s, _fields(s)) for s in orders)
-        add(orders)
+        return add(orders)
 
     m.orders.closed.add = add_and_keep
     m.run()
@@ -98,3 +98,18 @@ def test_a_large_book_archives_by_count_and_the_tables_are_unchanged(monkeypatch
     for name, table in by_days.items():
         assert table.equals(by_count[name]), name
         assert list(table.dtypes) == list(by_count[name].dtypes), name
+
+
+def test_a_refused_chunk_leaves_the_book_as_it_was():
+    """An order that still holds tonnes among closed ones: the whole chunk is refused and
+    nothing is archived or let go."""
+    m = build(load("controls_2025", "days=40"))
+    m.run()
+    book = m.orders
+    live, count = dict(book.live), book.closed.count
+    closed = [s for s in book.live.values() if s.status == Status.DELIVERED][:5]
+    holding = next(s for s in book.live.values() if s.reserved)
+    book._closing = [*closed, holding]
+    with pytest.raises(RuntimeError, match="only closed orders"):
+        book.archive()
+    assert book.live == live and book.closed.count == count

@@ -358,7 +358,7 @@ def _archive_often(m) -> list:
 
     def add_and_keep(orders):
         archived.extend((s, _fields(s)) for s in orders)
-        add(orders)
+        return add(orders)
 
     m.orders.closed.add = add_and_keep
     return archived

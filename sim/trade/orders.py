@@ -361,9 +361,8 @@ class OrderBook(Routing):
         if not self._closing:
             return
         live = self.live
-        for s in self._closing:
-            del live[s.id]
-        self.closed.add(self._closing)
+        for i in self.closed.add(self._closing).tolist():
+            del live[i]
         self._closing = []
 
     @property
