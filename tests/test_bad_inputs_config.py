@@ -176,6 +176,18 @@ def test_cli_override_is_refused_naming_the_key(overrides, message):
     assert "\n" not in text  # one line
 
 
+def test_a_large_worlds_unknown_firm_lists_a_readable_few():
+    """A synthetic world of 2,000 firms: the message names the firm, suggests the closest,
+    and lists 40 names and how many more, not all 2,000 (one line a person can read)."""
+    with pytest.raises(ConfigError) as e:
+        validate(load("baseline", "world=synthetic", "world.firms=2000",
+                      "+world.firm_overrides={Nobody-like: {vehicles_per_day: 1}}"))
+    text = str(e.value)
+    assert "world.firm_overrides.Nobody-like: no firm named 'Nobody-like'" in text
+    assert text.endswith("more]") and "... and 1," in text
+    assert len(text) < 1500 and "\n" not in text
+
+
 # (builder, text the message must contain): the Python API, no Hydra
 API = [
     (lambda: RunConfig(days="365"), "days: must be an integer, got '365'"),

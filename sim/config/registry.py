@@ -24,7 +24,7 @@ from typing import Any, Union, get_args, get_origin
 
 import pycountry
 
-from sim.domain.errors import ConfigError, suggest
+from sim.domain.errors import ConfigError, known_list, suggest
 from sim.domain.products import ELEMENTS, MAGNETS, MATERIALS
 from sim.domain.vocab import APPLICATIONS, REGIONS, SECTORS, VEHICLE_TYPES
 
@@ -227,7 +227,8 @@ def _vocab_check(value: Any, vocab: str, where: str, ctx: dict | None) -> None:
     elif ctx is not None and vocab in ctx:
         known = ctx[vocab]
         if value not in known:
-            raise ConfigError(f"{where}: no {vocab} named {value!r}; known: {sorted(known)}"
+            raise ConfigError(f"{where}: no {vocab} named {value!r}; known: "
+                              f"{known_list(sorted(known))}"
                               f"{suggest(value, known)}")
 
 

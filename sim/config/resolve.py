@@ -26,7 +26,7 @@ from sim.config.stocks import apply_ranges
 from sim.config.synthetic import synthetic
 from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
 from sim.config.world import WorldConf, check_firm_types, is_resolved  # noqa: F401
-from sim.domain.errors import ConfigError, suggest
+from sim.domain.errors import ConfigError, known_list, suggest
 
 
 def resolve(world: WorldConf) -> WorldConf:
@@ -148,7 +148,7 @@ def _overrides(world: WorldConf) -> None:
         where = f"world.firm_overrides.{name}"
         if name not in by_name:
             raise ConfigError(f"{where}: no firm named {name!r}{suggest(name, by_name)}; "
-                              f"known: {sorted(by_name)}")
+                              f"known: {known_list(sorted(by_name))}")
         if not isinstance(changes, dict):
             raise ConfigError(f"{where}: must be a mapping {{field: value}}, got {changes!r}")
         _override(by_name[name], dict(changes), where)

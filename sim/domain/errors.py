@@ -22,8 +22,23 @@ def suggest(name: object, options: Iterable[object], listing: bool = False) -> s
     close = difflib.get_close_matches(str(name), opts, n=2, cutoff=0.6)
     parts = [f"did you mean {' or '.join(map(repr, close))}?"] if close else []
     if listing and opts:
-        parts.append(f"known: {', '.join(opts)}")
+        more = len(opts) - KNOWN_SHOWN
+        parts.append(f"known: {', '.join(opts[:KNOWN_SHOWN])}"
+                     + (f", ... and {more:,} more" if more > 0 else ""))
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+KNOWN_SHOWN = 40
+"""Names an error message lists at most (a synthetic world has thousands of firms)."""
+
+
+def known_list(names: Iterable[object]) -> str:
+    """``names`` as a message lists them (a Python list), cut to `KNOWN_SHOWN` with how
+    many more there are: one readable line even for a world of 10,000 firms."""
+    names = list(names)
+    if len(names) <= KNOWN_SHOWN:
+        return repr(names)
+    return f"{repr(names[:KNOWN_SHOWN])[:-1]}, ... and {len(names) - KNOWN_SHOWN:,} more]"
 
 
 def error(where: str, what: str, got: object = None) -> ConfigError:
