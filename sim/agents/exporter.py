@@ -113,10 +113,13 @@ class Exporter(ChinaSeller):
     def allocate(self) -> None:
         """Screen new orders and reserve stock for those that may go (phase 5)."""
         ministry, book = self.model.ministry, self.model.orders
-        verdicts = {s.id: ministry.screen(s) for s in self.book if s.status == Status.ORDERED}
+        # the new orders, in book order: a book also holds every order waiting for its
+        # licence (weeks of them), which nothing here touches
+        todo = [s for s in self.book if s.status == Status.ORDERED]
+        verdicts = {s.id: ministry.screen(s) for s in todo}
         # orders that can go at once first, then those needing an application
         for wanted in (("ok", "general"), ("licence",)):
-            for s in self.book:
+            for s in todo:
                 v = verdicts.get(s.id)
                 if v is None or v not in wanted or s.status != Status.ORDERED:
                     continue
@@ -124,7 +127,7 @@ class Exporter(ChinaSeller):
                     continue  # waits for stock
                 book.reserve(s)
                 self.file(s, v)
-        self.refuse_barred(list(self.book), verdicts)
+        self.refuse_barred(todo, verdicts)
 
     def sell_home(self) -> None:
         """Sell stock inside China beyond the working stock and what waiting export
