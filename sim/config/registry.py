@@ -228,8 +228,7 @@ def _vocab_check(value: Any, vocab: str, where: str, ctx: dict | None) -> None:
         known = ctx[vocab]
         if value not in known:
             raise ConfigError(f"{where}: no {vocab} named {value!r}; known: "
-                              f"{known_list(sorted(known))}"
-                              f"{suggest(value, known)}")
+                              f"{known_list(sorted(known))}{suggest(value, known)}")
 
 
 def _bounds(value: float, s: Spec, where: str) -> None:
