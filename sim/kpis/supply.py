@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.products import MAGNETS, RAW
+from sim.kpis.nodes import pick
 from sim.kpis.registry import RunData, kpi
 
 
@@ -49,16 +50,9 @@ def _lost_demand(r: RunData) -> dict:
             for k, v in r.by_agent(("industry", "defense"), "lost", "sum").items()}
 
 
-def _rows(s, mask, cols) -> pd.DataFrame:
-    """Columns ``cols`` of the shipments ``s`` at the rows of ``mask``: the columns are
-    chosen first (a boolean row pick takes every column's rows: much of a large run's
-    table copied for a moment)."""
-    return s[list(cols)][np.asarray(mask, dtype=bool)]
-
-
 def _licensed(r: RunData, cols=("decision", "decided_on")):
     s = r.shipments
-    return _rows(s, s["licence"] != "none", cols)
+    return pick(s, s["licence"] != "none", cols)
 
 
 @kpi("licence_applications", "applications", "export licence applications (individual "
@@ -137,7 +131,7 @@ def _general(r: RunData) -> float:
 
 def _waits(r: RunData):
     s = r.shipments
-    d = _rows(s, s["licence"] == "individual", ("applied_on", "decided_on")).dropna(
+    d = pick(s, s["licence"] == "individual", ("applied_on", "decided_on")).dropna(
         subset=["applied_on", "decided_on"])
     return (d["decided_on"] - d["applied_on"]).dt.days
 
@@ -177,8 +171,8 @@ def _raw_exports(r: RunData) -> dict:
      "and destination", keys="material.country")
 def _smuggled(r: RunData) -> dict:
     s = r.shipments
-    s = _rows(s, (s["reason"] == "smuggled") & s["shipped_on"].between(r.start, r.end),
-              ("material", "buyer_country", "tonnes"))
+    s = pick(s, (s["reason"] == "smuggled") & s["shipped_on"].between(r.start, r.end),
+             ("material", "buyer_country", "tonnes"))
     out: dict = {}
     for (m, c), t in s.groupby(["material", "buyer_country"])["tonnes"].sum().items():
         out.setdefault(m, {})[c] = round(float(t), 1)
@@ -194,7 +188,7 @@ def _held(r: RunData) -> dict:
         return {}
     export = is_cn_export(s)
     still = (s["status"] == "in_transit") & s["cleared_on"].isna() & export
-    held = _rows(s, (s["held_days"] > 0) | still, ("buyer_country", "tonnes"))
+    held = pick(s, (s["held_days"] > 0) | still, ("buyer_country", "tonnes"))
     return {k: round(float(v), 1) for k, v in
             held.groupby("buyer_country")["tonnes"].sum().sort_index().items()}
 
