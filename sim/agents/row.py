@@ -20,6 +20,9 @@ STOCK = "*stock"
 """The ``ROW`` key that stands for the stock columns (``stock_<material>``, in the order of
 ``MATERIALS``, as every firm's ``stock`` dict holds them)."""
 STOCK_COLUMNS = tuple(f"stock_{m}" for m in MATERIALS)
+FIXED = frozenset({"agent", "kind", "country"})
+"""Columns whose value an agent keeps for the whole run (its name, kind and country, set
+when it is made): the recorder reads them on the first day only (`Recorded.day_spec`)."""
 
 
 def _getter(paths: tuple[str, ...]) -> Callable:
@@ -37,14 +40,14 @@ class Recorded:
     NAN = math.nan
 
     @classmethod
-    def row_spec(cls) -> tuple[tuple[str, ...], Callable, bool, Callable]:
-        """(columns, head getter, has stock columns, tail getter), cached per class."""
-        got = cls.__dict__.get("_row_spec")
-        if got is not None:
-            return got
+    def _spec(cls) -> dict[str, str | None]:
         spec: dict[str, str | None] = {}
         for k in reversed(cls.__mro__):
             spec.update(k.__dict__.get("ROW", {}))
+        return spec
+
+    @staticmethod
+    def _split(spec: dict) -> tuple[tuple[str, ...], Callable, bool, Callable]:
         keys = list(spec)
         if STOCK in spec:
             i = keys.index(STOCK)
@@ -52,9 +55,29 @@ class Recorded:
             cols = (*head, *STOCK_COLUMNS, *tail)
         else:
             head, tail, cols = keys, [], tuple(keys)
-        got = (tuple(cols), _getter(tuple(spec[c] for c in head)), STOCK in spec,
-               _getter(tuple(spec[c] for c in tail)))
-        cls._row_spec = got
+        return (tuple(cols), _getter(tuple(spec[c] for c in head)), STOCK in spec,
+                _getter(tuple(spec[c] for c in tail)))
+
+    @classmethod
+    def row_spec(cls) -> tuple[tuple[str, ...], Callable, bool, Callable]:
+        """(columns, head getter, has stock columns, tail getter), cached per class."""
+        got = cls.__dict__.get("_row_spec")
+        if got is None:
+            got = cls._row_spec = cls._split(cls._spec())
+        return got
+
+    @classmethod
+    def day_spec(cls) -> tuple[tuple[str, ...], Callable, tuple[str, ...], Callable, bool,
+                               Callable]:
+        """The row split into the columns an agent keeps all run (`FIXED`) and the rest:
+        (fixed columns, their getter, other columns, head getter, has stock columns, tail
+        getter), each part in the row's order; cached per class."""
+        got = cls.__dict__.get("_day_spec")
+        if got is None:
+            spec = cls._spec()
+            fixed = tuple(c for c in spec if c in FIXED)
+            rest = cls._split({c: p for c, p in spec.items() if c not in FIXED})
+            got = cls._day_spec = (fixed, _getter(tuple(spec[c] for c in fixed)), *rest)
         return got
 
     def record_values(self) -> tuple:

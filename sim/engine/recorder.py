@@ -8,7 +8,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from sim.agents.row import Recorded
+from sim.agents.row import FIXED, Recorded
 from sim.domain.products import (
     MAGNETS,
     MATERIALS,
@@ -177,7 +177,7 @@ class Recorder:
         n, table = self._built
         for g in self._groups or ():
             pos = g.positions(n, self._k)
-            g.chunks = [[table[c].to_numpy()[pos] for c in g.cols]] if n else []
+            g.chunks = [[table[c].to_numpy()[pos] for c in g.vcols]] if n else []
         self._built = None
 
     def tables(self, shipments, events) -> dict[str, pd.DataFrame]:
@@ -205,7 +205,9 @@ class _Group:
     into one array per column every `CHUNK_DAYS` days or `CHUNK_ROWS` rows (a world of
     thousands of firms holds arrays, not millions of tuples). Members are held by class: a
     class that declares its row (`sim.agents.row.Recorded`) gives each member's values
-    with its getters in one comprehension; any other agent's come from its ``record()``."""
+    with its getters in one comprehension; any other agent's come from its ``record()``.
+    When every member declares its row, the columns an agent keeps all run (name, kind,
+    country) are read once and repeated for each day in the table."""
 
     CHUNK_DAYS = 32
     CHUNK_ROWS = 1 << 15
@@ -218,15 +220,30 @@ class _Group:
         by_class: dict[type, list] = {}
         for a, rank in zip(agents, ranks, strict=True):
             by_class.setdefault(type(a), []).append((a, rank))
+        declared = {cls: issubclass(cls, Recorded) and cls.record is Recorded.record
+                    for cls in by_class}
+        # columns an agent keeps all run (`sim.agents.row.FIXED`): read once, here
+        self.fixed_cols = tuple(c for c in cols if c in FIXED) if all(declared.values()) \
+            else ()
+        self.vcols = tuple(c for c in cols if c not in self.fixed_cols)  # read each day
         self.parts, self.ranks = [], []  # members in the order of the parts
+        fixed_rows: list[tuple] = []
         for cls, members in by_class.items():
-            declared = issubclass(cls, Recorded) and cls.record is Recorded.record
-            _, head, stock, tail = cls.row_spec() if declared else (None, None, False, None)
-            self.parts.append((head, stock, tail, [a for a, _ in members]))
+            ags = [a for a, _ in members]
+            if not declared[cls]:
+                head, stock, tail = None, False, None
+            elif self.fixed_cols:
+                _, fixed, _, head, stock, tail = cls.day_spec()
+                fixed_rows += [fixed(a) for a in ags]
+            else:
+                _, head, stock, tail = cls.row_spec()
+            self.parts.append((head, stock, tail, ags))
             self.ranks += [r for _, r in members]
+        self.fixed = {c: _column(v) for c, v in
+                      zip(self.fixed_cols, zip(*fixed_rows, strict=True), strict=True)}
         self.rows: list[tuple] = []  # pending: day-major, member by member
         self.days = 0
-        self.chunks: list[list[np.ndarray]] = []
+        self.chunks: list[list[np.ndarray]] = []  # arrays of the columns in `vcols`
 
     def add_day(self) -> None:
         rows = self.rows
@@ -252,7 +269,9 @@ class _Group:
 
     def take(self, col: str) -> np.ndarray:
         """Column ``col`` over the run; its chunks are released."""
-        i = self.cols.index(col)
+        if col in self.fixed:
+            return np.tile(self.fixed[col], self.days)
+        i = self.vcols.index(col)
         parts = [ch[i] for ch in self.chunks]
         for ch in self.chunks:
             ch[i] = None
@@ -263,8 +282,9 @@ class _Group:
         self.flush()
         if not self.chunks:
             return pd.DataFrame(columns=list(self.cols))
-        return pd.DataFrame({c: self.chunks[0][i][:1] for i, c in enumerate(self.cols)},
-                            columns=list(self.cols))
+        first = {**{c: v[:1] for c, v in self.fixed.items()},
+                 **{c: self.chunks[0][i][:1] for i, c in enumerate(self.vcols)}}
+        return pd.DataFrame({c: first[c] for c in self.cols}, columns=list(self.cols))
 
 
 def _column(values: tuple) -> np.ndarray:
