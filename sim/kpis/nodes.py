@@ -98,17 +98,13 @@ def nodes_meta(model) -> dict:
 
 def episodes(dates: pd.Series, lost: pd.Series) -> list[dict]:
     """Consecutive days with a loss, as [{start, end, days}] (``end`` is the last lost day)."""
-    halted = (lost.to_numpy() > EPS)
+    halted = lost.to_numpy() > EPS
     if not halted.any():
         return []
-    d = pd.Series(dates.to_numpy())
-    run_id = pd.Series(halted).ne(pd.Series(halted).shift()).cumsum()
-    out = []
-    for _, idx in pd.Series(range(len(d)))[halted].groupby(run_id[halted]):
-        s, e = d.iloc[idx.iloc[0]], d.iloc[idx.iloc[-1]]
-        out.append({"start": s.date().isoformat(), "end": e.date().isoformat(),
-                    "days": int(len(idx))})
-    return out
+    d = pd.DatetimeIndex(dates.to_numpy())
+    edges = np.flatnonzero(np.diff(np.r_[False, halted, False]))  # a run's first, last + 1
+    return [{"start": d[s].date().isoformat(), "end": d[e - 1].date().isoformat(),
+             "days": int(e - s)} for s, e in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _nansum(x) -> float:
@@ -223,8 +219,8 @@ def _expedite_cost(r) -> dict[str, float]:
     return (s["tonnes"] * 1000.0 * cost).groupby(s["buyer"]).sum().to_dict()
 
 
-def _tts(r, name: str, g: pd.DataFrame, first: pd.Timestamp,
-         need: dict) -> int | None:
+def _tts(name: str, g: pd.DataFrame, first: pd.Timestamp, need: dict,
+         deliveries: Callable[[str], tuple[np.ndarray, pd.Series]]) -> int | None:
     row = g[g["date"] == first].iloc[0]
     mats = list(need) or [c[len("stock_"):] for c in g.columns if c.startswith("stock_")
                           and g[c].iloc[0] > 0]
@@ -235,10 +231,35 @@ def _tts(r, name: str, g: pd.DataFrame, first: pd.Timestamp,
         return row.get(f"stock_{m}", math.inf) / n if n > 0 else math.inf
 
     binding = min(mats, key=days_left)
-    s = r.shipments
-    got = s[(s["buyer"] == name) & (s["material"] == binding) & (s["delivered_on"] <= first)]
-    last = got["delivered_on"].max() if len(got) else pd.NaT
+    material, delivered = deliveries(name)
+    got = delivered[(material == binding) & (delivered <= first).to_numpy()]
+    last = got.max() if len(got) else pd.NaT
     return None if pd.isna(last) else int((first - last).days)
+
+
+def _deliveries(r) -> Callable[[str], tuple[np.ndarray, pd.Series]]:
+    """``deliveries(buyer)``: its orders' materials and delivery dates (in table order),
+    the shipments table grouped by buyer once, on first use: one filter of the whole
+    table per halted plant cost plants x shipments (minutes for a large world under
+    licensing)."""
+    found: dict = {}
+
+    def deliveries(name: str) -> tuple[np.ndarray, pd.Series]:
+        if not found:
+            s = r.shipments
+            codes, names = text_codes(s["buyer"])
+            order = np.argsort(codes, kind="stable")
+            ordered = codes[order]
+            cuts = np.flatnonzero(np.diff(ordered)) + 1
+            found["rows"] = {names[ordered[i]]: part for i, part in
+                             zip(np.r_[0, cuts], np.split(order, cuts), strict=True)} \
+                if len(order) else {}
+            found["material"] = s["material"].to_numpy(dtype=object)
+            found["delivered"] = s["delivered_on"]
+        rows = found["rows"].get(name, np.empty(0, dtype=np.int64))
+        return found["material"][rows], found["delivered"].iloc[rows]
+
+    return deliveries
 
 
 def plants_table(rows: list[dict]) -> pd.DataFrame:
@@ -290,6 +311,9 @@ def plant_rows(r) -> list[dict]:
     country_of = dict(zip(firsts, agents["country"].take(at), strict=True))
     col = {c: agents[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up")
            if c in agents}
+    halt_cols = [agents.columns.get_loc(c) for c in agents.columns  # a halted node's
+                 if c in ("date", "lost") or c.startswith("stock_")]  # columns kept
+    deliveries = _deliveries(r)
     rows = []
     for name in sorted(firsts):
         idx = rows_of(name)
@@ -297,7 +321,7 @@ def plant_rows(r) -> list[dict]:
         kind = kind_of[name]
         need = info.get("need_tpd") or {}
         lost_d = col["lost"][idx]
-        g = agents.iloc[idx] if (lost_d > EPS).any() else None  # a node with halts
+        g = agents.iloc[idx, halt_cols] if (lost_d > EPS).any() else None  # with halts
         eps = episodes(g["date"], g["lost"]) if g is not None else []
         lost = float(_nansum(lost_d))
         made_up = float(_nansum(col["made_up"][idx])) if "made_up" in col else 0.0
@@ -329,7 +353,7 @@ def plant_rows(r) -> list[dict]:
             "expedite_cost_usd": _r(air.get(name, 0.0), 0),
             "min_cover_days": _r(_nanmin(cover)),
             "target_cover_days": info.get("target_cover_days"),
-            "time_to_survive_days": _tts(r, name, g, first, need) if eps else None,
+            "time_to_survive_days": _tts(name, g, first, need, deliveries) if eps else None,
             "time_to_recover_days": int((last_end - first).days) + 1
             if eps and last_end < r.end else None,
             "buffer_needed_days": _r(buffer_days),
