@@ -110,3 +110,35 @@ def test_kpis_are_the_same_for_a_table_put_together_otherwise(run):
     other = _data(run, a)
     other.__dict__["day_rows"] = None
     assert kpis(other.tables, run["meta"], other) == run["kpis"]
+
+
+def test_time_to_survive_is_days_since_the_binding_magnets_last_delivery(run):
+    """Each halted plant's time to survive, found in the shipments grouped by buyer once,
+    is the days from the last delivery of its binding magnet (the scarcest in days of
+    need the day it first stopped) to that day, as a filter of the whole table gives."""
+    plants, nodes = run["plants"], run["meta"]["nodes"]
+    a, s = run["agents"], run["shipments"]
+    halted = plants[plants["n_halts"] > 0]
+    assert len(halted) >= 3  # controls_2025 stops several plants within 150 days
+    for _, p in halted.iterrows():
+        first = pd.Timestamp(p["first_halt"])
+        row = a[(a["agent"] == p["node"]) & (a["date"] == first)].iloc[0]
+        need = nodes[p["node"]]["need_tpd"]
+        binding = min(need, key=lambda m: row[f"stock_{m}"] / need[m])
+        got = s[(s["buyer"] == p["node"]) & (s["material"] == binding)
+                & (s["delivered_on"] <= first)]["delivered_on"]
+        want = int((first - got.max()).days) if len(got) else None
+        assert p["time_to_survive_days"] == want, p["node"]
+    assert halted["time_to_survive_days"].notna().any()
+
+
+def test_halt_episodes_are_runs_of_lost_days():
+    d = pd.Series(pd.date_range("2025-01-01", periods=8))
+    lost = pd.Series([0.0, 2.0, 1.0, 0.0, np.nan, 3.0, 0.0, 1.0])
+    assert kn.episodes(d, lost) == [
+        {"start": "2025-01-02", "end": "2025-01-03", "days": 2},
+        {"start": "2025-01-06", "end": "2025-01-06", "days": 1},
+        {"start": "2025-01-08", "end": "2025-01-08", "days": 1}]
+    assert kn.episodes(d, pd.Series([0.0] * 8)) == []
+    assert kn.episodes(d, pd.Series([1.0] * 8)) == [
+        {"start": "2025-01-01", "end": "2025-01-08", "days": 8}]
