@@ -220,7 +220,7 @@ def _expedite_cost(r) -> dict[str, float]:
 
 
 def _tts(name: str, g: pd.DataFrame, first: pd.Timestamp, need: dict,
-         deliveries: Callable[[str], tuple[np.ndarray, pd.Series]]) -> int | None:
+         deliveries: Callable[[str, str], pd.Series]) -> int | None:
     row = g[g["date"] == first].iloc[0]
     mats = list(need) or [c[len("stock_"):] for c in g.columns if c.startswith("stock_")
                           and g[c].iloc[0] > 0]
@@ -231,33 +231,36 @@ def _tts(name: str, g: pd.DataFrame, first: pd.Timestamp, need: dict,
         return row.get(f"stock_{m}", math.inf) / n if n > 0 else math.inf
 
     binding = min(mats, key=days_left)
-    material, delivered = deliveries(name)
-    got = delivered[(material == binding) & (delivered <= first).to_numpy()]
+    delivered = deliveries(name, binding)
+    got = delivered[(delivered <= first).to_numpy()]
     last = got.max() if len(got) else pd.NaT
     return None if pd.isna(last) else int((first - last).days)
 
 
-def _deliveries(r) -> Callable[[str], tuple[np.ndarray, pd.Series]]:
-    """``deliveries(buyer)``: its orders' materials and delivery dates (in table order),
-    the shipments table grouped by buyer once, on first use: one filter of the whole
-    table per halted plant cost plants x shipments (minutes for a large world under
-    licensing)."""
+def _deliveries(r) -> Callable[[str, str], pd.Series]:
+    """``deliveries(buyer, material)``: the delivery dates of its orders of the material
+    (in table order), the shipments table grouped by buyer once, on first use: one
+    filter of the whole table per halted plant cost plants x shipments (minutes for a
+    large world under licensing). Buyers and materials as numbers: no text copied."""
     found: dict = {}
 
-    def deliveries(name: str) -> tuple[np.ndarray, pd.Series]:
+    def deliveries(name: str, material: str) -> pd.Series:
         if not found:
             s = r.shipments
             codes, names = text_codes(s["buyer"])
-            order = np.argsort(codes, kind="stable")
+            order = np.argsort(codes, kind="stable").astype(np.int32)
             ordered = codes[order]
             cuts = np.flatnonzero(np.diff(ordered)) + 1
             found["rows"] = {names[ordered[i]]: part for i, part in
                              zip(np.r_[0, cuts], np.split(order, cuts), strict=True)} \
                 if len(order) else {}
-            found["material"] = s["material"].to_numpy(dtype=object)
+            del codes, ordered
+            found["material"] = text_codes(s["material"])
             found["delivered"] = s["delivered_on"]
-        rows = found["rows"].get(name, np.empty(0, dtype=np.int64))
-        return found["material"][rows], found["delivered"].iloc[rows]
+        rows = found["rows"].get(name, np.empty(0, dtype=np.int32))
+        codes, names = found["material"]
+        rows = rows[codes[rows] == names.index(material)] if material in names else rows[:0]
+        return found["delivered"].iloc[rows]
 
     return deliveries
 

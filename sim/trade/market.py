@@ -92,6 +92,10 @@ class ChinaPricing:
 class Market:
     """Holds today's prices inside (``price_cn``) and outside China (``price``)."""
 
+    ARRAY_MIN = 64
+    """Firms at least for the sums over buyers to be taken in arrays (fewer: a loop, which
+    costs less; both give the same figures to the last bit)."""
+
     def __init__(self, conf: MarketConf, border=None) -> None:
         self.conf = conf
         self.border = border
@@ -108,6 +112,7 @@ class Market:
         self.flood = 0.0
         self.conversion: dict[str, float] = {}
         self.multiple: dict[str, float] = {}  # raw materials: outside / (inside x duty)
+        self._groups: dict[tuple, tuple] = {}  # its buyers numbered (`_shares_of`)
 
     def start(self, model) -> None:
         """Fix each magnet's conversion cost (opening price less margin and elements) once
@@ -147,7 +152,7 @@ class Market:
         """`gap` of firms' (need of ``material``, stock, target cover), in whole arrays: the
         same operations element by element, and sums taken in order (``cumsum``), so the
         figure is the loop's to the last bit."""
-        if len(holders) < 64:  # arrays cost more than they save
+        if len(holders) < self.ARRAY_MIN:  # arrays cost more than they save
             return self.gap((b.need.get(material, 0.0), b.stock[material], b.target_cover)
                             for b in holders)
         k = len(holders)
@@ -174,8 +179,7 @@ class Market:
             return (1.0 / s) ** (1.0 / border_conf.demand_elasticity)
         return 1.0 + self.conf.scarcity_elasticity * gap
 
-    @staticmethod
-    def shares(model, material: str) -> tuple[float, float]:
+    def shares(self, model, material: str) -> tuple[float, float]:
         """(restricted share, tariff) of a magnet over the firms that buy it from sellers,
         weighted by need: the share of need whose Chinese supply is restricted (licence
         required, embargo or end-use ban), and the need- and China-share-weighted tariff
@@ -183,10 +187,13 @@ class Market:
         off: only tariffs every importer levies, as before tariffs had importers)."""
         rules, levers = model.ministry.rules, model.government.levers
         own = model.cfg.market.tariffs_on_landed_cost
+        buyers = model.orders.buyers_of(material)
+        if len(buyers) >= self.ARRAY_MIN:  # a large world: in whole arrays (`_shares_of`)
+            return self._shares_of(model, buyers, material, rules, levers, own)
         need = r = t = 0.0
         restricted: dict[tuple, bool] = {}  # (country, end use): the same all day
         rates: dict = {}  # importer: today's rate on Chinese goods
-        for b in model.orders.buyers_of(material):
+        for b in buyers:
             n = b.need.get(material, 0.0)
             if n <= 0:
                 continue
@@ -203,6 +210,36 @@ class Market:
             if rate is None:
                 rate = rates[who] = levers.tariff_rate(who, "CN")
             t += n * b.china_share.get(material, 1.0) * rate
+        return (r / need, t / need) if need else (0.0, 0.0)
+
+    def _shares_of(self, model, buyers: list, material: str, rules, levers, own: bool):
+        """`shares` over arrays: each buyer's (country, end use) and tariff importer are
+        numbered once (fixed once the world is built), each asked of the rules once a day,
+        and the sums taken in buyer order (``cumsum``): the loop's figures to the last
+        bit."""
+        got = self._groups.get((material, own))
+        if got is None:
+            keys: dict = {}
+            whos: dict = {}
+            key = np.array([keys.setdefault((b.country, b.end_use), len(keys))
+                            for b in buyers], dtype=np.int64)
+            who = np.array([whos.setdefault(b.country if own else None, len(whos))
+                            for b in buyers], dtype=np.int64)
+            got = self._groups[material, own] = (key, list(keys), who, list(whos))
+        key, keys, who, whos = got
+        k = len(buyers)
+        n = np.fromiter((b.need.get(material, 0.0) for b in buyers), float, k)
+        share = np.fromiter((b.china_share.get(material, 1.0) for b in buyers), float, k)
+        use = ~(n <= 0)  # as the loop: a NaN need is counted
+        if not use.any():
+            return 0.0, 0.0
+        hit = np.array([bool(rules.requires_licence(material, c)
+                             or rules.barred(material, c, u)) for c, u in keys])[key]
+        rate = np.array([levers.tariff_rate(w, "CN") for w in whos], dtype=float)[who]
+        n, hit, share, rate = n[use], hit[use], share[use], rate[use]
+        need = 0.0 + float(np.cumsum(n)[-1])  # 0.0 +: a sum of zeros is +0.0, as the loop's
+        r = 0.0 + float(np.cumsum(n[hit])[-1]) if hit.any() else 0.0
+        t = 0.0 + float(np.cumsum(n * share * rate)[-1])
         return (r / need, t / need) if need else (0.0, 0.0)
 
     def raw_holders(self, model, material: str, users=None):
