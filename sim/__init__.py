@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 from sim.config import EconomicsConf, RunConfig
 from sim.config.parameters import changed
 from sim.config.resolve import resolve
+from sim.config.synthetic import name_copies
 from sim.domain.errors import ConfigError
 from sim.engine.checks import checked
 from sim.engine.memory import gc_paused, is_large, trim_heap
@@ -49,6 +50,7 @@ def _config(cfg: RunConfig) -> RunConfig:
         raise ConfigError(f"config: must be a RunConfig, got {type(cfg).__name__} (build one "
                           "with sim.RunConfig(...) or sim.scenario(name))")
     resolve(cfg.world)
+    name_copies(cfg)
     return cfg
 
 

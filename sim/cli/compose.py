@@ -43,6 +43,7 @@ from sim.config import EventConf, RunConfig
 from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.paths import CONFIG_DIR, EXPERIMENTS_DIR
 from sim.config.resolve import resolve
+from sim.config.synthetic import name_copies
 from sim.domain.errors import ConfigError, error, show, suggest
 from sim.experiments.specs import SimSweeperConf
 
@@ -217,6 +218,7 @@ def to_config(node: DictConfig) -> RunConfig:
     """The typed config of a composed node (without ``hydra``), its world resolved."""
     rc = OmegaConf.to_object(run_node(node))
     resolve(rc.world)
+    name_copies(rc)
     return rc
 
 

@@ -25,6 +25,7 @@ from sim.cli.keys import field_types
 from sim.config import RunConfig
 from sim.config.registry import unwrap
 from sim.config.resolve import resolve
+from sim.config.synthetic import name_copies
 
 _LEAF_TYPES = (int, float, bool, str)
 STRUCTURAL = ("hydra", "world.tables", "events", "world.stock_draw", "world.stock_ranges")
@@ -102,4 +103,5 @@ class Composer:
             else:
                 setattr(obj, name, value)
         resolve(cfg.world)  # world-wide values (a plants' cover) act on the firms again
+        name_copies(cfg)
         return Composed(None, cfg, list(overrides), list(base.notes))

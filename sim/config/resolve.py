@@ -23,7 +23,7 @@ from sim.config.firm_kinds import FIRM_KINDS
 from sim.config.firms import end_use_error, hre_shares
 from sim.config.registry import check, check_value, spec_of
 from sim.config.stocks import apply_ranges
-from sim.config.synthetic import synthetic
+from sim.config.synthetic import copies_of, per_copy, synthetic
 from sim.config.tables import OTHER_TABLES, SYNTHETIC, load
 from sim.config.world import WorldConf, check_firm_types, is_resolved  # noqa: F401
 from sim.domain.errors import ConfigError, known_list, suggest
@@ -143,15 +143,21 @@ def _override(firm: Any, changes: dict, where: str) -> None:
 
 
 def _overrides(world: WorldConf) -> None:
+    """Apply ``firm_overrides`` by name; in a synthetic world a base firm's name (e.g.
+    ``US-defense-prime``) changes each of its copies (`sim.config.synthetic.per_copy`)."""
     by_name = {f.name: f for items in world.firms.values() for f in items}
     for name, changes in world.firm_overrides.items():
         where = f"world.firm_overrides.{name}"
-        if name not in by_name:
+        copies = [] if name in by_name else copies_of(name, by_name)
+        if name not in by_name and not copies:
             raise ConfigError(f"{where}: no firm named {name!r}{suggest(name, by_name)}; "
                               f"known: {known_list(sorted(by_name))}")
         if not isinstance(changes, dict):
             raise ConfigError(f"{where}: must be a mapping {{field: value}}, got {changes!r}")
-        _override(by_name[name], dict(changes), where)
+        if not copies:
+            _override(by_name[name], dict(changes), where)
+        for c in copies:
+            _override(by_name[c], per_copy(dict(changes), len(copies)), where)
     world.firm_overrides = {}
 
 
