@@ -2,11 +2,12 @@
 changes after it is archived, and the shipments table is the one built from every order's
 object (tested on random event mixes in tests/test_properties.py too)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim import build
-from sim.trade.closed import FIELDS, ClosedOrders, shipments_frame
+from sim.trade.closed import FIELDS, ClosedOrders, _text_by_codes, shipments_frame
 from sim.trade.shipments import Status
 from tests.helpers import load
 
@@ -113,3 +114,19 @@ def test_a_refused_chunk_leaves_the_book_as_it_was():
     with pytest.raises(RuntimeError, match="only closed orders"):
         book.archive()
     assert book.live == live and book.closed.count == count
+
+
+@pytest.mark.parametrize("values", [["JL Mag", "Aichi#3", ""], ["ordered", "queued"]])
+def test_a_text_column_built_in_arrow_is_the_one_pandas_infers(values):
+    codes = np.array([1, 0, 0, len(values) - 1, 1], dtype=np.int32)
+    want = pd.Series(np.array(values, dtype=object)[codes])
+    got = _text_by_codes(values, codes)
+    assert got is not None and got.dtype == want.dtype and got.equals(want)
+    assert got.array.__arrow_array__().num_chunks == 1  # as the KPIs' numbering expects
+
+
+def test_a_column_not_all_text_is_left_to_pandas():
+    codes = np.array([0, 1], dtype=np.int32)
+    assert _text_by_codes(["a", None], codes) is None
+    assert _text_by_codes([1, 2], codes) is None
+    assert _text_by_codes(["a"], codes[:0]) is None

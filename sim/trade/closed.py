@@ -110,14 +110,15 @@ class ClosedOrders:
         return out
 
     def column(self, field: str, n: int, open_orders: list[Shipment],
-               release: bool = False) -> pd.Series:
-        """Field ``field`` of all ``n`` orders (ids 0..n-1), closed and ``open_orders``, as
-        the shipments table holds it; ``release``: the closed orders' columns of it are
-        let go (the ids last)."""
+               release: bool = False, live_ids: np.ndarray | None = None) -> pd.Series:
+        """Field ``field`` of all ``n`` orders (ids 0..n-1), closed and ``open_orders``
+        (their ids ``live_ids``, found here when not given), as the shipments table holds
+        it; ``release``: the closed orders' columns of it are let go (the ids last)."""
         ids = [ch["id"] for ch in self.chunks]
         parts = [ch.pop(field) if release and field != "id" else ch[field]
                  for ch in self.chunks]
-        live_ids = np.fromiter((s.id for s in open_orders), np.int64, len(open_orders))
+        if live_ids is None:
+            live_ids = _ids(open_orders)
         live = list(map(attrgetter(field), open_orders))
         if field in NUMBERS:
             arr = np.empty(n, dtype=NUMBERS[field])
@@ -139,11 +140,35 @@ class ClosedOrders:
         for i, p in zip(ids, parts, strict=True):
             codes[i] = p
         codes[live_ids] = self._encode(field, live)
+        seen = [str(v) for v in self.values[field]] if field in ENUMS else self.values[field]
+        fast = _text_by_codes(seen, codes)
+        if fast is not None:
+            return fast
         values = np.empty(len(self.values[field]), dtype=object)
         values[:] = self.values[field]
         if field in ENUMS:
             return pd.Series(values[codes], dtype=object).astype(str)
         return pd.Series(values[codes])
+
+
+def _text_by_codes(values: list, codes: np.ndarray) -> pd.Series | None:
+    """A text column from its distinct ``values`` and each row's code, built in Arrow:
+    the column pandas infers from the row's texts (same dtype, same values), without a
+    Python object per row (a large run's column has millions). None where pandas would
+    not infer Arrow text (a value not text, or no rows): the caller's way then."""
+    if not len(codes) or not all(type(v) is str for v in values):
+        return None
+    dtype = pd.Series(np.array(values[:1], dtype=object)).dtype  # as pandas infers it
+    if getattr(dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+
+    text = pa.array(values, type=pa.large_string()).take(pa.array(codes))
+    return pd.Series(pd.array(text, dtype=dtype))
+
+
+def _ids(orders: list[Shipment]) -> np.ndarray:
+    return np.fromiter(map(attrgetter("id"), orders), np.int64, len(orders))
 
 
 def _day_numbers(values: list) -> np.ndarray:
@@ -167,8 +192,9 @@ def shipments_frame(open_orders: list[Shipment], closed: ClosedOrders | None = N
                             columns=list(TABLE_COLUMNS), copy=False)
     n = closed.count + len(open_orders) if n is None else n
     cols = {}
+    live_ids = _ids(open_orders)
     for c in (*(c for c in TABLE_COLUMNS if c != "id"), "id"):
-        cols[c] = closed.column(c, n, open_orders, release)
+        cols[c] = closed.column(c, n, open_orders, release, live_ids)
         if release:
             trim_heap(n)  # a large run: the released columns' memory back
     if release:
