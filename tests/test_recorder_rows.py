@@ -111,3 +111,27 @@ def test_tables_asked_again_or_after_more_days_are_those_of_a_fresh_run(monkeypa
         fresh.step()
     assert whole.equals(fresh.tables()["agents"])
     assert len(whole) == 20 * len(list(m.agents))
+
+
+def test_the_licence_queues_tonnes_are_the_loops_sums_to_the_last_bit(monkeypatch):
+    """The daily tonnes waiting for a licence, per material, summed in arrays for a long
+    queue, equal the loop's sums in queue order (and the count of waiting files)."""
+    from collections import defaultdict
+
+    from sim.trade.shipments import Status
+
+    m = sim.build(sim.scenario("licensing_45wd", "world=synthetic", "world.firms=300",
+                               days=80, seed=3, plots=False))
+    for _ in range(70):
+        m.step()
+    q = m.ministry.queue
+    want, n = defaultdict(float), 0
+    for _, _, s in q:
+        if s.status == Status.QUEUED:
+            want[s.material] += s.tonnes
+            n += 1
+    assert n >= rec.QUEUE_ARRAYS and len(want) >= 2  # the arrays' way, several materials
+    got, k = rec._queued(q)
+    assert k == n and got == dict(want)
+    monkeypatch.setattr(rec, "QUEUE_ARRAYS", 10**9)
+    assert rec._queued(q) == (got, n)
