@@ -134,12 +134,10 @@ class Buyer(Firm):
                  if self.stock[m] < self.expedite_below * n and not via_tier(self.name, m)}
         if not short:
             return
-        for seller in self.model.of("seller"):
-            for s in seller.book:
-                if (s.buyer == self.name and s.material in short and not s.expedited
-                        and s.licence == Licence.NONE
-                        and s.status in (Status.ORDERED, Status.APPROVED)):
-                    self.model.orders.expedite(s)
+        for s in self.model.orders.open_of(self.name):  # (every seller's book holds them)
+            if (s.material in short and not s.expedited and s.licence == Licence.NONE
+                    and s.status in (Status.ORDERED, Status.APPROVED)):
+                self.model.orders.expedite(s)
 
     def _share(self, m: str) -> float:
         shift = self.tariff_shift[m]

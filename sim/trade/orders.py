@@ -19,12 +19,7 @@ from sim.config.firm_kinds import kinds_with
 from sim.domain.products import MATERIALS
 from sim.trade.closed import ClosedOrders, shipments_frame
 from sim.trade.routing import Routing
-from sim.trade.shipments import (
-    Decision,
-    Licence,
-    Shipment,
-    Status,
-)
+from sim.trade.shipments import IN_BOOK, Decision, Licence, Shipment, Status
 
 _MASK64 = (1 << 64) - 1
 _TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
@@ -76,6 +71,7 @@ class OrderBook(Routing):
         self._suppliers: dict = {}  # (day, material, Chinese?) -> sellers offering it
         self._buyers_of: dict = {}  # material -> the firms that buy it from sellers
         self._users_of: dict = {}  # material -> the buyers whose needs name it
+        self._by_buyer: dict[str, list[Shipment]] = {}  # buyer -> its open orders (`open_of`)
 
     ARCHIVE_DAYS = 32
     ARCHIVE_ORDERS = 1 << 15
@@ -107,7 +103,17 @@ class OrderBook(Routing):
                      component=seller.kind == "tier1")
         self._count += 1
         self.live[s.id] = s
+        self._by_buyer.setdefault(b.name, []).append(s)
         return s
+
+    def open_of(self, buyer: str) -> list[Shipment]:
+        """The buyer's orders still in a seller's book (ordered, queued or approved), in
+        the order they were made: a buyer's own orders without scanning every book."""
+        mine = self._by_buyer.get(buyer)
+        if not mine:
+            return []
+        mine[:] = [s for s in mine if s.status in IN_BOOK]
+        return mine
 
     def place(self, b, material: str, qty: float) -> None:
         """A buyer orders ``qty`` tonnes; the order goes into its sellers' books."""
@@ -364,6 +370,8 @@ class OrderBook(Routing):
         for i in self.closed.add(self._closing).tolist():
             del live[i]
         self._closing = []
+        for mine in self._by_buyer.values():  # (`open_of`): closed orders let go
+            mine[:] = [s for s in mine if s.status in IN_BOOK]
 
     @property
     def shipments(self) -> list[Shipment]:
