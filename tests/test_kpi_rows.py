@@ -142,3 +142,24 @@ def test_halt_episodes_are_runs_of_lost_days():
     assert kn.episodes(d, pd.Series([0.0] * 8)) == []
     assert kn.episodes(d, pd.Series([1.0] * 8)) == [
         {"start": "2025-01-01", "end": "2025-01-08", "days": 8}]
+
+
+def test_tier_first_out_is_found_by_each_agents_rows_as_by_filtering_the_table():
+    """Which tier ran out first, per halted plant supplied by tier-1s: found from each
+    agent's rows (its rank every day, or grouped by number for a table put together
+    otherwise) as a filter of the whole table finds it."""
+    out = sim.run(sim.scenario("controls_2025", "days=300", seed=2, plots=False),
+                  progress=False)
+    got = out["kpis"]["tier_first_out"]
+    assert got  # plants supplied by tier-1s stop within 300 days
+    a, nodes = out["agents"], out["meta"]["nodes"]
+    for plant, f in got.items():
+        first = pd.Timestamp(f["first_halt"])
+        for t, day in f["tier1_out"].items():
+            n = nodes[t]["need_tpd"].get(f["magnet"], 0.0)
+            tg = a[(a["agent"] == t) & (a["date"] <= first)]
+            low = tg[tg[f"stock_{f['magnet']}"] < n]["date"]
+            assert day == (low.min().date().isoformat() if len(low) else None), (plant, t)
+    other = _data(out, a.assign(agent=a["agent"].astype(object)))
+    other.__dict__["day_rows"] = None  # the rows found by number, not by rank
+    assert kpis(other.tables, out["meta"], other)["tier_first_out"] == got

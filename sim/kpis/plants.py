@@ -94,23 +94,27 @@ def _halted(r: RunData) -> int:
 def _tier_first_out(r: RunData) -> dict:
     nodes = r.meta.get("nodes") or {}
     a = r.agents
+    dates = a["date"].to_numpy()
     out = {}
     for row in r.plant_rows:
         info = nodes.get(row["node"]) or {}
         if not row["first_halt"] or not info.get("tier1s"):
             continue
         first = pd.Timestamp(row["first_halt"])
-        g = a[(a["agent"] == row["node"]) & (a["date"] == first)].iloc[0]
+        at = r.rows_of(row["node"])  # its rows, then the one of its first halt
+        g = a.iloc[int(at[dates[at] == first.to_datetime64()][0])]
         need = {m: n for m, n in info["need_tpd"].items() if n > 0 and m in info["tier1s"]}
         if not need:
             continue
         magnet = min(need, key=lambda m: g[f"stock_{m}"] / need[m])
+        stock = a[f"stock_{magnet}"].to_numpy()
         tier_out: dict = {}
         for t in info["tier1s"][magnet]:
             n = ((nodes.get(t) or {}).get("need_tpd") or {}).get(magnet, 0.0)
-            tg = a[(a["agent"] == t) & (a["date"] <= first)]
-            low = tg[tg[f"stock_{magnet}"] < n]["date"]
-            tier_out[t] = low.min().date().isoformat() if len(low) else None
+            at = r.rows_of(t)
+            at = at[dates[at] <= first.to_datetime64()]
+            low = dates[at][stock[at] < n]  # the days it held less than a day's need
+            tier_out[t] = pd.Timestamp(low.min()).date().isoformat() if len(low) else None
         dated = sorted((d, t) for t, d in tier_out.items() if d is not None)
         out[row["node"]] = {"magnet": magnet, "first_halt": row["first_halt"],
                             "tier1_out": tier_out,

@@ -118,6 +118,25 @@ class RunData:
         codes, names = pd.factorize(self.agents["agent"])
         return codes.astype(np.int32), names
 
+    def rows_of(self, agent: str) -> np.ndarray:
+        """Where ``agent``'s rows are in the agents table, in table (date) order (none
+        for an agent not in it): its rank every `day_rows` rows, else found once for
+        all agents by number. A filter of the whole table per agent would cost agents x
+        rows in a large world."""
+        k = self.day_rows
+        codes, names = self.agent_codes
+        if agent not in names:
+            return np.empty(0, dtype=np.int64)
+        if k:
+            return np.arange(names.get_loc(agent), len(self.agents), k)
+        got = self.memo.get("rows_of")
+        if got is None:  # each agent's rows: their places sorted by agent number, cut
+            order = np.argsort(codes, kind="stable")
+            cuts = np.flatnonzero(np.diff(codes[order])) + 1
+            got = self.memo["rows_of"] = {int(codes[p[0]]): p
+                                          for p in np.split(order, cuts) if len(p)}
+        return got[names.get_loc(agent)]
+
     def by_agent(self, kinds, col: str, how: str) -> dict:
         """Column ``col`` of the agents of ``kinds`` reduced per agent (``how``: a pandas
         groupby reduction, over each agent's rows in table order), by agent name in
