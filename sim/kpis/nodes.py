@@ -96,12 +96,13 @@ def nodes_meta(model) -> dict:
     return out
 
 
-def episodes(dates: pd.Series, lost: pd.Series) -> list[dict]:
-    """Consecutive days with a loss, as [{start, end, days}] (``end`` is the last lost day)."""
-    halted = lost.to_numpy() > EPS
+def episodes(dates, lost) -> list[dict]:
+    """Consecutive days with a loss, as [{start, end, days}] (``end`` is the last lost day);
+    ``dates`` and ``lost`` as Series or arrays."""
+    halted = np.asarray(lost) > EPS
     if not halted.any():
         return []
-    d = pd.DatetimeIndex(dates.to_numpy())
+    d = pd.DatetimeIndex(np.asarray(dates))
     edges = np.flatnonzero(np.diff(np.r_[False, halted, False]))  # a run's first, last + 1
     return [{"start": d[s].date().isoformat(), "end": d[e - 1].date().isoformat(),
              "days": int(e - s)} for s, e in zip(edges[::2], edges[1::2], strict=True)]
@@ -219,16 +220,19 @@ def _expedite_cost(r) -> dict[str, float]:
     return (s["tonnes"] * 1000.0 * cost).groupby(s["buyer"]).sum().to_dict()
 
 
-def _tts(name: str, g: pd.DataFrame, first: pd.Timestamp, need: dict,
-         deliveries: Callable[[str, str], pd.Series]) -> int | None:
-    row = g[g["date"] == first].iloc[0]
-    mats = list(need) or [c[len("stock_"):] for c in g.columns if c.startswith("stock_")
-                          and g[c].iloc[0] > 0]
+def _tts(name: str, idx: np.ndarray, day: np.ndarray, stocks: dict, first: pd.Timestamp,
+         need: dict, deliveries: Callable[[str, str], pd.Series]) -> int | None:
+    """Days from the last delivery of the node's binding magnet (the scarcest in days of
+    need on ``first``, its first halt) to ``first``; ``idx``: the node's rows, ``day``
+    and ``stocks``: the agents table's dates and stock columns as arrays."""
+    at = int(idx[day[idx] == first.to_datetime64()][0])  # its row on the first halt
+    mats = list(need) or [c[len("stock_"):] for c, v in stocks.items() if v[idx[0]] > 0]
     if not mats:
         return None
     def days_left(m: str) -> float:  # a need rounded to 0 binds nothing
         n = need.get(m, 1.0)
-        return row.get(f"stock_{m}", math.inf) / n if n > 0 else math.inf
+        v = stocks.get(f"stock_{m}")
+        return (math.inf if v is None else v[at]) / n if n > 0 else math.inf
 
     binding = min(mats, key=days_left)
     delivered = deliveries(name, binding)
@@ -314,8 +318,8 @@ def plant_rows(r) -> list[dict]:
     country_of = dict(zip(firsts, agents["country"].take(at), strict=True))
     col = {c: agents[c].to_numpy() for c in ("lost", "output", "cover_days", "made_up")
            if c in agents}
-    halt_cols = [agents.columns.get_loc(c) for c in agents.columns  # a halted node's
-                 if c in ("date", "lost") or c.startswith("stock_")]  # columns kept
+    day = agents["date"].to_numpy()
+    stocks = {c: agents[c].to_numpy() for c in agents.columns if c.startswith("stock_")}
     deliveries = _deliveries(r)
     rows = []
     for name in sorted(firsts):
@@ -324,8 +328,7 @@ def plant_rows(r) -> list[dict]:
         kind = kind_of[name]
         need = info.get("need_tpd") or {}
         lost_d = col["lost"][idx]
-        g = agents.iloc[idx, halt_cols] if (lost_d > EPS).any() else None  # with halts
-        eps = episodes(g["date"], g["lost"]) if g is not None else []
+        eps = episodes(day[idx], lost_d) if (lost_d > EPS).any() else []
         lost = float(_nansum(lost_d))
         made_up = float(_nansum(col["made_up"][idx])) if "made_up" in col else 0.0
         is_auto = kind == "automaker"
@@ -356,7 +359,8 @@ def plant_rows(r) -> list[dict]:
             "expedite_cost_usd": _r(air.get(name, 0.0), 0),
             "min_cover_days": _r(_nanmin(cover)),
             "target_cover_days": info.get("target_cover_days"),
-            "time_to_survive_days": _tts(name, g, first, need, deliveries) if eps else None,
+            "time_to_survive_days": _tts(name, idx, day, stocks, first, need, deliveries)
+            if eps else None,
             "time_to_recover_days": int((last_end - first).days) + 1
             if eps and last_end < r.end else None,
             "buffer_needed_days": _r(buffer_days),
