@@ -161,10 +161,7 @@ def _text_by_codes(values: list, codes: np.ndarray) -> pd.Series | None:
     dtype = pd.Series(np.array(values[:1], dtype=object)).dtype  # as pandas infers it
     if getattr(dtype, "storage", None) != "pyarrow":
         return None
-    import pyarrow as pa
-
-    text = pa.array(values, type=pa.large_string()).take(pa.array(codes))
-    return pd.Series(pd.array(text, dtype=dtype))
+    return pd.Series(pd.array(values, dtype=dtype).take(codes))  # Arrow's take
 
 
 def _ids(orders: list[Shipment]) -> np.ndarray:
