@@ -24,6 +24,8 @@ buyers after the turn); this market covers the materials buyers hold.
 
 from __future__ import annotations
 
+import heapq
+
 
 class SpotMarket:
     """The day's spot trades between buyers (module docstring)."""
@@ -53,28 +55,41 @@ class SpotMarket:
                     short.append((f.spot_below * n - f.stock[m], f.name, f))
             if not short:
                 continue
-            surplus = {}
+            surplus = []  # (-surplus, name, firm): most first, then by name
             for f in firms:
                 n = f.need.get(m, 0.0)
                 if n <= 0:
                     continue
                 extra = f.stock[m] - conf.spot_sell_above * f.cover_wanted(m) * n
                 if extra > 1e-9:
-                    surplus[f.name] = (extra, f)
+                    surplus.append((-extra, f.name, f))
             if not surplus:
                 continue
+            heapq.heapify(surplus)
             unit = price.get(m, 0.0) * 1000.0 * (1.0 + conf.spot_premium)  # USD per t
             for want, _, buyer in sorted(short, key=lambda x: (-x[0], x[1])):
-                for name in sorted(surplus, key=lambda k: (-surplus[k][0], k)):
-                    left, seller = surplus[name]
-                    if seller is buyer or left <= 1e-9 or want <= 1e-9:
-                        continue
-                    if seller.country == "CN" and buyer.country != "CN":
-                        continue  # a magnet export: it needs a licence, not a spot sale
-                    q = min(want, left)
-                    seller.move(m, q, buyer)
-                    surplus[name] = (left - q, seller)
-                    want -= q
-                    buyer.spot_today_t += q
-                    buyer.spot_today_usd += q * unit
-                    self.traded_today += q
+                self._buy(m, want, buyer, surplus, unit)
+
+    def _buy(self, m: str, want: float, buyer, surplus: list, unit: float) -> None:
+        """``buyer`` buys up to ``want`` t of ``m`` from the sellers in ``surplus`` (a heap),
+        most surplus first: those it may not buy from stay for the next buyer, one left
+        with a surplus goes back with what is left (a heap, not a sort of every seller per
+        buyer: a large world has thousands of each)."""
+        skipped = []
+        while want > 1e-9 and surplus:
+            neg, name, seller = heapq.heappop(surplus)
+            if seller is buyer or (seller.country == "CN" and buyer.country != "CN"):
+                skipped.append((neg, name, seller))  # (a magnet export: a licence, not spot)
+                continue
+            left = -neg
+            q = min(want, left)
+            seller.move(m, q, buyer)
+            left -= q
+            want -= q
+            buyer.spot_today_t += q
+            buyer.spot_today_usd += q * unit
+            self.traded_today += q
+            if left > 1e-9:
+                skipped.append((-left, name, seller))
+        for x in skipped:
+            heapq.heappush(surplus, x)
