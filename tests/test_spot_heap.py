@@ -72,6 +72,7 @@ def test_heap_trades_are_the_sorted_rules(seed):
     new, old = _world(seed), _world(seed)
     assert [f.name for f in new.spot.firms] == [f.name for f in old.spot.firms]
     assert new.spot.active
+    assert {f.country == "CN" for f in new.spot.firms} == {True, False}  # both sides
     new.spot.trade()
     _sorted_rule(old.spot)
     assert new.spot.traded_today == old.spot.traded_today > 0

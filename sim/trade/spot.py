@@ -55,31 +55,40 @@ class SpotMarket:
                     short.append((f.spot_below * n - f.stock[m], f.name, f))
             if not short:
                 continue
-            surplus = []  # (-surplus, name, firm): most first, then by name
+            # sellers as heaps of (-surplus, name, firm), most first, then by name: those
+            # outside China, and those in China (who sell only to buyers in China: a sale
+            # abroad is a magnet export, which needs a licence, not a spot sale)
+            outside: list = []
+            inside: list = []
             for f in firms:
                 n = f.need.get(m, 0.0)
                 if n <= 0:
                     continue
                 extra = f.stock[m] - conf.spot_sell_above * f.cover_wanted(m) * n
                 if extra > 1e-9:
-                    surplus.append((-extra, f.name, f))
-            if not surplus:
+                    (inside if f.country == "CN" else outside).append((-extra, f.name, f))
+            if not outside and not inside:
                 continue
-            heapq.heapify(surplus)
+            heapq.heapify(outside)
+            heapq.heapify(inside)
             unit = price.get(m, 0.0) * 1000.0 * (1.0 + conf.spot_premium)  # USD per t
             for want, _, buyer in sorted(short, key=lambda x: (-x[0], x[1])):
-                self._buy(m, want, buyer, surplus, unit)
+                self._buy(m, want, buyer, (outside, inside) if buyer.country == "CN"
+                          else (outside,), unit)
 
-    def _buy(self, m: str, want: float, buyer, surplus: list, unit: float) -> None:
-        """``buyer`` buys up to ``want`` t of ``m`` from the sellers in ``surplus`` (a heap),
-        most surplus first: those it may not buy from stay for the next buyer, one left
-        with a surplus goes back with what is left (a heap, not a sort of every seller per
-        buyer: a large world has thousands of each)."""
-        skipped = []
-        while want > 1e-9 and surplus:
-            neg, name, seller = heapq.heappop(surplus)
-            if seller is buyer or (seller.country == "CN" and buyer.country != "CN"):
-                skipped.append((neg, name, seller))  # (a magnet export: a licence, not spot)
+    def _buy(self, m: str, want: float, buyer, heaps: tuple, unit: float) -> None:
+        """``buyer`` buys up to ``want`` t of ``m`` from the sellers it may buy from (the
+        ``heaps``), most surplus first across them: itself stays for the next buyer, and a
+        seller left with a surplus goes back with what is left (heaps, not a sort of every
+        seller per buyer: a large world has thousands of each)."""
+        back = []
+        while want > 1e-9:
+            h = min((x for x in heaps if x), key=lambda x: x[0][:2], default=None)
+            if h is None:
+                break
+            neg, name, seller = heapq.heappop(h)
+            if seller is buyer:
+                back.append((h, (neg, name, seller)))
                 continue
             left = -neg
             q = min(want, left)
@@ -90,6 +99,6 @@ class SpotMarket:
             buyer.spot_today_usd += q * unit
             self.traded_today += q
             if left > 1e-9:
-                skipped.append((-left, name, seller))
-        for x in skipped:
-            heapq.heappush(surplus, x)
+                back.append((h, (-left, name, seller)))
+        for h, x in back:
+            heapq.heappush(h, x)
