@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.trade.spot import short_of, surplus_of
 
 
 def _sorted_rule(spot) -> None:
@@ -21,21 +22,11 @@ def _sorted_rule(spot) -> None:
     via_tier = spot.model.orders.via_tier
     for m in sorted({m for f in spot.firms for m in f.need}):
         firms = [f for f in spot.firms if not via_tier(f.name, m)]
-        short = []
-        for f in firms:
-            n = f.need.get(m, 0.0)
-            if n > 0 and f.spot_below > 0 and f.stock[m] < f.spot_below * n - 1e-9:
-                short.append((f.spot_below * n - f.stock[m], f.name, f))
+        short = short_of(firms, m)  # who is short is unchanged; how they buy is the rule
         if not short:
             continue
-        surplus = {}
-        for f in firms:
-            n = f.need.get(m, 0.0)
-            if n <= 0:
-                continue
-            extra = f.stock[m] - conf.spot_sell_above * f.cover_wanted(m) * n
-            if extra > 1e-9:
-                surplus[f.name] = (extra, f)
+        surplus = {name: (extra, f)
+                   for extra, name, f in surplus_of(firms, m, conf.spot_sell_above)}
         if not surplus:
             continue
         unit = price.get(m, 0.0) * 1000.0 * (1.0 + conf.spot_premium)

@@ -27,6 +27,31 @@ from __future__ import annotations
 import heapq
 
 
+def short_of(firms: list, m: str) -> list[tuple]:
+    """(tonnes wanted, name, firm) of the firms short of ``m``: below ``spot_below`` days
+    of their need, wanting what brings them back to it."""
+    short = []
+    for f in firms:
+        n = f.need.get(m, 0.0)
+        if n > 0 and f.spot_below > 0 and f.stock[m] < f.spot_below * n - 1e-9:
+            short.append((f.spot_below * n - f.stock[m], f.name, f))
+    return short
+
+
+def surplus_of(firms: list, m: str, sell_above: float) -> list[tuple]:
+    """(tonnes to spare, name, firm) of the firms holding ``m`` above ``sell_above`` times
+    the cover they want today (`Buyer.cover_wanted`)."""
+    out = []
+    for f in firms:
+        n = f.need.get(m, 0.0)
+        if n <= 0:
+            continue
+        extra = f.stock[m] - sell_above * f.cover_wanted(m) * n
+        if extra > 1e-9:
+            out.append((extra, f.name, f))
+    return out
+
+
 class SpotMarket:
     """The day's spot trades between buyers (module docstring)."""
 
@@ -48,11 +73,7 @@ class SpotMarket:
         via_tier = self.model.orders.via_tier
         for m in materials:
             firms = [f for f in self.firms if not via_tier(f.name, m)]  # magnets, not parts
-            short = []
-            for f in firms:
-                n = f.need.get(m, 0.0)
-                if n > 0 and f.spot_below > 0 and f.stock[m] < f.spot_below * n - 1e-9:
-                    short.append((f.spot_below * n - f.stock[m], f.name, f))
+            short = short_of(firms, m)
             if not short:
                 continue
             # sellers as heaps of (-surplus, name, firm), most first, then by name: those
@@ -60,13 +81,8 @@ class SpotMarket:
             # abroad is a magnet export, which needs a licence, not a spot sale)
             outside: list = []
             inside: list = []
-            for f in firms:
-                n = f.need.get(m, 0.0)
-                if n <= 0:
-                    continue
-                extra = f.stock[m] - conf.spot_sell_above * f.cover_wanted(m) * n
-                if extra > 1e-9:
-                    (inside if f.country == "CN" else outside).append((-extra, f.name, f))
+            for extra, name, f in surplus_of(firms, m, conf.spot_sell_above):
+                (inside if f.country == "CN" else outside).append((-extra, name, f))
             if not outside and not inside:
                 continue
             heapq.heapify(outside)
