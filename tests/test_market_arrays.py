@@ -62,3 +62,20 @@ def test_cover_gap_equals_the_loops(model, monkeypatch):
             fast, slow = _both(model, lambda m=m: model.market.gap_of(holders, m), mp)
         assert fast == slow, m
     assert model.market.gap_of(holders, "ndfeb") != 0.0
+
+
+def test_an_ordered_sum_is_the_loops():
+    import numpy as np
+
+    from sim.domain.sums import ordered_sum
+
+    rng = np.random.default_rng(5)
+    x = rng.random(5000) * 10.0 ** rng.integers(-8, 8, 5000)
+    total = 0.0
+    for v in x:
+        total += float(v)
+    assert ordered_sum(x) == total
+    assert ordered_sum(x) != float(np.sum(x))  # numpy's pairwise sum differs here
+    assert ordered_sum(np.array([])) == 0.0
+    z = ordered_sum(np.array([-0.0, -0.0]))
+    assert z == 0.0 and str(z) == "0.0"  # +0.0, as the loop from 0.0

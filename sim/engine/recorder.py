@@ -15,6 +15,7 @@ from sim.domain.products import (
     RAW,
     reo,
 )
+from sim.domain.sums import ordered_sum
 from sim.engine.memory import trim_heap
 from sim.engine.plan import RECORD_ROLES
 from sim.policy.border import QUOTA_GROUPS
@@ -303,7 +304,7 @@ def _queued(queue: list) -> tuple[dict[str, float], int]:
     tonnes = np.fromiter((s.tonnes for s in live), float, k)
     out = {}
     for i in np.unique(mat).tolist():
-        out[MATERIALS[i]] = 0.0 + float(np.cumsum(tonnes[mat == i])[-1])  # 0.0 +: as += from 0
+        out[MATERIALS[i]] = ordered_sum(tonnes[mat == i])
     return out, k
 
 

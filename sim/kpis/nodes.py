@@ -151,6 +151,17 @@ sums do not depend on it; a run of millions of shipments holds a few arrays of t
 many rows rather than of all)."""
 
 
+def rows_by_code(codes: np.ndarray) -> dict[int, np.ndarray]:
+    """Each code's places in ``codes``, in order: one stable sort by code, cut where the
+    code changes (not one filter of the whole column per code). Places as int32 while
+    they fit (a large run's millions of rows: half the memory)."""
+    order = np.argsort(codes, kind="stable")
+    if len(order) < 2**31:
+        order = order.astype(np.int32)
+    cuts = np.flatnonzero(np.diff(codes[order])) + 1
+    return {int(codes[p[0]]): p for p in np.split(order, cuts) if len(p)}
+
+
 def text_codes(col: pd.Series) -> tuple[np.ndarray, list]:
     """A text column's values as int32 numbers (in order of first appearance, as
     `pandas.factorize` numbers them) and the texts they stand for. Arrow's text (one
@@ -252,13 +263,7 @@ def _deliveries(r) -> Callable[[str, str], pd.Series]:
         if not found:
             s = r.shipments
             codes, names = text_codes(s["buyer"])
-            order = np.argsort(codes, kind="stable").astype(np.int32)
-            ordered = codes[order]
-            cuts = np.flatnonzero(np.diff(ordered)) + 1
-            found["rows"] = {names[ordered[i]]: part for i, part in
-                             zip(np.r_[0, cuts], np.split(order, cuts), strict=True)} \
-                if len(order) else {}
-            del codes, ordered
+            found["rows"] = {names[c]: p for c, p in rows_by_code(codes).items()}
             found["material"] = text_codes(s["material"])
             found["delivered"] = s["delivered_on"]
         rows = found["rows"].get(name, np.empty(0, dtype=np.int32))
@@ -287,15 +292,7 @@ def _node_rows(r, nodes: dict) -> tuple[dict, Callable[[str], np.ndarray]]:
     mask = agents["agent"].isin(nodes) if nodes else \
         agents["kind"].isin(NODE_KINDS)  # a run saved without its nodes
     pos = np.flatnonzero(mask.to_numpy())  # the nodes' rows, in table (date) order
-    node_codes = codes[pos]  # each node's rows as places in ``pos``, grouped
-    order = np.argsort(node_codes, kind="stable")
-    sorted_codes = node_codes[order]
-    del node_codes
-    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
-    parts = np.split(order, cuts) if len(order) else []
-    starts = np.r_[0, cuts].astype(int) if len(order) else []
-    groups = {names[sorted_codes[i]]: g for i, g in zip(starts, parts, strict=True)}
-    del sorted_codes, cuts
+    groups = {names[c]: g for c, g in rows_by_code(codes[pos]).items()}
     trim_heap(n)
     return ({name: int(pos[g[0]]) for name, g in groups.items()},
             lambda name: pos[groups[name]])

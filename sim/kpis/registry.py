@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.config import EconomicsConf, MetricsConf
 from sim.domain.errors import ConfigError
-from sim.kpis.nodes import plant_rows, plants_table
+from sim.kpis.nodes import plant_rows, plants_table, rows_by_code
 
 
 class KpiError(ConfigError):
@@ -130,11 +130,8 @@ class RunData:
         if k:
             return np.arange(names.get_loc(agent), len(self.agents), k)
         got = self.memo.get("rows_of")
-        if got is None:  # each agent's rows: their places sorted by agent number, cut
-            order = np.argsort(codes, kind="stable")
-            cuts = np.flatnonzero(np.diff(codes[order])) + 1
-            got = self.memo["rows_of"] = {int(codes[p[0]]): p
-                                          for p in np.split(order, cuts) if len(p)}
+        if got is None:
+            got = self.memo["rows_of"] = rows_by_code(codes)
         return got[names.get_loc(agent)]
 
     def by_agent(self, kinds, col: str, how: str) -> dict:

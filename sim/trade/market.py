@@ -52,6 +52,7 @@ from sim.config import (
     MarketConf,
 )
 from sim.domain.products import BY_CODE, FEEDSTOCK, RAW
+from sim.domain.sums import ordered_sum
 
 
 class ChinaPricing:
@@ -169,8 +170,8 @@ class Market:
             g = np.maximum(0.0, 1.0 - stock / (c.scarcity_reference * want))
             over = np.minimum(1.0, np.maximum(0.0, stock / (c.surplus_reference * want) - 1.0))
             g -= over * c.surplus_elasticity / max(c.scarcity_elasticity, 1e-9)
-        need = float(np.cumsum(n)[-1])
-        return float(np.cumsum(n * g)[-1]) / need if need else 0.0
+        need = ordered_sum(n)
+        return ordered_sum(n * g) / need if need else 0.0
 
     def scarcity(self, gap: float, border_conf) -> float:
         """The price multiple a cover gap calls for (module docstring: R)."""
@@ -237,9 +238,7 @@ class Market:
                              or rules.barred(material, c, u)) for c, u in keys])[key]
         rate = np.array([levers.tariff_rate(w, "CN") for w in whos], dtype=float)[who]
         n, hit, share, rate = n[use], hit[use], share[use], rate[use]
-        need = 0.0 + float(np.cumsum(n)[-1])  # 0.0 +: a sum of zeros is +0.0, as the loop's
-        r = 0.0 + float(np.cumsum(n[hit])[-1]) if hit.any() else 0.0
-        t = 0.0 + float(np.cumsum(n * share * rate)[-1])
+        need, r, t = ordered_sum(n), ordered_sum(n[hit]), ordered_sum(n * share * rate)
         return (r / need, t / need) if need else (0.0, 0.0)
 
     def raw_holders(self, model, material: str, users=None):
