@@ -28,6 +28,7 @@ class Automaker(Buyer):
     lost and made_up the deferred part.
     """
 
+    __slots__ = ("vehicles_per_day", "backlog", "made_up_today", "makeup")
     kind = "automaker"
     ROW = {"made_up": "made_up_today"}
 

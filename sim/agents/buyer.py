@@ -46,6 +46,11 @@ class Buyer(Firm):
     Subclasses set ``need`` (t/day) and implement ``use_today``.
     """
 
+    __slots__ = ("conf", "need", "target_cover", "review", "offset", "on_order",
+                 "china_share", "cn_pref", "tariff_shift", "signal_until", "lead_est",
+                 "lead0", "output_today", "lost_today", "first_halt", "expedite_below",
+                 "signal_cover", "price_cover", "spot_below", "spot_today_t",
+                 "spot_today_usd")  # (`sim.agents.firm.Firm`: why slots)
     kind = "buyer"
     ROW = {"cover_days": "cover_days", "output": "output_today", "lost": "lost_today",
            "spot_t": "spot_today_t", "spot_usd": "spot_today_usd"}

@@ -18,6 +18,7 @@ class DefensePrime(IndustrialBuyer):
     stockpile). ``output``/``lost`` are tonnes of magnet use.
     """
 
+    __slots__ = ("china_barred", "cancelled")
     kind = "defense"
     end_use = "military"
 

@@ -31,6 +31,7 @@ class Tier1(Buyer):
     component stock are magnets (inside components), so conservation is unchanged.
     """
 
+    __slots__ = ("customers", "plants", "book", "made_today", "shipped_today")
     kind = "tier1"
     ROW = {"output": "shipped_today", "lost": "ZERO"}
 
