@@ -40,7 +40,7 @@ class ExporterConf:
     note: str = p("", **_NOTE)
 
 
-@dataclass
+@dataclass(slots=True)
 class BuyerConf:
     """Fields shared by every buyer outside China."""
 
@@ -140,7 +140,7 @@ class BuyerConf:
     note: str = p("", **_NOTE)
 
 
-@dataclass
+@dataclass(slots=True)
 class AutomakerConf(BuyerConf):
     """A carmaker with its supplier tiers."""
 
@@ -165,7 +165,7 @@ class AutomakerConf(BuyerConf):
         "[sources: overtime-shifts] [assumption: days]", lo=0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Tier1Conf(BuyerConf):
     """A tier-1 component maker (traction motors and e-axles, steering, pumps, seat motors,
     sensors): buys magnets with the buyer's ordering rule, holds its own magnet stock
@@ -255,7 +255,7 @@ def end_use_error(conf: Any, hre_share: dict[str, float]) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class IndustryConf(BuyerConf):
     """Other users of a country, one aggregate agent: magnet users (motors, electronics,
     wind) or users of rare-earth raw materials (catalysts, glass, alloys)."""
@@ -268,7 +268,7 @@ class IndustryConf(BuyerConf):
     end_uses: Dict[str, float] = p(factory=dict, **_APPLICATION_SHARES)
 
 
-@dataclass
+@dataclass(slots=True)
 class DefenseConf(BuyerConf):
     """A defence prime: military end use, deep stock."""
 
