@@ -64,6 +64,24 @@ def test_cover_gap_equals_the_loops(model, monkeypatch):
     assert model.market.gap_of(holders, "ndfeb") != 0.0
 
 
+def test_firms_whose_needs_do_not_name_a_material_count_for_nothing(model, monkeypatch):
+    """The price's gap and shares over the firms whose needs name the material
+    (`Market.naming`) are those over every holder and buyer, to the last bit."""
+    holders = (*model.of("buyer"), *model.of("tier1"))
+    mk = model.market
+    for m in MAGNETS:
+        named = mk.naming(model, m, "holders")
+        assert 0 < len(named) <= len(holders)
+        assert mk.gap_of(named, m) == mk.gap_of(holders, m)
+        short = mk.shares(model, m)
+        with monkeypatch.context() as mp:  # every buyer of it from sellers instead
+            mp.setattr(Market, "naming", lambda self, model, mat, who:
+                       model.orders.buyers_of(mat) if who == "buyers" else list(holders))
+            mp.setattr(mk, "_groups", {})  # its buyers numbered afresh for the other list
+            assert mk.shares(model, m) == short
+    assert any(len(mk.naming(model, m, "holders")) < len(holders) for m in MAGNETS)
+
+
 def test_an_ordered_sum_is_the_loops():
     import numpy as np
 

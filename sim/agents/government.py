@@ -115,9 +115,7 @@ class Government(Firm):
         """Release stock to defence primes short of cover (phase 8, after arrivals)."""
         self.released_today = 0.0
         c = self.conf
-        for b in self.model.of("buyer"):
-            if b.kind != "defense":
-                continue
+        for b in self.model.of_kind("defense"):
             for m in MAGNETS:
                 n = b.need.get(m, 0.0)
                 if n <= 0 or self.stock[m] <= 0:

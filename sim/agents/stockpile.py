@@ -30,6 +30,7 @@ class NationalStockpile(Firm):
         super().__init__(model, conf.name, conf.country)
         self.conf = conf
         self.held_products = [m for m, on in conf.products.items() if on]
+        self._naming: dict[str, list] = {}  # (`_buyers_naming`)
         self.opening: dict[str, float] = {}
         for m in self.held_products:
             use = sum(u for _, u in self.users(m))
@@ -41,8 +42,8 @@ class NationalStockpile(Firm):
     def users(self, m: str) -> list[tuple[object, float]]:
         """(holder, daily use of ``m`` in t) of the country's buyers and makers using it."""
         out = []
-        for b in self.model.of("buyer"):
-            if b.country == self.country and b.need.get(m, 0.0) > 0:
+        for b in self._buyers_naming(m):
+            if b.need[m] > 0:
                 out.append((b, b.need[m]))
         elements = BY_CODE[m].elements
         for mk in self.model.of("maker"):
@@ -52,6 +53,19 @@ class NationalStockpile(Firm):
             if use > 0:
                 out.append((mk, use))
         return out
+
+    def _buyers_naming(self, m: str) -> list:
+        """The country's buyers whose needs name ``m``, in creation order: kept once the
+        days run (demand steps and substitution change needs in size, never in what they
+        name; `sim.trade.routing.Routing.users_of`), rather than every buyer of every
+        country looked at twice a day."""
+        found = self._naming.get(m)
+        if found is None:
+            found = [b for b in self.model.of("buyer") if b.country == self.country
+                     and m in b.need]
+            if self.model.steps:  # the world is built (day 1 on): its buyers are all there
+                self._naming[m] = found
+        return found
 
     def buy(self) -> None:
         """A stockpile of fixed opening size: nothing is bought."""

@@ -108,6 +108,17 @@ class SupplyChainModel(mesa.Model):
                 cache[role] = found
         return found
 
+    def of_kind(self, kind: str) -> tuple:
+        """The agents of a firm kind (``kind``: ``defense``, ``automaker``), in creation
+        order: the buyers of one kind without looking at every buyer each day."""
+        cache = getattr(self, "_by_role", None)
+        found = None if cache is None else cache.get(("kind", kind))
+        if found is None:
+            found = tuple(a for a in self.agents if getattr(a, "kind", None) == kind)
+            if cache is not None:
+                cache["kind", kind] = found
+        return found
+
     def shuffled(self, role: str) -> list:
         """The agents having ``role`` in a random order drawn from ``model.random`` (the same
         draw as Mesa's ``AgentSet.shuffle_do`` on them)."""

@@ -72,10 +72,9 @@ class Recorder:
         book = m.orders
         queue, pending = _queued(m.ministry.queue)
         lost_v = planned_v = 0.0
-        for b in m.of("buyer"):
-            if b.kind == "automaker":
-                lost_v += b.lost_today
-                planned_v += b.vehicles_per_day
+        for b in m.of_kind("automaker"):
+            lost_v += b.lost_today
+            planned_v += b.vehicles_per_day
         buyers, holders = m.of("buyer"), (*m.of("buyer"), *m.of("tier1"))  # with tier-1s'
         for mat, c_stock, c_cover in _MAGNET_COLS:
             need = sum([b.need.get(mat, 0.0) for b in buyers])  # lists: faster, same sums
@@ -110,7 +109,7 @@ class Recorder:
         row["non_china_supply_share"] = ema["ex"] / tot if tot > 0 else math.nan
         row["substitution_share"] = m.substitution.substitution_share
         row["china_flooding"] = m.market.flood > 0
-        prime = [b.cover_days for b in m.of("buyer") if b.kind == "defense"]
+        prime = [b.cover_days for b in m.of_kind("defense")]
         row["defense_cover_days"] = min(prime) if prime else math.nan
         row["defense_ready"] = not prime or min(prime) >= m.cfg.government.readiness_cover_days
         row["mines_active_tpy"] = sum(x.conf.capacity_tpy * (x.utilisation > 0)

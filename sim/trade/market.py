@@ -114,6 +114,7 @@ class Market:
         self.conversion: dict[str, float] = {}
         self.multiple: dict[str, float] = {}  # raw materials: outside / (inside x duty)
         self._groups: dict[tuple, tuple] = {}  # its buyers numbered (`_shares_of`)
+        self._naming: dict[tuple, list] = {}  # (`naming`)
 
     def start(self, model) -> None:
         """Fix each magnet's conversion cost (opening price less margin and elements) once
@@ -173,6 +174,19 @@ class Market:
         need = ordered_sum(n)
         return ordered_sum(n * g) / need if need else 0.0
 
+    def naming(self, model, material: str, who: str) -> list:
+        """The firms whose needs name ``material``, in order: of the ``holders`` (buyers,
+        then tier-1s: the price's gap) or of the ``buyers`` of it from sellers
+        (`sim.trade.routing.Routing.buyers_of`: the shares). The rest need none of it and
+        count for nothing in either sum; a need changes in size, never in what it names
+        (`Routing.users_of`), so the lists are made on the first day and kept."""
+        found = self._naming.get((material, who))
+        if found is None:
+            firms = (model.orders.buyers_of(material) if who == "buyers" else
+                     (*model.of("buyer"), *model.of("tier1")))
+            found = self._naming[material, who] = [b for b in firms if material in b.need]
+        return found
+
     def scarcity(self, gap: float, border_conf) -> float:
         """The price multiple a cover gap calls for (module docstring: R)."""
         if border_conf.rationing_prices and gap > 0:
@@ -188,7 +202,7 @@ class Market:
         off: only tariffs every importer levies, as before tariffs had importers)."""
         rules, levers = model.ministry.rules, model.government.levers
         own = model.cfg.market.tariffs_on_landed_cost
-        buyers = model.orders.buyers_of(material)
+        buyers = self.naming(model, material, "buyers")
         if len(buyers) >= self.ARRAY_MIN:  # a large world: in whole arrays (`_shares_of`)
             return self._shares_of(model, buyers, material, rules, levers, own)
         need = r = t = 0.0
@@ -263,12 +277,11 @@ class Market:
         china.update(c.adjust_per_day)
         self.flood = self.china.update(model.of("mine"), self.price.get(FEEDSTOCK, 1.0)
                                        / self.p0.get(FEEDSTOCK, 1.0))
-        holders = (*model.of("buyer"), *model.of("tier1"))
         for m in MATERIALS:
             if m not in self.p0:
                 continue
             if m in MAGNETS:
-                gap = self.gap_of(holders, m)
+                gap = self.gap_of(self.naming(model, m, "holders"), m)
                 r, tariff = self.shares(model, m)
                 base = self.p0[m]
                 if bc.pass_through and m in self.conversion:
