@@ -75,9 +75,10 @@ class Recorder:
         for b in m.of_kind("automaker"):
             lost_v += b.lost_today
             planned_v += b.vehicles_per_day
-        buyers, holders = m.of("buyer"), (*m.of("buyer"), *m.of("tier1"))  # with tier-1s'
+        holders = (*m.of("buyer"), *m.of("tier1"))  # with tier-1s'
         for mat, c_stock, c_cover in _MAGNET_COLS:
-            need = sum([b.need.get(mat, 0.0) for b in buyers])  # lists: faster, same sums
+            # the buyers whose needs name it: the others' zeros leave a sum as it was
+            need = sum([b.need[mat] for b in book.users_of(mat)])  # lists: faster, same sums
             stock = sum([b.stock[mat] for b in holders])
             row[c_stock] = stock
             row[c_cover] = stock / need if need else math.nan
