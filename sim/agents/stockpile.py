@@ -55,14 +55,12 @@ class NationalStockpile(Firm):
         return out
 
     def _buyers_naming(self, m: str) -> list:
-        """The country's buyers whose needs name ``m``, in creation order: kept once the
-        days run (demand steps and substitution change needs in size, never in what they
-        name; `sim.trade.routing.Routing.users_of`), rather than every buyer of every
+        """The country's buyers whose needs name ``m`` (`sim.trade.routing.Routing.users_of`,
+        in creation order), kept once the days run, rather than every buyer of every
         country looked at twice a day."""
         found = self._naming.get(m)
         if found is None:
-            found = [b for b in self.model.of("buyer") if b.country == self.country
-                     and m in b.need]
+            found = [b for b in self.model.orders.users_of(m) if b.country == self.country]
             if self.model.steps:  # the world is built (day 1 on): its buyers are all there
                 self._naming[m] = found
         return found

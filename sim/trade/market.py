@@ -182,9 +182,12 @@ class Market:
         (`Routing.users_of`), so the lists are made on the first day and kept."""
         found = self._naming.get((material, who))
         if found is None:
-            firms = (model.orders.buyers_of(material) if who == "buyers" else
-                     (*model.of("buyer"), *model.of("tier1")))
-            found = self._naming[material, who] = [b for b in firms if material in b.need]
+            book = model.orders
+            found = self._naming[material, who] = (
+                [b for b in book.buyers_of(material) if material in b.need]
+                if who == "buyers" else
+                [*book.users_of(material), *(t for t in model.of("tier1")
+                                              if material in t.need)])
         return found
 
     def scarcity(self, gap: float, border_conf) -> float:

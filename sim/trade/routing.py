@@ -40,8 +40,9 @@ class Routing:
         they name)."""
         found = self._users_of.get(material)
         if found is None:
-            found = self._users_of[material] = [
-                b for b in self.model.of("buyer") if material in b.need]
+            found = [b for b in self.model.of("buyer") if material in b.need]
+            if self.model.steps:  # kept once the world is built (day 1 on), not while it is
+                self._users_of[material] = found
         return found
 
     def component_transit(self, tier1: str, buyer_country: str) -> float:
