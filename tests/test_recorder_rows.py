@@ -113,25 +113,47 @@ def test_tables_asked_again_or_after_more_days_are_those_of_a_fresh_run(monkeypa
     assert len(whole) == 20 * len(list(m.agents))
 
 
-def test_the_licence_queues_tonnes_are_the_loops_sums_to_the_last_bit(monkeypatch):
-    """The daily tonnes waiting for a licence, per material, summed in arrays for a long
-    queue, equal the loop's sums in queue order (and the count of waiting files)."""
-    from collections import defaultdict
+def _quota_cuts_waiting_files():
+    from sim.config import EventConf
+
+    from .helpers import small_world
+
+    return small_world(days=150, events=[  # a quota that cuts a file waiting for its licence
+        EventConf(set="controls", day=0, materials=["ndfeb"]),
+        EventConf(set="quota", day=40, materials=["ndfeb"], tonnes_per_year=30.5)])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: sim.scenario("licensing_45wd", "world=synthetic", "world.firms=300", days=150,
+                         seed=3, plots=False),
+    lambda: sim.scenario("controls_2025", days=150, seed=3, plots=False),
+    _quota_cuts_waiting_files,
+], ids=["licensing_45wd-300", "controls_2025", "quota-cut"])
+def test_the_licence_queues_tonnes_are_the_exact_sums_of_the_files_waiting(make):
+    """Each day the tonnes waiting for a licence per material (kept as files come and go,
+    quota cuts of waiting files included) are the correctly rounded sums of the orders
+    still QUEUED in the Ministry's queue, and the count of waiting files theirs."""
+    import math
 
     from sim.trade.shipments import Status
 
-    m = sim.build(sim.scenario("licensing_45wd", "world=synthetic", "world.firms=300",
-                               days=80, seed=3, plots=False))
-    for _ in range(70):
+    cut_while_waiting = []
+    m = sim.build(make())
+    cut_to = m.orders.cut_to
+    m.orders.cut_to = lambda s, *a, **k: (cut_while_waiting.append(s.status == Status.QUEUED),
+                                          cut_to(s, *a, **k))[1]
+    seen = 0
+    while m.running:
         m.step()
-    q = m.ministry.queue
-    want, n = defaultdict(float), 0
-    for _, _, s in q:
-        if s.status == Status.QUEUED:
-            want[s.material] += s.tonnes
-            n += 1
-    assert n >= rec.QUEUE_ARRAYS and len(want) >= 2  # the arrays' way, several materials
-    got, k = rec._queued(q)
-    assert k == n and got == dict(want)
-    monkeypatch.setattr(rec, "QUEUE_ARRAYS", 10**9)
-    assert rec._queued(q) == (got, n)
+        live = [s for _, _, s in m.ministry.queue if s.status == Status.QUEUED]
+        want = {}
+        for s in live:
+            want.setdefault(s.material, []).append(s.tonnes)
+        got = m.orders.queued.totals()
+        assert m.orders.queued.count == len(live)
+        assert {k: v for k, v in got.items() if v} == {k: math.fsum(v) for k, v in
+                                                       want.items()}
+        seen += len(live)
+    assert seen > 0  # files waited
+    if make is _quota_cuts_waiting_files:
+        assert any(cut_while_waiting)  # a waiting file's tonnes were cut by the quota

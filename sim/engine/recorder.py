@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 
 import numpy as np
 import pandas as pd
@@ -15,12 +14,10 @@ from sim.domain.products import (
     RAW,
     reo,
 )
-from sim.domain.sums import ordered_sum
 from sim.engine.memory import trim_heap
 from sim.engine.plan import RECORD_ROLES
 from sim.policy.border import QUOTA_GROUPS
 from sim.trade.closed import shipments_frame
-from sim.trade.shipments import Status
 
 _MAGNET_COLS = tuple((m, f"buyer_stock_{m}_t", f"buyer_cover_{m}_days") for m in MAGNETS)
 _MATERIAL_COLS = tuple((m, f"exports_{m}_t", f"licence_queue_{m}_t", f"price_{m}_cn",
@@ -70,7 +67,8 @@ class Recorder:
         """Phase 10: the day's rows."""
         row: dict = {"date": m.date}
         book = m.orders
-        queue, pending = _queued(m.ministry.queue)
+        # the licence queue's tonnes and files: kept as they come and go (`OrderBook.queue`)
+        queue, pending = book.queued.totals(), book.queued.count
         lost_v = planned_v = 0.0
         for b in m.of_kind("automaker"):
             lost_v += b.lost_today
@@ -281,31 +279,6 @@ class _Group:
         first = {**{c: v[:1] for c, v in self.fixed.items()},
                  **{c: self.chunks[0][i][:1] for i, c in enumerate(self.vcols)}}
         return pd.DataFrame({c: first[c] for c in self.cols}, columns=list(self.cols))
-
-
-QUEUE_ARRAYS = 64
-"""Applications waiting at least for the licence queue's tonnes to be summed in arrays."""
-_MATERIAL_NO = {m: i for i, m in enumerate(MATERIALS)}
-
-
-def _queued(queue: list) -> tuple[dict[str, float], int]:
-    """Tonnes per material of the applications waiting in the licence queue (heap
-    entries of orders still QUEUED), and how many: summed in the queue's order, in
-    arrays (``cumsum``) when the queue is long (weeks of a large world's files), so each
-    sum is the loop's to the last bit."""
-    live = [s for _, _, s in queue if s.status == Status.QUEUED]
-    if len(live) < QUEUE_ARRAYS:
-        out: dict[str, float] = defaultdict(float)
-        for s in live:
-            out[s.material] += s.tonnes
-        return out, len(live)
-    k = len(live)
-    mat = np.fromiter((_MATERIAL_NO[s.material] for s in live), np.int64, k)
-    tonnes = np.fromiter((s.tonnes for s in live), float, k)
-    out = {}
-    for i in np.unique(mat).tolist():
-        out[MATERIALS[i]] = ordered_sum(tonnes[mat == i])
-    return out, k
 
 
 def _column(values: tuple) -> np.ndarray:

@@ -17,26 +17,14 @@ import pandas as pd
 
 from sim.config.firm_kinds import kinds_with
 from sim.domain.products import MATERIALS
+from sim.domain.sums import ExactTally
 from sim.trade.closed import ClosedOrders, shipments_frame
+from sim.trade.keyed import HOLD_SALT, INSPECT_SALT, KeyedDraws
 from sim.trade.routing import Routing
 from sim.trade.shipments import IN_BOOK, Decision, Licence, Shipment, Status
 
-_MASK64 = (1 << 64) - 1
-_TRANSIT_SALT = 0x9E3779B97F4A7C15  # keyed draws: transit jitter
-_HOLD_SALT = 0xC2B2AE3D27D4EB4F  # keyed draws: customs hold days
-_INSPECT_SALT = 0x165667B19E3779F9  # keyed draws: whether customs holds a shipment
-_MATERIAL_NO = {m: i for i, m in enumerate(MATERIALS)}  # a material's place in MATERIALS
 
-
-def splitmix64(x: int) -> int:
-    """One round of the SplitMix64 mixer: a fast, well-spread integer hash."""
-    x = (x + 0x9E3779B97F4A7C15) & _MASK64
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
-    return x ^ (x >> 31)
-
-
-class OrderBook(Routing):
+class OrderBook(Routing, KeyedDraws):
     """All orders of a run, their routing, state moves, transit and arrivals.
 
     Args:
@@ -72,6 +60,7 @@ class OrderBook(Routing):
         self._buyers_of: dict = {}  # material -> the firms that buy it from sellers
         self._users_of: dict = {}  # material -> the buyers whose needs name it
         self._by_buyer: dict[str, list[Shipment]] = {}  # buyer -> its open orders (`open_of`)
+        self.queued = ExactTally()  # tonnes per material of the orders QUEUED (`queue`)
 
     ARCHIVE_DAYS = 32
     ARCHIVE_ORDERS = 1 << 15
@@ -157,6 +146,7 @@ class OrderBook(Routing):
         """A licence application is filed for the (reserved) order."""
         s.applied_on, s.licence = self.model.date, Licence.INDIVIDUAL
         s.move_to(Status.QUEUED)
+        self.queued.add(s.material, s.tonnes)
 
     def accept(self, s: Shipment, accepted_on: dt.date, rfi: bool) -> None:
         """MOFCOM accepts a filed application on ``accepted_on`` (its clock runs from
@@ -179,6 +169,8 @@ class OrderBook(Routing):
         s.decision = decision
         if reason:
             s.reason = reason
+        if s.status is Status.QUEUED:
+            self.queued.take(s.material, s.tonnes)
         s.move_to(Status.APPROVED)
         if licence is not None:
             s.licence, s.applied_on = licence, today
@@ -247,9 +239,9 @@ class OrderBook(Routing):
         hold = (rules.customs_hold(s.material, s.buyer_country)
                 if conf.customs_holds else None)
         if hold is not None and (conf.customs_hold_share >= 1.0 or self.order_uniform(
-                s, _INSPECT_SALT) < conf.customs_hold_share):
+                s, INSPECT_SALT) < conf.customs_hold_share):
             lo, hi = hold
-            days += lo + min(hi - lo, int(self.order_uniform(s, _HOLD_SALT) * (hi - lo + 1)))
+            days += lo + min(hi - lo, int(self.order_uniform(s, HOLD_SALT) * (hi - lo + 1)))
         return days
 
     def clear_due(self) -> None:
@@ -283,27 +275,6 @@ class OrderBook(Routing):
         """Tonnes of exports held at customs by a bar today."""
         return sum(s.tonnes for s, _, _ in self.held.values())
 
-    def order_uniform(self, s: Shipment, salt: int) -> float:
-        """A uniform draw in [0, 1) keyed by the order (buyer, seller, material, order
-        date) and a salt naming the draw, rather than by sequence, so the same order gets
-        the same draw under every policy run with this seed (common random numbers). The
-        hash of (salt, seed, buyer, seller) is kept per pair: the same integers."""
-        key = (salt, s.buyer, s.seller)
-        x = self._keyed.get(key)
-        if x is None:
-            x = salt
-            for v in (self.model.cfg.seed, self._index[s.buyer], self._index[s.seller]):
-                x = splitmix64(x ^ (v & _MASK64))
-            self._keyed[key] = x
-        x = splitmix64(x ^ (_MATERIAL_NO[s.material] & _MASK64))
-        x = splitmix64(x ^ (s.ordered_on.toordinal() & _MASK64))
-        return x / 2.0**64
-
-    def transit_noise(self, s: Shipment) -> float:
-        """A uniform draw in [-1, 1] keyed by the order (`order_uniform`): the same order
-        gets the same transit time under every policy run with this seed."""
-        return 2.0 * self.order_uniform(s, _TRANSIT_SALT) - 1.0
-
     def deliver_due(self) -> None:
         """Receive today's arrivals into their buyers' stocks."""
         model = self.model
@@ -318,6 +289,8 @@ class OrderBook(Routing):
 
     def close(self, s: Shipment, status: Status, reason: str, decided: bool) -> None:
         """End an order that will not ship; its buyer stops counting it."""
+        if s.status is Status.QUEUED:
+            self.queued.take(s.material, s.tonnes)
         s.move_to(status)
         self._closing.append(s)
         s.reason = reason
@@ -342,6 +315,9 @@ class OrderBook(Routing):
                               s.tonnes - keep, s.ordered_on)
         ledger = self.model.ledger
         ledger.move(s.material, s.tonnes, s, seller)
+        if s.status is Status.QUEUED:  # the licence queue's tonnes shrink with it
+            self.queued.take(s.material, s.tonnes, count=0)
+            self.queued.add(s.material, keep, count=0)
         s.tonnes = keep
         ledger.move(s.material, keep, seller, s)
         self.close(rest, Status.DENIED, reason, decided=True)
