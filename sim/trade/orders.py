@@ -342,12 +342,16 @@ class OrderBook(Routing, KeyedDraws):
             raise RuntimeError("the run's last table was built: its closed orders are gone")
         if not self._closing:
             return
-        live = self.live
+        live, by_buyer = self.live, self._by_buyer
         for i in self.closed.add(self._closing).tolist():
             del live[i]
+        # (`open_of`): the closed orders let go, from the lists of the buyers they were of
+        # (every order that leaves the book closes in time and is archived then)
+        for name in dict.fromkeys(s.buyer for s in self._closing):
+            mine = by_buyer.get(name)
+            if mine:
+                mine[:] = [s for s in mine if s.status in IN_BOOK]
         self._closing = []
-        for mine in self._by_buyer.values():  # (`open_of`): closed orders let go
-            mine[:] = [s for s in mine if s.status in IN_BOOK]
 
     @property
     def shipments(self) -> list[Shipment]:
