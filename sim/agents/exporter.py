@@ -8,11 +8,14 @@ import datetime as dt
 from sim.agents.firm import Seller
 from sim.config import ExporterConf
 from sim.trade.shipments import (
-    IN_BOOK,
     Decision,
     Licence,
     Status,
 )
+
+TO_ACT = (Status.ORDERED, Status.APPROVED)
+"""What a Chinese seller's book holds: orders new or waiting for stock, and released ones
+to ship (`sim.agents.firm.Seller.book`)."""
 
 
 class ChinaSeller(Seller):
@@ -33,12 +36,14 @@ class ChinaSeller(Seller):
             ministry.release(s, Decision.NOT_REQUIRED)
 
     def refuse_barred(self, orders, verdicts: dict) -> None:
-        """Close the new orders the Ministry bars; keep only live orders in the book."""
+        """Close the new orders the Ministry bars; keep in the book only the orders still
+        to act on: those filed for a licence leave it until released
+        (`sim.trade.orders.OrderBook.approve` puts them back at their place)."""
         for s in orders:
             v = verdicts.get(s.id)
             if s.status == Status.ORDERED and v not in (None, "ok", "general", "licence"):
                 self.model.orders.close(s, Status.DENIED, v, decided=True)
-        self.book = [s for s in self.book if s.status in IN_BOOK]
+        self.book = [s for s in self.book if s.status in TO_ACT]
 
     def ship(self) -> None:
         """Ship every approved order (phase 7)."""
@@ -53,7 +58,7 @@ class ChinaSeller(Seller):
                 book.return_to_seller(s, "licence_expired", status=Status.CANCELLED)
             else:
                 book.dispatch(s)
-        self.book = [s for s in self.book if s.status in IN_BOOK]
+        self.book = [s for s in self.book if s.status in TO_ACT]
 
 
 class Exporter(ChinaSeller):
@@ -113,8 +118,7 @@ class Exporter(ChinaSeller):
     def allocate(self) -> None:
         """Screen new orders and reserve stock for those that may go (phase 5)."""
         ministry, book = self.model.ministry, self.model.orders
-        # the new orders, in book order: a book also holds every order waiting for its
-        # licence (weeks of them), which nothing here touches
+        # the new orders, in book order (orders waiting for a licence are not in it)
         todo = [s for s in self.book if s.status == Status.ORDERED]
         verdicts = {s.id: ministry.screen(s) for s in todo}
         # orders that can go at once first, then those needing an application

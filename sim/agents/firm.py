@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from bisect import insort
+from operator import attrgetter
+
 import mesa
 
 from sim.agents.row import STOCK, Recorded
 from sim.domain.products import MATERIALS
 from sim.trade.shipments import Status
 
+_ID = attrgetter("id")
 
 def backlog(book) -> dict[str, float]:
     """Tonnes per material of the orders in ``book`` not yet allocated (ORDERED)."""
@@ -76,8 +80,14 @@ class Seller(Firm):
     def __init__(self, model, name: str, country: str, capacity_tpy: dict) -> None:
         super().__init__(model, name, country)
         self.capacity_tpd = {m: v / 365.0 for m, v in capacity_tpy.items()}
+        # its orders to act on (new or released), in the order they came (id order);
+        # an order waiting for its export licence is the Ministry's until decided
         self.book: list = []
         self.produced_today = 0.0
+
+    def readmit(self, s) -> None:
+        """An order back from the licence queue, released: into the book at its place."""
+        insort(self.book, s, key=_ID)
 
     def offers(self, material: str) -> float:
         """Capacity (t/day) for a material: the weight buyers route orders by."""

@@ -169,8 +169,9 @@ class OrderBook(Routing, KeyedDraws):
         s.decision = decision
         if reason:
             s.reason = reason
-        if s.status is Status.QUEUED:
+        if s.status is Status.QUEUED:  # licensed: back into its seller's book
             self.queued.take(s.material, s.tonnes)
+            self.model.by_name[s.seller].readmit(s)
         s.move_to(Status.APPROVED)
         if licence is not None:
             s.licence, s.applied_on = licence, today
