@@ -46,3 +46,25 @@ def test_closed_orders_are_let_go_when_archived():
     # none closed (delivered, denied, cancelled, revoked): in the book or on their way
     assert held and all(s.status in (*IN_BOOK, Status.IN_TRANSIT) for s in held)
     assert any(s.status in IN_BOOK for s in held)
+
+
+def test_files_waiting_for_a_licence_leave_the_book_and_come_back_at_their_place():
+    """A Chinese seller's book holds the orders it acts on, in the order they came: no
+    file waiting for its licence (those are the Ministry's), and every released order
+    that has not shipped, back at its place once its licence came."""
+    m = sim.build(sim.scenario("controls_2025", "world=synthetic", "world.firms=100",
+                               days=200, seed=5, plots=False))
+    readmitted = 0
+    while m.running:
+        m.step()
+        for e in m.of("china_seller"):
+            ids = [s.id for s in e.book]
+            assert ids == sorted(set(ids))
+            assert all(s.status in WAITING for s in e.book)
+        in_book = {s.id for e in m.of("china_seller") for s in e.book}
+        for s in m.orders.live.values():
+            if s.seller_country == "CN" and not s.component and s.status == Status.APPROVED:
+                assert s.id in in_book
+                readmitted += s.applied_on is not None and s.licence == "individual"
+    assert readmitted > 0  # licensed orders waited in books to ship
+    assert m.ministry.queue  # and files were waiting
