@@ -60,6 +60,19 @@ class SpotMarket:
         self.firms = [*model.of("buyer"), *model.of("tier1")]
         self.active = any(f.spot_below > 0 for f in self.firms)
         self.traded_today = 0.0
+        self._by_material: dict | None = None  # material -> the firms trading it (`market`)
+
+    def market(self) -> dict[str, list]:
+        """Each material the firms need, in order, with the firms that trade it spot: those
+        whose needs name it (the rest neither want nor spare any), less the plants that
+        get it as tier-1s' components (they hold parts, not magnets). Needs change in
+        size, never in what they name, and links are fixed, so it is made once."""
+        if self._by_material is None:
+            via_tier = self.model.orders.via_tier
+            self._by_material = {
+                m: [f for f in self.firms if m in f.need and not via_tier(f.name, m)]
+                for m in sorted({m for f in self.firms for m in f.need})}
+        return self._by_material
 
     def trade(self) -> None:
         self.traded_today = 0.0
@@ -69,10 +82,7 @@ class SpotMarket:
             return
         conf = self.model.cfg.behaviour
         price = self.model.market.price
-        materials = sorted({m for f in self.firms for m in f.need})
-        via_tier = self.model.orders.via_tier
-        for m in materials:
-            firms = [f for f in self.firms if not via_tier(f.name, m)]  # magnets, not parts
+        for m, firms in self.market().items():
             short = short_of(firms, m)
             if not short:
                 continue
