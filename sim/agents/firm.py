@@ -13,6 +13,7 @@ from sim.trade.shipments import Status
 
 _ID = attrgetter("id")
 
+
 def backlog(book) -> dict[str, float]:
     """Tonnes per material of the orders in ``book`` not yet allocated (ORDERED)."""
     out: dict[str, float] = {}

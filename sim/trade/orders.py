@@ -148,6 +148,14 @@ class OrderBook(Routing, KeyedDraws):
         s.move_to(Status.QUEUED)
         self.queued.add(s.material, s.tonnes)
 
+    def _unqueue(self, s: Shipment) -> bool:
+        """An order leaving the licence queue (decided, refused, cancelled, revoked): its
+        tonnes leave the queue's tally. Whether it was waiting there."""
+        if s.status is not Status.QUEUED:
+            return False
+        self.queued.take(s.material, s.tonnes)
+        return True
+
     def accept(self, s: Shipment, accepted_on: dt.date, rfi: bool) -> None:
         """MOFCOM accepts a filed application on ``accepted_on`` (its clock runs from
         then); ``rfi``: its end-use file is incomplete, a request for information follows."""
@@ -169,8 +177,7 @@ class OrderBook(Routing, KeyedDraws):
         s.decision = decision
         if reason:
             s.reason = reason
-        if s.status is Status.QUEUED:  # licensed: back into its seller's book
-            self.queued.take(s.material, s.tonnes)
+        if self._unqueue(s):  # licensed: back into its seller's book
             self.model.by_name[s.seller].readmit(s)
         s.move_to(Status.APPROVED)
         if licence is not None:
@@ -290,8 +297,7 @@ class OrderBook(Routing, KeyedDraws):
 
     def close(self, s: Shipment, status: Status, reason: str, decided: bool) -> None:
         """End an order that will not ship; its buyer stops counting it."""
-        if s.status is Status.QUEUED:
-            self.queued.take(s.material, s.tonnes)
+        self._unqueue(s)
         s.move_to(status)
         self._closing.append(s)
         s.reason = reason
